@@ -1,0 +1,52 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hoursd/hoursd/config"
+)
+
+// app is what every subcommand shares: the output streams and the --config flag.
+type app struct {
+	stdout, stderr io.Writer
+	configPath     string
+}
+
+// loadConfig loads the configuration named by --config (or found by the
+// search order of config.Load).
+func (a *app) loadConfig() (*config.Config, error) {
+	return config.Load(a.configPath)
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	a := &app{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "hoursd",
+		Short: "Tells subscribers in advance when a place keeps other hours than usual",
+		Long: `hoursd watches the opening hours of places people call or visit and tells
+its subscribers, the evening before (or any days ahead they choose), when a
+day differs from the usual hours: holidays, shortened eves, summer hours.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVarP(&a.configPath, "config", "c", "",
+		"configuration file (YAML, TOML or JSON); default $HOURSD_CONFIG, /etc/hoursd/config.yaml, or the built-in default")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
+	root.AddCommand(
+		newRunCmd(a),
+		newCheckCmd(a),
+		newUpcomingCmd(a),
+		newDayCmd(a),
+		newValidateCmd(a),
+		newConfigCmd(a),
+		newTestSendCmd(a),
+		newStatusCmd(a),
+		newHealthcheckCmd(a),
+		newVersionCmd(a),
+	)
+	return root
+}

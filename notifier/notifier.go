@@ -1,0 +1,84 @@
+// Package notifier turns changes into messages a person reads (Swedish or
+// English, per subscriber) and delivers them to targets, with a timeout on
+// every send, retries for transient failures and one outcome per target.
+//
+// Each channel lives in its own subpackage (email, pushover, discord,
+// webhook, console); every one of them satisfies Sender, which has the shape
+// of github.com/nikoksr/notify's Notifier.
+package notifier
+
+import (
+	"context"
+	"time"
+
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// Sender sends one message somewhere. It has the shape of notify.Notifier, so
+// any notify service can be used as a Sender.
+type Sender interface {
+	Send(ctx context.Context, subject, body string) error
+}
+
+// Message is one rendered message: what a subscriber receives at one check.
+type Message struct {
+	Subject string
+	Body    string
+}
+
+// Status says whether an item is news, a correction of an earlier
+// announcement, or its cancellation.
+type Status string
+
+// The statuses of an item.
+const (
+	StatusNew          Status = "new"
+	StatusCorrection   Status = "correction"
+	StatusCancellation Status = "cancellation"
+)
+
+// Item is one change in a message.
+type Item struct {
+	Change   schedule.Change
+	Status   Status
+	Previous *schedule.Change // for corrections and cancellations: what was announced
+}
+
+// Place is what a message says about a schedule besides its hours.
+type Place struct {
+	ID    string
+	Title string
+	Phone string
+	URL   string
+}
+
+// Request is everything Render needs for one subscriber's message.
+type Request struct {
+	Language   string // "sv" or "en"
+	Today      schedule.Date
+	Subscriber string
+	Places     map[string]Place // by schedule id
+	Items      []Item
+}
+
+// Target is one place a subscriber's message goes to.
+type Target struct {
+	ID      string // stable, e.g. "anna/mail/0"; used in logs and the state store
+	Channel string // channel id
+	Sender  Sender
+}
+
+// Outcome is the result of delivering one message to one target.
+type Outcome struct {
+	Target    string
+	Sent      bool
+	Attempts  int
+	Err       error
+	Permanent bool // the failure will not go away by retrying
+}
+
+// Policy bounds a delivery.
+type Policy struct {
+	Timeout  time.Duration // per attempt; default 30s
+	Deadline time.Time     // no attempt starts after it; zero: one attempt only
+}
