@@ -10,6 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// The zone database is embedded so hoursd works on scratch and
+	// distroless images and on hosts without /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/hoursd/hoursd/config"
 )
