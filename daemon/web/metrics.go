@@ -1,0 +1,114 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the numbers hoursd exposes to Prometheus on /metrics. They
+// live in their own registry rather than the global one, so two daemons in
+// one test binary (or a reload that builds a new Handler) never collide on
+// registration and nothing else in the process leaks into hoursd's scrape.
+//
+// The daemon owns a Metrics for its whole life and calls its methods; the
+// zero value is not usable, build one with NewMetrics.
+type Metrics struct {
+	registry   *prometheus.Registry
+	checks     *prometheus.CounterVec
+	deliveries *prometheus.CounterVec
+	pending    prometheus.Gauge
+	lastCheck  prometheus.Gauge
+	reloads    *prometheus.CounterVec
+}
+
+// The values of the result label of checks and reloads.
+const (
+	resultOK    = "ok"
+	resultError = "error"
+)
+
+// NewMetrics builds the metrics in a fresh registry, together with the Go
+// runtime and process collectors every Prometheus target is expected to have.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hoursd_checks_total",
+			Help: "Checks run, by result (ok: every subscriber was evaluated; error: the check failed).",
+		}, []string{"result"}),
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hoursd_deliveries_total",
+			Help: "Delivery attempts of messages to targets, by channel and result.",
+		}, []string{"channel", "result"}),
+		pending: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "hoursd_outbox_pending",
+			Help: "Messages written to the outbox and not yet accepted by their channel.",
+		}),
+		lastCheck: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "hoursd_last_successful_check_timestamp_seconds",
+			Help: "Unix time of the last check that succeeded; 0 until one has.",
+		}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hoursd_config_reloads_total",
+			Help: "Configuration reloads (SIGHUP), by result (error: the new configuration was rejected and the old one kept).",
+		}, []string{"result"}),
+	}
+	// Both results exist from the start so that rate() and alerts on
+	// result="error" see a 0 rather than an absent series.
+	for _, r := range []string{resultOK, resultError} {
+		m.checks.WithLabelValues(r)
+		m.reloads.WithLabelValues(r)
+	}
+	m.registry.MustRegister(
+		m.checks, m.deliveries, m.pending, m.lastCheck, m.reloads,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// CheckRun records one check. A successful check also moves the
+// last-successful-check time to at, the time the check ran for, so an alert
+// can fire when hoursd has not checked for longer than its schedule allows.
+func (m *Metrics) CheckRun(ok bool, at time.Time) {
+	if !ok {
+		m.checks.WithLabelValues(resultError).Inc()
+		return
+	}
+	m.checks.WithLabelValues(resultOK).Inc()
+	m.lastCheck.Set(float64(at.Unix()))
+}
+
+// Delivery records one delivery attempt to a target through channel (the
+// channel's id from the configuration) with its result, e.g. "sent",
+// "retry" or "failed". The daemon decides the result words; keep them few,
+// since every distinct value is a time series.
+func (m *Metrics) Delivery(channel, result string) {
+	m.deliveries.WithLabelValues(channel, result).Inc()
+}
+
+// SetPending sets the number of messages waiting in the outbox.
+func (m *Metrics) SetPending(n int) { m.pending.Set(float64(n)) }
+
+// Reload records a configuration reload; ok false means the new
+// configuration was rejected.
+func (m *Metrics) Reload(ok bool) {
+	if ok {
+		m.reloads.WithLabelValues(resultOK).Inc()
+		return
+	}
+	m.reloads.WithLabelValues(resultError).Inc()
+}
+
+// Handler serves the metrics in the Prometheus exposition formats. Errors
+// while gathering are reported in the response and do not abort the scrape.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{
+		ErrorHandling: promhttp.ContinueOnError,
+		Registry:      m.registry, // promhttp_metric_handler_errors_total
+	})
+}
