@@ -1,0 +1,163 @@
+package notifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Defaults of a Policy's zero fields.
+const (
+	DefaultTimeout     = 30 * time.Second
+	DefaultConcurrency = 64
+	DefaultBackoff     = 2 * time.Second
+	DefaultMaxBackoff  = 10 * time.Minute
+)
+
+// sleep waits for d or until ctx ends; it is Policy.Sleep's real default.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p Policy) withDefaults() Policy {
+	if p.Timeout <= 0 {
+		p.Timeout = DefaultTimeout
+	}
+	if p.Concurrency <= 0 {
+		p.Concurrency = DefaultConcurrency
+	}
+	if p.Backoff <= 0 {
+		p.Backoff = DefaultBackoff
+	}
+	if p.MaxBackoff <= 0 {
+		p.MaxBackoff = DefaultMaxBackoff
+	}
+	if p.Sleep == nil {
+		p.Sleep = sleep
+	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	if p.Jitter == nil {
+		p.Jitter = rand.Float64
+	}
+	return p
+}
+
+// delay is how long to wait before attempt number n+1 after n failed ones:
+// what the service asked for when it said (it knows its own limits best), else
+// exponential backoff with "equal jitter" — half fixed, half random — so that
+// hundreds of targets failing together do not come back together.
+func (p Policy) delay(n int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return retryAfter
+	}
+	d := p.Backoff
+	for i := 1; i < n && d < p.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, p.MaxBackoff)
+	return d/2 + time.Duration(p.Jitter()*float64(d/2))
+}
+
+// Deliver sends msg to every target independently and returns one outcome
+// per target, in the order of targets.
+//
+// At most Policy.Concurrency targets are worked on at once, so a check for
+// ten thousand targets holds a bounded number of goroutines and connections.
+// Every attempt is bounded by Policy.Timeout even if the Sender ignores its
+// context: the send runs in its own goroutine and Deliver stops waiting at the
+// deadline (the channel packages set their own network timeouts, so such a
+// goroutine ends soon after). Transient failures are retried until
+// Policy.Deadline; permanent ones are not. A hanging target holds one slot and
+// nothing else, so it never delays the others.
+func Deliver(ctx context.Context, targets []Target, msg Message, p Policy) []Outcome {
+	p = p.withDefaults()
+	out := make([]Outcome, len(targets))
+	sem := make(chan struct{}, p.Concurrency)
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			out[i] = Outcome{Target: t.ID, Err: fmt.Errorf("deliver to %s: %w", t.ID, ctx.Err())}
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i] = deliverOne(ctx, t, msg, p)
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// deliverOne sends to one target with retries.
+func deliverOne(ctx context.Context, t Target, msg Message, p Policy) Outcome {
+	o := Outcome{Target: t.ID}
+	if t.Sender == nil {
+		o.Err, o.Permanent = fmt.Errorf("deliver to %s: no sender", t.ID), true
+		return o
+	}
+	for {
+		o.Attempts++
+		err := attempt(ctx, t.Sender, msg, p.Timeout)
+		if err == nil {
+			o.Sent, o.Err = true, nil
+			return o
+		}
+		o.Err = err
+		if ctx.Err() != nil {
+			return o
+		}
+		retry, after := IsTransient(err)
+		if !retry {
+			o.Permanent = true
+			return o
+		}
+		d := p.delay(o.Attempts, after)
+		if p.Deadline.IsZero() || p.Now().Add(d).After(p.Deadline) {
+			return o
+		}
+		if p.Sleep(ctx, d) != nil {
+			return o
+		}
+	}
+}
+
+// attempt is one send bounded by timeout, whether or not s honours ctx.
+func attempt(ctx context.Context, s Sender, msg Message, timeout time.Duration) error {
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan error, 1) // buffered: an abandoned send must not block forever
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("sender panicked: %v", r)
+			}
+		}()
+		done <- s.Send(actx, msg.Subject, msg.Body)
+	}()
+	select {
+	case err := <-done:
+		if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return Transient(fmt.Errorf("send timed out after %s: %w", timeout, err), 0)
+		}
+		return err
+	case <-actx.Done():
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return Transient(fmt.Errorf("send timed out after %s", timeout), 0)
+	}
+}

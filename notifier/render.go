@@ -1,0 +1,241 @@
+package notifier
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"text/template"
+
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// Render renders one subscriber's message; t may be nil for the built-in texts.
+//
+// The message covers every item of the request, grouped by schedule (the
+// place's title and phone number heading each group), groups ordered by their
+// first date and items by date. A template that fails to execute is returned
+// as an error, never a panic.
+func Render(req Request, t *Templates) (Message, error) {
+	data, err := newTemplateData(req)
+	if err != nil {
+		return Message{}, fmt.Errorf("render message for %s: %w", req.Subscriber, err)
+	}
+	msg := Message{Subject: data.Subject, Body: data.Body}
+	if t == nil {
+		return msg, nil
+	}
+	if t.subject != nil {
+		if msg.Subject, err = execute(t.subject, data); err != nil {
+			return Message{}, fmt.Errorf("render subject template for %s: %w", req.Subscriber, err)
+		}
+		// A subject is one line whatever the template's whitespace.
+		msg.Subject = strings.Join(strings.Fields(msg.Subject), " ")
+	}
+	if t.body != nil {
+		if msg.Body, err = execute(t.body, data); err != nil {
+			return Message{}, fmt.Errorf("render body template for %s: %w", req.Subscriber, err)
+		}
+	}
+	return msg, nil
+}
+
+// TestMessage is what `hoursd test-send` sends: it names the subscriber and
+// the channel so the reader knows which of their targets works.
+func TestMessage(lang, subscriber, channel string) (Message, error) {
+	l, err := languageOf(lang)
+	if err != nil {
+		return Message{}, err
+	}
+	return Message{
+		Subject: l.testSubject,
+		Body:    fmt.Sprintf(l.testBody, subscriber, channel),
+	}, nil
+}
+
+// group is the items of one schedule in a message.
+type group struct {
+	place Place
+	items []Item
+}
+
+// groups sorts the request's items into schedules, in date order.
+func groups(req Request) []group {
+	items := slices.Clone(req.Items)
+	slices.SortStableFunc(items, func(a, b Item) int {
+		return cmp.Or(a.Change.Date.Compare(b.Change.Date), kindOrder(a.Change.Kind)-kindOrder(b.Change.Kind))
+	})
+	var gs []group
+	index := map[string]int{}
+	for _, it := range items {
+		id := it.Change.Schedule
+		i, ok := index[id]
+		if !ok {
+			p, ok := req.Places[id]
+			if !ok {
+				p = Place{ID: id}
+			}
+			if p.Title == "" {
+				p.Title = id
+			}
+			i = len(gs)
+			index[id] = i
+			gs = append(gs, group{place: p})
+		}
+		gs[i].items = append(gs[i].items, it)
+	}
+	return gs
+}
+
+// kindOrder puts the end of one period before the start of the next on the
+// same date, as a reader would expect.
+func kindOrder(k schedule.Kind) int {
+	switch k {
+	case schedule.KindPeriodEnd:
+		return 0
+	case schedule.KindDay:
+		return 2
+	}
+	return 1
+}
+
+// sentence is the built-in text of one item, without its final full stop.
+func (l *language) sentence(it Item, today schedule.Date) string {
+	c := it.Change
+	ref := l.dayRef(c.Date, today)
+	name := l.name(c.Name)
+	switch c.Kind {
+	case schedule.KindPeriodStart:
+		if name == "" {
+			name = l.otherHours
+		}
+		if it.Status == StatusCancellation {
+			return fmt.Sprintf(l.cancelledStart, name, ref, l.week(c.RegularWeekly))
+		}
+		if l.relativeComma && c.Date.Sub(today) <= 1 && c.Date.Sub(today) >= 0 {
+			ref += ","
+		}
+		s := fmt.Sprintf(l.periodStart, ref, name, l.week(c.Weekly))
+		if !c.Until.IsZero() {
+			s += fmt.Sprintf(l.periodUntil, l.date(c.Until, today))
+		}
+		return s + l.previous(it)
+	case schedule.KindPeriodEnd:
+		if it.Status == StatusCancellation {
+			if name == "" {
+				name = l.otherHours
+			}
+			return fmt.Sprintf(l.cancelledEnd, ref, name)
+		}
+		return fmt.Sprintf(l.periodEnd, ref, l.week(c.Weekly)) + l.previous(it)
+	}
+	if name != "" {
+		ref += " (" + name + ")"
+	}
+	if it.Status == StatusCancellation {
+		return fmt.Sprintf(l.cancelledDay, ref, l.hours(c.Regular))
+	}
+	return ref + ": " + l.state(c.Hours, c.Regular) + l.previous(it)
+}
+
+// previous is what a correction says was announced before.
+func (l *language) previous(it Item) string {
+	if it.Status != StatusCorrection || it.Previous == nil {
+		return ""
+	}
+	p := it.Previous
+	if p.Kind == schedule.KindDay {
+		return fmt.Sprintf(l.previously, l.hours(p.Hours))
+	}
+	return fmt.Sprintf(l.previously, l.week(p.Weekly))
+}
+
+// line is the item as it stands in the body: a full sentence, marked when
+// it corrects an earlier message.
+func (l *language) line(it Item, today schedule.Date) string {
+	s := l.sentence(it, today)
+	if it.Status == StatusCorrection {
+		return l.changed + s + "."
+	}
+	return capitalize(s) + "."
+}
+
+// subject is the built-in subject: what changed, when (when it is one date)
+// and where.
+func (l *language) subject(gs []group, items []Item, today schedule.Date) string {
+	titles := make([]string, len(gs))
+	for i, g := range gs {
+		titles[i] = g.place.Title
+	}
+	when := ""
+	first := items[0].Change
+	same := true
+	for _, it := range items[1:] {
+		if it.Change.Date != first.Date {
+			same = false
+		}
+	}
+	if same {
+		switch {
+		case first.Date.Sub(today) == 0:
+			when = " " + l.today
+		case first.Date.Sub(today) == 1:
+			when = " " + l.tomorrow
+		case first.Kind == schedule.KindDay:
+			when = fmt.Sprintf(l.onDate, l.date(first.Date, today))
+		default:
+			when = fmt.Sprintf(l.fromDate, l.date(first.Date, today))
+		}
+	}
+	format := l.subjectFixed
+	for _, it := range items {
+		if it.Status != StatusCorrection && it.Status != StatusCancellation {
+			format = l.subjectNew
+		}
+	}
+	return fmt.Sprintf(format, when, strings.Join(titles, ", "))
+}
+
+// body is the built-in body: one paragraph per schedule.
+func (l *language) body(gs []group, today schedule.Date) string {
+	var b strings.Builder
+	for i, g := range gs {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(l.heading(g.place))
+		b.WriteString("\n")
+		for _, it := range g.items {
+			b.WriteString(l.line(it, today))
+			b.WriteString("\n")
+		}
+		if g.place.URL != "" {
+			b.WriteString(g.place.URL)
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// heading names a place and how to reach it.
+func (l *language) heading(p Place) string {
+	if p.Phone == "" {
+		return p.Title
+	}
+	return fmt.Sprintf(l.header, p.Title, p.Phone)
+}
+
+// errNothing is returned for a request without items: hoursd never sends an
+// empty message.
+var errNothing = errors.New("no changes to announce")
+
+// execute runs a template into a string.
+func execute(t *template.Template, data any) (string, error) {
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
