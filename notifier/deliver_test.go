@@ -1,0 +1,279 @@
+package notifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// script is a Sender that answers each attempt with the next error of its
+// script (nil: accepted), repeating the last one.
+type script struct {
+	mu    sync.Mutex
+	errs  []error
+	calls int
+}
+
+func (s *script) Send(ctx context.Context, subject, body string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if len(s.errs) == 0 {
+		return nil
+	}
+	err := s.errs[min(s.calls, len(s.errs))-1]
+	return err
+}
+
+// fakeTime is a Policy clock: Sleep records the delay and advances Now.
+type fakeTime struct {
+	mu     sync.Mutex
+	now    time.Time
+	delays []time.Duration
+}
+
+func (f *fakeTime) policy(deadline time.Duration) Policy {
+	f.now = time.Date(2026, 4, 29, 18, 0, 0, 0, time.UTC)
+	p := Policy{
+		Timeout: time.Second, Backoff: 2 * time.Second, MaxBackoff: time.Minute,
+		Now:    func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now },
+		Jitter: func() float64 { return 0 },
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.delays = append(f.delays, d)
+			f.now = f.now.Add(d)
+			return nil
+		},
+	}
+	if deadline > 0 {
+		p.Deadline = f.now.Add(deadline)
+	}
+	return p
+}
+
+var (
+	errBusy    = Transient(errors.New("http 503"), 0)
+	errLimited = Transient(errors.New("http 429"), 7*time.Second)
+	errBadUser = errors.New("pushover: user key is invalid")
+)
+
+func TestDeliverRetries(t *testing.T) {
+	tests := []struct {
+		name          string
+		errs          []error
+		deadline      time.Duration
+		wantSent      bool
+		wantAttempts  int
+		wantPermanent bool
+		wantDelays    []time.Duration
+	}{
+		{"success", nil, time.Hour, true, 1, false, nil},
+		{"transient then success", []error{errBusy, errBusy, nil}, time.Hour, true, 3, false,
+			[]time.Duration{time.Second, 2 * time.Second}}, // backoff 2s, 4s with zero jitter: half of each
+		{"retry-after honoured", []error{errLimited, nil}, time.Hour, true, 2, false, []time.Duration{7 * time.Second}},
+		{"permanent not retried", []error{errBadUser}, time.Hour, false, 1, true, nil},
+		{"no deadline: one attempt", []error{errBusy}, 0, false, 1, false, nil},
+		{"gives up at the deadline", []error{errBusy}, 10 * time.Second, false, 4, false,
+			[]time.Duration{time.Second, 2 * time.Second, 4 * time.Second}}, // after 7s of waiting the next wait (8s) would end after 10s
+		{"network error is transient", []error{&timeoutError{}, nil}, time.Hour, true, 2, false, []time.Duration{time.Second}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &script{errs: tt.errs}
+			var ft fakeTime
+			out := Deliver(t.Context(), []Target{{ID: "anna/mail/0", Sender: s}}, Message{Subject: "s", Body: "b"}, ft.policy(tt.deadline))
+			o := out[0]
+			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
+				t.Errorf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want sent %v, %d attempts, permanent %v",
+					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)
+			}
+			if tt.wantSent != (o.Err == nil) {
+				t.Errorf("Deliver() err = %v with sent %v", o.Err, o.Sent)
+			}
+			if !slices.Equal(ft.delays, tt.wantDelays) {
+				t.Errorf("Deliver() waited %v, want %v", ft.delays, tt.wantDelays)
+			}
+		})
+	}
+}
+
+type timeoutError struct{}
+
+func (*timeoutError) Error() string   { return "dial tcp: i/o timeout" }
+func (*timeoutError) Timeout() bool   { return true }
+func (*timeoutError) Temporary() bool { return true }
+
+func TestDeliverBackoffJitter(t *testing.T) {
+	p := Policy{Backoff: 2 * time.Second, MaxBackoff: 10 * time.Second, Jitter: func() float64 { return 0.999 }}.withDefaults()
+	tests := []struct {
+		failed   int
+		min, max time.Duration
+	}{
+		{1, time.Second, 2 * time.Second},
+		{2, 2 * time.Second, 4 * time.Second},
+		{3, 4 * time.Second, 8 * time.Second},
+		{4, 5 * time.Second, 10 * time.Second}, // capped
+		{40, 5 * time.Second, 10 * time.Second},
+	}
+	for _, tt := range tests {
+		if d := p.delay(tt.failed, 0); d < tt.min || d > tt.max {
+			t.Errorf("delay after %d failures = %v, want within [%v, %v]", tt.failed, d, tt.min, tt.max)
+		}
+	}
+}
+
+// hang is a Sender that ignores its context and returns only when released,
+// like a library with no timeout talking to a server that never answers.
+type hang struct{ release chan struct{} }
+
+func (h hang) Send(context.Context, string, string) error { <-h.release; return nil }
+
+// stamp records when it was called.
+type stamp struct{ at time.Time }
+
+func (s *stamp) Send(context.Context, string, string) error { s.at = time.Now(); return nil }
+
+func TestDeliverTimeoutHoldsAndTargetsAreIndependent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := hang{release: make(chan struct{})}
+		defer close(h.release)
+		fast := &stamp{}
+		start := time.Now()
+		out := Deliver(t.Context(), []Target{{ID: "team/webhook/0", Sender: h}, {ID: "anna/mail/0", Sender: fast}},
+			Message{Subject: "s", Body: "b"}, Policy{Timeout: 30 * time.Second})
+		if took := time.Since(start); took != 30*time.Second {
+			t.Errorf("Deliver() with a hanging target took %v, want the 30s timeout", took)
+		}
+		if o := out[0]; o.Sent || o.Permanent || o.Err == nil || o.Err.Error() != "send timed out after 30s" {
+			t.Errorf("hanging target: %+v, want a transient timeout", o)
+		}
+		if retry, _ := IsTransient(out[0].Err); !retry {
+			t.Errorf("timeout %v is not transient", out[0].Err)
+		}
+		if o := out[1]; !o.Sent {
+			t.Errorf("other target: %+v, want sent", o)
+		}
+		if d := fast.at.Sub(start); d != 0 {
+			t.Errorf("other target was sent %v after the start, want at once", d)
+		}
+	})
+}
+
+func TestDeliverCancelled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		h := hang{release: make(chan struct{})}
+		defer close(h.release)
+		time.AfterFunc(time.Second, cancel)
+		out := Deliver(ctx, []Target{{ID: "a", Sender: h}}, Message{}, Policy{Deadline: time.Now().Add(time.Hour)})
+		if o := out[0]; o.Sent || o.Attempts != 1 || !errors.Is(o.Err, context.Canceled) {
+			t.Errorf("Deliver() after cancel = %+v, want one attempt ending in context.Canceled", o)
+		}
+	})
+}
+
+// counting records the most sends in flight at once.
+type counting struct {
+	now, peak atomic.Int64
+	gate      chan struct{}
+}
+
+func (c *counting) Send(context.Context, string, string) error {
+	n := c.now.Add(1)
+	for {
+		p := c.peak.Load()
+		if n <= p || c.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	<-c.gate
+	c.now.Add(-1)
+	return nil
+}
+
+func TestDeliverConcurrencyBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := &counting{gate: make(chan struct{})}
+		targets := make([]Target, 50)
+		for i := range targets {
+			targets[i] = Target{ID: fmt.Sprint(i), Sender: c}
+		}
+		done := make(chan []Outcome)
+		go func() { done <- Deliver(t.Context(), targets, Message{}, Policy{Concurrency: 8}) }()
+		synctest.Wait()
+		if p := c.peak.Load(); p != 8 {
+			t.Errorf("sends in flight = %d, want 8 (the bound)", p)
+		}
+		close(c.gate)
+		for i, o := range <-done {
+			if !o.Sent || o.Target != fmt.Sprint(i) {
+				t.Errorf("outcome %d = %+v, want target %d sent", i, o, i)
+			}
+		}
+	})
+}
+
+type panicky struct{}
+
+func (panicky) Send(context.Context, string, string) error { panic("nil map") }
+
+func TestDeliverBadTargets(t *testing.T) {
+	out := Deliver(t.Context(), []Target{{ID: "nil"}, {ID: "panic", Sender: panicky{}}}, Message{}, Policy{})
+	for _, o := range out {
+		if o.Sent || !o.Permanent || o.Err == nil {
+			t.Errorf("Deliver(%s) = %+v, want a permanent failure", o.Target, o)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	const hook = "https://discord.com/api/webhooks/123/s3cr3t-t0ken"
+	base := fmt.Errorf("post %q: %w", hook, context.DeadlineExceeded)
+	tests := []struct {
+		name      string
+		err       error
+		transient bool
+		after     time.Duration
+	}{
+		{"plain", errors.New("bad request to " + hook), false, 0},
+		{"transient keeps retry-after", Transient(fmt.Errorf("429 from %s", hook), 3*time.Second), true, 3 * time.Second},
+		{"deadline", base, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Redact(tt.err, hook, "s3cr3t-t0ken")
+			if got := r.Error(); containsAny(got, hook, "s3cr3t") {
+				t.Errorf("Redact() = %q, still holds the secret", got)
+			}
+			retry, after := IsTransient(r)
+			if retry != tt.transient || after != tt.after {
+				t.Errorf("IsTransient(Redact()) = %v, %v, want %v, %v", retry, after, tt.transient, tt.after)
+			}
+			for e := errors.Unwrap(r); e != nil; e = errors.Unwrap(e) {
+				if containsAny(e.Error(), "s3cr3t") {
+					t.Errorf("unwrapped error %q holds the secret", e)
+				}
+			}
+		})
+	}
+	if !errors.Is(Redact(base, hook), context.DeadlineExceeded) {
+		t.Errorf("Redact() lost context.DeadlineExceeded")
+	}
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
