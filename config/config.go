@@ -5,6 +5,7 @@
 package config
 
 import (
+	"io"
 	"time"
 
 	"github.com/hoursd/hoursd/notifier"
@@ -28,6 +29,12 @@ type Config struct {
 	Schedules   []*schedule.Schedule // validated
 	Channels    []Channel
 	Subscribers []Subscriber
+
+	// Stdout is where console channels print; nil is os.Stdout. Tests and
+	// the command line set it.
+	Stdout io.Writer
+
+	raw *rawFile // the file with defaults filled in, for Show
 }
 
 // Log is the logging setup.

@@ -1,0 +1,147 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/console"
+	"github.com/hoursd/hoursd/notifier/discord"
+	"github.com/hoursd/hoursd/notifier/email"
+	"github.com/hoursd/hoursd/notifier/pushover"
+	"github.com/hoursd/hoursd/notifier/webhook"
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// Schedule returns the schedule with id, or nil.
+func (c *Config) Schedule(id string) *schedule.Schedule {
+	for _, s := range c.Schedules {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// Channel returns the channel with id, or nil.
+func (c *Config) Channel(id string) *Channel {
+	for i := range c.Channels {
+		if c.Channels[i].ID == id {
+			return &c.Channels[i]
+		}
+	}
+	return nil
+}
+
+// Subscriber returns the subscriber with id, or nil.
+func (c *Config) Subscriber(id string) *Subscriber {
+	for i := range c.Subscribers {
+		if c.Subscribers[i].ID == id {
+			return &c.Subscribers[i]
+		}
+	}
+	return nil
+}
+
+// Sender builds the channel's sender for one target of a subscriber.
+func (c *Config) Sender(t Target) (notifier.Sender, error) {
+	ch := c.Channel(t.Channel)
+	if ch == nil {
+		return nil, fmt.Errorf("build sender: unknown channel %q", t.Channel)
+	}
+	var (
+		s   notifier.Sender
+		err error
+	)
+	// Each case assigns only on success, so that a failed New never
+	// leaves a typed nil pointer in the interface.
+	switch ch.Type {
+	case TypeEmail:
+		var n *email.Notifier
+		if n, err = email.New(*ch.Email, t.Address); err == nil {
+			s = n
+		}
+	case TypePushover:
+		var n *pushover.Notifier
+		if n, err = pushover.New(*ch.Pushover, t.User); err == nil {
+			s = n
+		}
+	case TypeDiscord:
+		var n *discord.Notifier
+		if n, err = discord.New(*ch.Discord); err == nil {
+			s = n
+		}
+	case TypeWebhook:
+		var n *webhook.Notifier
+		if n, err = webhook.New(*ch.Webhook); err == nil {
+			s = n
+		}
+	case TypeConsole:
+		w := c.Stdout
+		if w == nil {
+			w = os.Stdout
+		}
+		s = console.New(w)
+	default:
+		err = fmt.Errorf("unknown channel type %q", ch.Type)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build sender for channel %s: %w", ch.ID, err)
+	}
+	return s, nil
+}
+
+// Targets builds the delivery targets of a subscriber, with the stable ids
+// ("anna/mail/0": subscriber, channel, position) that the state store and
+// the logs use.
+func (c *Config) Targets(sub *Subscriber) ([]notifier.Target, error) {
+	out := make([]notifier.Target, 0, len(sub.Targets))
+	for i, t := range sub.Targets {
+		s, err := c.Sender(t)
+		if err != nil {
+			return nil, fmt.Errorf("subscriber %s: %w", sub.ID, err)
+		}
+		out = append(out, notifier.Target{
+			ID:      fmt.Sprintf("%s/%s/%d", sub.ID, t.Channel, i),
+			Channel: t.Channel,
+			Sender:  s,
+		})
+	}
+	return out, nil
+}
+
+// Show writes the effective configuration as YAML: the file with the
+// defaults and the environment applied, every secret as ***. Paths of
+// secret files are shown: they are not secret and say where a secret comes
+// from.
+func (c *Config) Show(w io.Writer) error {
+	if c.raw == nil {
+		return fmt.Errorf("show config: the configuration was not loaded by config.Load")
+	}
+	fmt.Fprintf(w, "# effective configuration from %s\n", c.Source)
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(c.raw); err != nil {
+		return fmt.Errorf("show config: %w", err)
+	}
+	return enc.Close()
+}
+
+// Summary is one line saying what was loaded, for `hoursd validate` and the
+// daemon's start: "config.yaml: 1 schedule, 3 channels, 2 subscribers, time
+// zone Europe/Stockholm".
+func (c *Config) Summary() string {
+	return fmt.Sprintf("%s: %s, %s, %s, time zone %s", c.Source,
+		plural(len(c.Schedules), "schedule"), plural(len(c.Channels), "channel"),
+		plural(len(c.Subscribers), "subscriber"), c.Timezone)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,235 @@
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/spf13/viper"
+)
+
+// defaultConfig is the configuration hoursd runs with when there is no file
+// at all: Försäkringskassan's customer centre, announced on the console, so
+// that `hoursd run` shows what hoursd does before anyone writes a file.
+//
+//go:embed default.yaml
+var defaultConfig []byte
+
+// DefaultSource is the Source of the embedded default configuration.
+const DefaultSource = "built-in default"
+
+// SystemPath is the configuration file hoursd reads when neither --config
+// nor $HOURSD_CONFIG names one.
+const SystemPath = "/etc/hoursd/config.yaml"
+
+// envPrefix is the prefix of the environment variables that override
+// top-level settings: HOURSD_TIMEZONE, HOURSD_LOG_LEVEL, …
+const envPrefix = "HOURSD"
+
+// envKeys are the settings an environment variable HOURSD_<KEY> overrides,
+// the dots of nested keys written as underscores (log.level:
+// HOURSD_LOG_LEVEL). viper's AutomaticEnv would not do: Unmarshal and
+// AllSettings only see variables bound to keys viper already knows.
+var envKeys = []string{
+	"timezone",
+	"state_dir",
+	"log.level",
+	"log.format",
+	"http.listen",
+	"defaults.check",
+	"defaults.language",
+}
+
+// maxFileSize bounds what hoursd reads as a configuration: a real one is a
+// few kilobytes, and a wrong path (a disk image, /dev/zero) must not eat the
+// memory of the machine.
+const maxFileSize = 4 << 20
+
+// Load loads the configuration from path, or when path is "" from
+// $HOURSD_CONFIG, /etc/hoursd/config.yaml if it exists, or the embedded
+// default. The format follows the file's extension: .yaml, .yml, .toml or
+// .json. A configuration that cannot be read or is wrong yields a
+// *ValidationError listing every problem.
+func Load(path string) (*Config, error) {
+	return newLoader().load(path)
+}
+
+// loader is Load with its surroundings made replaceable, so that tests can
+// check the search order and the secrets without touching the real
+// environment or /etc.
+type loader struct {
+	lookupEnv  func(string) (string, bool)
+	readFile   func(string) ([]byte, error)
+	stat       func(string) (fs.FileInfo, error)
+	systemPath string
+}
+
+func newLoader() *loader {
+	return &loader{
+		lookupEnv:  os.LookupEnv,
+		readFile:   readFileLimited,
+		stat:       os.Stat,
+		systemPath: SystemPath,
+	}
+}
+
+func (l *loader) getenv(key string) string {
+	v, _ := l.lookupEnv(key)
+	return v
+}
+
+// locate applies the search order. from says where the path came from, for
+// an error about it (the flag, the variable or the system path).
+func (l *loader) locate(path string) (name, from string) {
+	if path != "" {
+		return path, "--config"
+	}
+	if p := l.getenv("HOURSD_CONFIG"); p != "" {
+		return p, "$HOURSD_CONFIG"
+	}
+	if _, err := l.stat(l.systemPath); err == nil {
+		return l.systemPath, l.systemPath
+	}
+	return "", ""
+}
+
+func (l *loader) load(path string) (*Config, error) {
+	name, from := l.locate(path)
+	if name == "" {
+		return l.parse(DefaultSource, "yaml", defaultConfig, "")
+	}
+	format, err := formatOf(name)
+	if err != nil {
+		return nil, &ValidationError{Source: name, Problems: []Problem{{Path: from, Message: err.Error()}}}
+	}
+	data, err := l.readFile(name)
+	if err != nil {
+		return nil, &ValidationError{Source: name, Problems: []Problem{{Path: from, Message: fmt.Sprintf("cannot read %s: %v", name, describeFileError(err))}}}
+	}
+	return l.parse(name, format, data, filepath.Dir(name))
+}
+
+// formatOf is viper's config type for a file name.
+func formatOf(name string) (string, error) {
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".yaml", ".yml":
+		return "yaml", nil
+	case ".toml":
+		return "toml", nil
+	case ".json":
+		return "json", nil
+	default:
+		return "", fmt.Errorf("cannot tell the format of %s: name it .yaml, .yml, .toml or .json", name)
+	}
+}
+
+func readFileLimited(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, &os.PathError{Op: "read", Path: name, Err: err}
+	}
+	if n > maxFileSize {
+		return nil, &os.PathError{Op: "read", Path: name, Err: fmt.Errorf("larger than %d bytes", maxFileSize)}
+	}
+	return buf.Bytes(), nil
+}
+
+// parse reads data with viper, applies the environment, decodes strictly
+// and validates. dir is where relative secret files are looked up when
+// $CREDENTIALS_DIRECTORY is not set.
+func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Config, err error) {
+	// viper and the decoders below are not ours; whatever a file does to
+	// them, the user gets a message, never a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			cfg, err = nil, &ValidationError{Source: source, Problems: []Problem{{Message: fmt.Sprintf("cannot read the configuration (hoursd bug, please report it): %v", r)}}}
+		}
+	}()
+
+	// A key delimiter that no key contains: viper splits keys on it, and
+	// a webhook header or a weekly key may well contain a dot.
+	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
+	v.SetConfigType(format)
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		return nil, &ValidationError{Source: source, Problems: []Problem{syntaxProblem(format, data, err)}}
+	}
+	v.SetEnvPrefix(envPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer("::", "_"))
+	// HOURSD_HTTP_LISTEN= (empty) turns the listener off, as listen: "" does.
+	v.AllowEmptyEnv(true)
+	for _, k := range envKeys {
+		if err := v.BindEnv(strings.ReplaceAll(k, ".", "::")); err != nil {
+			return nil, fmt.Errorf("load config: bind environment to %s: %w", k, err)
+		}
+	}
+
+	var ps problems
+	var raw rawFile
+	decode(&ps, "", v.AllSettings(), &raw)
+	b := builder{
+		raw:     &raw,
+		ps:      &ps,
+		getenv:  l.getenv,
+		secrets: secretSource{lookupEnv: l.lookupEnv, readFile: l.readFile, baseDir: dir},
+	}
+	cfg = b.build()
+	cfg.Source = source
+	if len(ps) > 0 {
+		ps.sort()
+		return nil, &ValidationError{Source: source, Problems: ps}
+	}
+	return cfg, nil
+}
+
+// syntaxProblem turns a parser's error into a problem at the line where the
+// file stops making sense.
+func syntaxProblem(format string, data []byte, err error) Problem {
+	var pe viper.ConfigParseError
+	if errors.As(err, &pe) {
+		err = pe.Unwrap()
+	}
+	var te *toml.DecodeError
+	var se *json.SyntaxError
+	var ue *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &te):
+		row, _ := te.Position()
+		return Problem{Path: fmt.Sprintf("line %d", row), Message: "toml: " + te.Error()}
+	case errors.As(err, &se):
+		return Problem{Path: fmt.Sprintf("line %d", lineAt(data, se.Offset)), Message: "json: " + se.Error()}
+	case errors.As(err, &ue):
+		return Problem{Path: fmt.Sprintf("line %d", lineAt(data, ue.Offset)), Message: "json: the file must hold an object of keys and values"}
+	}
+	msg := err.Error()
+	// yaml.v3 says "yaml: line 3: mapping values are not allowed in this
+	// context"; lift the line into the path like the others.
+	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+		if n, text, ok := strings.Cut(rest, ": "); ok {
+			return Problem{Path: "line " + n, Message: "yaml: " + text}
+		}
+	}
+	if format == "yaml" && strings.Contains(msg, "cannot unmarshal") {
+		return Problem{Path: "line 1", Message: "yaml: the file must hold a mapping of keys and values"}
+	}
+	return Problem{Message: fmt.Sprintf("%s: %s", format, msg)}
+}
+
+// lineAt is the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int64) int {
+	off = min(max(off, 0), int64(len(data)))
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}

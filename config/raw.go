@@ -1,0 +1,279 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/pelletier/go-toml/v2"
+)
+
+// The raw* types are the file as the user wrote it: decoded strictly (every
+// key must be one of these fields), before defaults, secrets and checks. They
+// carry yaml tags too because `hoursd config show` prints them back, with
+// the defaults filled in and the secrets as ***.
+
+type rawFile struct {
+	Timezone  string           `mapstructure:"timezone" yaml:"timezone"`
+	StateDir  string           `mapstructure:"state_dir" yaml:"state_dir"`
+	Log       rawLog           `mapstructure:"log" yaml:"log"`
+	HTTP      rawHTTP          `mapstructure:"http" yaml:"http"`
+	Defaults  rawDefaults      `mapstructure:"defaults" yaml:"defaults"`
+	Templates *rawTemplates    `mapstructure:"templates" yaml:"templates,omitempty"`
+	Schedules []rawSchedule    `mapstructure:"schedules" yaml:"schedules"`
+	Channels  []map[string]any `mapstructure:"channels" yaml:"-"`
+	// ShownChannels are the channels decoded by their type, for show.
+	ShownChannels []any           `mapstructure:"-" yaml:"channels"`
+	Subscribers   []rawSubscriber `mapstructure:"subscribers" yaml:"subscribers"`
+}
+
+type rawLog struct {
+	Level  string `mapstructure:"level" yaml:"level"`
+	Format string `mapstructure:"format" yaml:"format"`
+}
+
+type rawHTTP struct {
+	Listen *string `mapstructure:"listen" yaml:"listen"` // nil: default; "": off
+}
+
+type rawDefaults struct {
+	Check    string `mapstructure:"check" yaml:"check"`
+	Remind   *[]int `mapstructure:"remind" yaml:"remind,flow"` // nil: default; []: a problem
+	Language string `mapstructure:"language" yaml:"language"`
+}
+
+type rawTemplates struct {
+	Subject string `mapstructure:"subject" yaml:"subject,omitempty"`
+	Body    string `mapstructure:"body" yaml:"body,omitempty"`
+}
+
+type rawSchedule struct {
+	ID         string              `mapstructure:"id" yaml:"id"`
+	Title      string              `mapstructure:"title" yaml:"title,omitempty"`
+	Phone      string              `mapstructure:"phone" yaml:"phone,omitempty"`
+	URL        string              `mapstructure:"url" yaml:"url,omitempty"`
+	Weekly     map[string][]string `mapstructure:"weekly" yaml:"weekly"`
+	Holidays   *rawHolidays        `mapstructure:"holidays" yaml:"holidays,omitempty"`
+	NamedDays  []rawNamedDay       `mapstructure:"named_days" yaml:"named_days,omitempty"`
+	Periods    []rawPeriod         `mapstructure:"periods" yaml:"periods,omitempty"`
+	Exceptions []rawException      `mapstructure:"exceptions" yaml:"exceptions,omitempty"`
+}
+
+type rawHolidays struct {
+	Calendar string `mapstructure:"calendar" yaml:"calendar"`
+	Closed   bool   `mapstructure:"closed" yaml:"closed"`
+}
+
+type rawNamedDay struct {
+	Day    string   `mapstructure:"day" yaml:"day,omitempty"`
+	On     string   `mapstructure:"on" yaml:"on,omitempty"`
+	Name   string   `mapstructure:"name" yaml:"name,omitempty"`
+	NameEN string   `mapstructure:"name_en" yaml:"name_en,omitempty"`
+	Hours  []string `mapstructure:"hours" yaml:"hours,omitempty,flow"`
+	Closed bool     `mapstructure:"closed" yaml:"closed,omitempty"`
+}
+
+type rawPeriod struct {
+	Name   string              `mapstructure:"name" yaml:"name,omitempty"`
+	NameEN string              `mapstructure:"name_en" yaml:"name_en,omitempty"`
+	From   string              `mapstructure:"from" yaml:"from"`
+	To     string              `mapstructure:"to" yaml:"to"`
+	Weekly map[string][]string `mapstructure:"weekly" yaml:"weekly"`
+}
+
+type rawException struct {
+	Date   string   `mapstructure:"date" yaml:"date,omitempty"`
+	From   string   `mapstructure:"from" yaml:"from,omitempty"`
+	To     string   `mapstructure:"to" yaml:"to,omitempty"`
+	Name   string   `mapstructure:"name" yaml:"name,omitempty"`
+	NameEN string   `mapstructure:"name_en" yaml:"name_en,omitempty"`
+	Hours  []string `mapstructure:"hours" yaml:"hours,omitempty,flow"`
+	Closed bool     `mapstructure:"closed" yaml:"closed,omitempty"`
+}
+
+// rawChannelCommon are the keys every channel has. Each channel type has its
+// own struct, so a key of another type (host: on a pushover channel) is an
+// unknown key like any typo.
+type rawChannelCommon struct {
+	ID      string `mapstructure:"id" yaml:"id"`
+	Type    string `mapstructure:"type" yaml:"type"`
+	Timeout string `mapstructure:"timeout" yaml:"timeout"`
+}
+
+type rawEmail struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	Host             string `mapstructure:"host" yaml:"host"`
+	Port             int    `mapstructure:"port" yaml:"port"`
+	TLS              string `mapstructure:"tls" yaml:"tls"`
+	Username         string `mapstructure:"username" yaml:"username,omitempty"`
+	Password         Secret `mapstructure:"password" yaml:"password,omitempty"`
+	PasswordFile     string `mapstructure:"password_file" yaml:"password_file,omitempty"`
+	From             string `mapstructure:"from" yaml:"from"`
+}
+
+type rawPushover struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	Token            Secret `mapstructure:"token" yaml:"token,omitempty"`
+	TokenFile        string `mapstructure:"token_file" yaml:"token_file,omitempty"`
+	APIURL           string `mapstructure:"api_url" yaml:"api_url,omitempty"`
+}
+
+type rawDiscord struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	WebhookURL       Secret `mapstructure:"webhook_url" yaml:"webhook_url,omitempty"`
+	WebhookURLFile   string `mapstructure:"webhook_url_file" yaml:"webhook_url_file,omitempty"`
+	BotToken         Secret `mapstructure:"bot_token" yaml:"bot_token,omitempty"`
+	BotTokenFile     string `mapstructure:"bot_token_file" yaml:"bot_token_file,omitempty"`
+	ChannelID        string `mapstructure:"channel_id" yaml:"channel_id,omitempty"`
+}
+
+type rawWebhook struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	URL              Secret `mapstructure:"url" yaml:"url,omitempty"`
+	URLFile          string `mapstructure:"url_file" yaml:"url_file,omitempty"`
+	// Header values are secrets too: they usually carry an API key.
+	Headers map[string]Secret `mapstructure:"headers" yaml:"headers,omitempty"`
+}
+
+type rawConsole struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+}
+
+type rawSubscriber struct {
+	ID        string        `mapstructure:"id" yaml:"id"`
+	Language  string        `mapstructure:"language" yaml:"language"`
+	Schedules []string      `mapstructure:"schedules" yaml:"schedules,flow"`
+	Check     string        `mapstructure:"check" yaml:"check"`
+	Remind    *[]int        `mapstructure:"remind" yaml:"remind,flow"`
+	Targets   []rawTarget   `mapstructure:"targets" yaml:"targets"`
+	Templates *rawTemplates `mapstructure:"templates" yaml:"templates,omitempty"`
+}
+
+type rawTarget struct {
+	Channel string `mapstructure:"channel" yaml:"channel"`
+	Address string `mapstructure:"address" yaml:"address,omitempty"`
+	User    string `mapstructure:"user" yaml:"user,omitempty"`
+}
+
+// decode decodes in (a value of viper's settings tree) into out, strictly:
+// every key that is not a field of out is a problem at its path, and so is
+// every value of the wrong type. path is the key path of in.
+func decode(ps *problems, path string, in, out any) {
+	var md mapstructure.Metadata
+	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
+		Metadata:   &md,
+		Result:     out,
+		DecodeHook: dateToString,
+		// Not WeaklyTypedInput: `closed: "yes"` or `port: [587]` are
+		// mistakes worth telling the user about, not values to guess at.
+	})
+	if err != nil {
+		// Only a wrong Result can get here: a bug in hoursd, not in the file.
+		panic(fmt.Sprintf("config: decoder for %T: %v", out, err))
+	}
+	decodeErrors(ps, path, dec.Decode(in))
+	unused := slices.Clone(md.Unused)
+	slices.Sort(unused)
+	for _, k := range unused {
+		ps.add(join(path, k), "unknown key")
+	}
+}
+
+// decodeErrors turns mapstructure's errors into problems at their key
+// paths. The messages are hoursd's own: mapstructure's may quote the value,
+// and the value may be a secret.
+func decodeErrors(ps *problems, path string, err error) {
+	if err == nil {
+		return
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			decodeErrors(ps, path, e)
+		}
+		return
+	}
+	var de *mapstructure.DecodeError
+	if !errors.As(err, &de) {
+		ps.add(path, "cannot decode: %v", err)
+		return
+	}
+	inner := de.Unwrap()
+	if _, ok := inner.(interface{ Unwrap() []error }); ok {
+		decodeErrors(ps, path, inner)
+		return
+	}
+	if _, ok := inner.(*mapstructure.DecodeError); ok {
+		decodeErrors(ps, path, inner)
+		return
+	}
+	p := join(path, de.Name())
+	var ut *mapstructure.UnconvertibleTypeError
+	var pe *mapstructure.ParseError
+	switch {
+	case errors.As(inner, &ut):
+		ps.add(p, "must be %s, not %s", describeType(ut.Expected.Type()), describeValue(ut.Value))
+	case errors.As(inner, &pe):
+		ps.add(p, "must be %s", describeType(pe.Expected.Type()))
+	default:
+		// mapstructure's own texts for lists and maps ("source data must
+		// be an array or slice, got string") name types, not values.
+		ps.add(p, "%v", inner)
+	}
+}
+
+// describeType says what a user must write for a field of type t.
+func describeType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a mapping of keys to values"
+	}
+	return t.String()
+}
+
+// describeValue says what sort of value the user wrote, without the value.
+func describeValue(v any) string {
+	if v == nil {
+		return "empty"
+	}
+	return describeType(reflect.TypeOf(v))
+}
+
+// dateToString turns the dates that YAML (2025-06-30 unquoted is a
+// timestamp) and TOML (a local date) decode into back into the text the user
+// wrote, so that every date goes through schedule.ParseDate.
+func dateToString(from, to reflect.Type, data any) (any, error) {
+	if to.Kind() != reflect.String {
+		return data, nil
+	}
+	switch v := data.(type) {
+	case time.Time:
+		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 {
+			return v.Format(time.DateOnly), nil
+		}
+		return v.Format(time.RFC3339), nil
+	case toml.LocalDate:
+		return v.String(), nil
+	case toml.LocalTime:
+		return v.String(), nil
+	case toml.LocalDateTime:
+		return v.String(), nil
+	}
+	return data, nil
+}
