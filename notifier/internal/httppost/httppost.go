@@ -1,0 +1,196 @@
+// Package httppost is how hoursd's HTTP channels (discord, webhook) post a
+// JSON message: through notify's http service, with the two traps of that
+// service defused and the answer classified as transient or permanent.
+//
+// notify's http service (v1.3.0) sets req.Header to the webhook's own Header
+// map and then writes User-Agent and Content-Type into it when they are
+// missing: with a nil Header that panics, and with concurrent sends it is a
+// data race on one map. Here every Webhook gets a non-nil Header with both
+// keys already set, so the service only ever reads it. The service also
+// reports nothing but "responded with status code: N"; a post-send hook reads
+// the status, Retry-After and the body instead and returns a typed error.
+package httppost
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	nhttp "github.com/nikoksr/notify/service/http"
+
+	"github.com/hoursd/hoursd/notifier"
+)
+
+// DefaultTimeout bounds one post when the channel sets none.
+const DefaultTimeout = 30 * time.Second
+
+// transport is shared by every poster so that ten thousand targets on one
+// host reuse a few connections instead of opening one each.
+var transport = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	return t
+}()
+
+// Poster posts JSON to one URL.
+type Poster struct {
+	svc     *nhttp.Service
+	what    string   // "discord", "webhook": the start of every error
+	secrets []string // redacted from every error
+}
+
+// Options are what a channel sets on its poster.
+type Options struct {
+	What    string      // names the channel in errors
+	URL     string      // secret: it is redacted from errors
+	Header  http.Header // extra headers, e.g. Authorization; their values are redacted too
+	Timeout time.Duration
+	Client  *http.Client // tests; nil: a client on the shared transport with Timeout
+	Payload func(subject, body string) any
+	Secrets []string // more strings to redact (a bot token)
+}
+
+// New returns a Poster.
+func New(o Options) *Poster {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	client := o.Client
+	if client == nil {
+		client = &http.Client{Transport: transport, Timeout: o.Timeout}
+	}
+	header := http.Header{}
+	maps.Copy(header, o.Header)
+	header.Set("User-Agent", "hoursd")
+	header.Set("Content-Type", "application/json; charset=utf-8")
+	secrets := append(urlSecrets(o.URL), o.Secrets...)
+	for _, vs := range o.Header {
+		secrets = append(secrets, vs...)
+	}
+
+	svc := nhttp.New()
+	svc.WithClient(client)
+	svc.AddReceivers(&nhttp.Webhook{
+		ContentType:  "application/json; charset=utf-8",
+		Header:       header,
+		Method:       http.MethodPost,
+		URL:          o.URL,
+		BuildPayload: o.Payload,
+	})
+	svc.PostSend(classify)
+	return &Poster{svc: svc, what: o.What, secrets: secrets}
+}
+
+// Send posts one message.
+func (p *Poster) Send(ctx context.Context, subject, body string) error {
+	err := p.svc.Send(ctx, subject, body)
+	if err == nil {
+		return nil
+	}
+	var se *statusError
+	if errors.As(err, &se) {
+		// The service answered; say what it said, without notify's wrapping.
+		_, after := notifier.IsTransient(err)
+		err = fmt.Errorf("%s: post message: %w", p.what, se)
+		if se.transient {
+			err = notifier.Transient(err, after)
+		}
+		return notifier.Redact(err, p.secrets...)
+	}
+	// No answer: the network, a timeout, a refused connection.
+	return notifier.Redact(notifier.Transient(fmt.Errorf("%s: %w", p.what, err), 0), p.secrets...)
+}
+
+// urlSecrets are the parts of a URL that may carry a secret: a Discord
+// webhook's token is its last path segment, other services put keys in the
+// query or the user info. Services also echo paths back in their errors.
+func urlSecrets(raw string) []string {
+	s := []string{raw}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return s
+	}
+	s = append(s, u.EscapedPath(), u.Path, u.RawQuery)
+	if pw, ok := u.User.Password(); ok {
+		s = append(s, pw)
+	}
+	return s
+}
+
+// statusError is an answer other than 2xx.
+type statusError struct {
+	Code      int
+	Message   string // what the service said, shortened
+	transient bool
+}
+
+func (e *statusError) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("http %d %s", e.Code, http.StatusText(e.Code))
+	}
+	return fmt.Sprintf("http %d %s: %s", e.Code, http.StatusText(e.Code), e.Message)
+}
+
+// classify is the post-send hook: 2xx is success; 429, 408 and 5xx are
+// transient (with the wait the service asked for); any other 4xx is
+// permanent, because sending the same request again cannot fix a wrong URL,
+// a revoked token or a message that is too long.
+func classify(_ *http.Request, resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	var answer struct {
+		Message    string   `json:"message"`
+		RetryAfter *float64 `json:"retry_after"` // Discord: seconds, may be fractional
+	}
+	_ = json.Unmarshal(raw, &answer) // not every service answers JSON
+	se := &statusError{Code: resp.StatusCode, Message: answer.Message}
+	if se.Message == "" {
+		se.Message = shorten(strings.TrimSpace(string(raw)), 200)
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusRequestTimeout,
+		resp.StatusCode >= 500:
+		after := RetryAfter(resp.Header, time.Now())
+		if answer.RetryAfter != nil && *answer.RetryAfter > 0 {
+			after = max(after, time.Duration(*answer.RetryAfter*float64(time.Second)))
+		}
+		se.transient = true
+		return notifier.Transient(se, after)
+	}
+	return se
+}
+
+// RetryAfter reads a Retry-After header: delay-seconds or an HTTP date
+// (RFC 9110 §10.2.3). Zero when absent or unreadable.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
+		return time.Duration(s * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// shorten cuts s to at most n runes, marking the cut.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
