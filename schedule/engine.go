@@ -79,7 +79,12 @@ func (e *evaluator) yearOf(year int) *yearDays {
 	if e.days != nil && e.year == year {
 		return e.days
 	}
-	yd := &yearDays{}
+	yd := e.days
+	if yd == nil {
+		yd = &yearDays{}
+	} else {
+		*yd = yearDays{} // reused: a century of Changes allocates it once
+	}
 	if h := e.s.Holidays; h != nil && h.Calendar == "se" {
 		for i := range catalogue {
 			if !catalogue[i].public {
