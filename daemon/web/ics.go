@@ -1,0 +1,225 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// The window of a calendar feed, relative to the day it is rendered: a
+// little of the past, so a day that just went by is still in the calendar,
+// and a bit more than a year ahead, so next year's Christmas is there when
+// this year's is.
+const (
+	FeedPastDays   = 30
+	FeedFutureDays = 400
+)
+
+// periodLookback is how far before the window hoursd looks for the start of
+// a period that is still running when the window opens: a period longer
+// than this that began before the window is left out of the feed.
+const periodLookback = 400
+
+// CalendarOptions say how to render one schedule's feed.
+type CalendarOptions struct {
+	// Location is the zone of the schedule's wall-clock hours; nil is
+	// Europe/Stockholm, hoursd's default timezone.
+	Location *time.Location
+	// Lang is "sv" (also for "") or "en".
+	Lang string
+	// Now is the time of rendering: the window is counted from its date in
+	// Location, and it is every event's DTSTAMP.
+	Now time.Time
+	// Modified is when the schedule was last loaded (the daemon's start or
+	// its last reload): every event's LAST-MODIFIED, and in minutes since
+	// the Unix epoch its SEQUENCE. A feed carries no memory of earlier
+	// renders, so hoursd cannot tell which events a reload changed; a load
+	// time never decreases and grows exactly when the hours may have
+	// changed, which is what SEQUENCE promises a client. The zero value
+	// means Now.
+	Modified time.Time
+}
+
+// WriteCalendar writes the changes of s for FeedPastDays before and
+// FeedFutureDays after opts.Now as an RFC 5545 calendar:
+//
+//   - a closed day is an all-day event;
+//   - a day with other hours is an event from its first opening to its last
+//     closing, in the schedule's zone (TZID plus a VTIMEZONE block, so the
+//     times stay right for a reader in another zone and across DST);
+//   - a period with other weekly hours is one all-day event over its dates.
+//
+// UIDs depend only on the schedule, the date and the kind of change, never on
+// the hours, so a calendar app updates an event when the hours are corrected
+// instead of showing the old and the new one side by side. Every event is
+// transparent: it informs, it does not make the subscriber busy.
+func WriteCalendar(w io.Writer, s *schedule.Schedule, opts CalendarOptions) error {
+	l, err := parseLang(opts.Lang)
+	if err != nil {
+		return err
+	}
+	if err := buildCalendar(s, opts, l).SerializeTo(w, ics.WithNewLine("\r\n")); err != nil {
+		return fmt.Errorf("write calendar of %s: %w", s.ID, err)
+	}
+	return nil
+}
+
+func buildCalendar(s *schedule.Schedule, opts CalendarOptions, l *lang) *ics.Calendar {
+	loc := opts.Location
+	if loc == nil {
+		loc = defaultLocation()
+	}
+	modified := opts.Modified
+	if modified.IsZero() {
+		modified = opts.Now
+	}
+	today := schedule.DateOf(opts.Now.In(loc))
+	first := today.AddDays(-FeedPastDays)
+	last := today.AddDays(FeedFutureDays)
+
+	cal := ics.NewCalendarFor("hoursd")
+	cal.SetProductId("-//hoursd//hoursd calendar feed//" + strings.ToUpper(l.code))
+	cal.SetCalscale("GREGORIAN")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetXWRCalName(s.Title)
+	cal.SetXWRCalDesc(calendarDescription(s, l))
+	cal.SetXWRTimezone(loc.String())
+	// Hours change rarely and hoursd knows them a year ahead: twice a day
+	// is fresh enough and spares the daemon polling clients.
+	cal.SetRefreshInterval("PT12H")
+	cal.SetXPublishedTTL("PT12H")
+	cal.AddVTimezone(vtimezone(loc, first.AddDays(-1).Time(loc), last.AddDays(2).Time(loc)))
+
+	stamp := func(e *ics.VEvent) {
+		e.SetDtStampTime(opts.Now)
+		e.SetLastModifiedAt(modified)
+		e.SetSequence(int(modified.Unix() / 60))
+		e.SetTimeTransparency(ics.TransparencyTransparent)
+		e.SetStatus(ics.ObjectStatusConfirmed)
+		if s.URL != "" {
+			e.SetURL(s.URL)
+		}
+	}
+	lookFrom := first.AddDays(-periodLookback)
+	for _, c := range s.Changes(lookFrom, last.Sub(lookFrom)+1) {
+		switch c.Kind {
+		case schedule.KindDay:
+			if c.Date.Before(first) {
+				continue
+			}
+			e := cal.AddEvent(uid(s.ID, c.Date, "day"))
+			stamp(e)
+			dayEvent(e, s, c, loc, l)
+		case schedule.KindPeriodStart:
+			end := c.Until
+			if end.IsZero() || end.Before(c.Date) {
+				end = c.Date
+			}
+			if end.Before(first) {
+				continue
+			}
+			e := cal.AddEvent(uid(s.ID, c.Date, "period"))
+			stamp(e)
+			periodEvent(e, s, c, end, l)
+		}
+		// period-end needs no event of its own: the period's event ends
+		// where the regular hours begin again.
+	}
+	return cal
+}
+
+// uid is an event's stable identity: schedule, date and kind, nothing that a
+// correction of the hours could change.
+func uid(scheduleID string, d schedule.Date, kind string) string {
+	return fmt.Sprintf("%s-%04d%02d%02d-%s@hoursd", scheduleID, d.Year, d.Month, d.Day, kind)
+}
+
+// dayEvent fills in the event of a day change: all-day when closed, else from
+// the first opening to the last closing in local time with the zone's TZID.
+func dayEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, loc *time.Location, l *lang) {
+	e.SetSummary(summary(s, l.openHours(c.Hours), l.name(c.Name)))
+	e.SetDescription(description(s, l, fmt.Sprintf(l.instead, capitalise(l.openHours(c.Hours)), l.hours(c.Regular))))
+	if c.Hours.Closed() {
+		e.SetAllDayStartAt(c.Date.Time(time.UTC))
+		e.SetAllDayEndAt(c.Date.AddDays(1).Time(time.UTC))
+		return
+	}
+	open := c.Hours[0].Open
+	lastIv := c.Hours[len(c.Hours)-1]
+	endDate, close := c.Date, lastIv.Close
+	if close <= lastIv.Open || close >= 24*60 {
+		// Past midnight (or 24:00): the event ends on the next day.
+		endDate = c.Date.AddDays(1)
+		close %= 24 * 60
+	}
+	tzid := ics.WithTZID(loc.String())
+	e.SetProperty(ics.ComponentPropertyDtStart, localStamp(c.Date, open), tzid)
+	e.SetProperty(ics.ComponentPropertyDtEnd, localStamp(endDate, close), tzid)
+}
+
+// periodEvent fills in the event of a period: all-day from its first date to
+// its last, DTEND being exclusive.
+func periodEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, end schedule.Date, l *lang) {
+	name := l.name(c.Name)
+	if name == "" {
+		name = l.special
+	}
+	e.SetSummary(summary(s, name, l.week(c.Weekly)))
+	e.SetDescription(description(s, l, fmt.Sprintf("%s: %s.", name, l.week(c.Weekly))))
+	e.SetAllDayStartAt(c.Date.Time(time.UTC))
+	e.SetAllDayEndAt(end.AddDays(1).Time(time.UTC))
+}
+
+// localStamp is a DATE-TIME in local ("floating" until a TZID is attached)
+// form. It is built from the wall clock directly, not through time.Time, so
+// a time that DST skips or repeats is written as the schedule says it.
+func localStamp(d schedule.Date, c schedule.Clock) string {
+	return fmt.Sprintf("%04d%02d%02dT%02d%02d00", d.Year, d.Month, d.Day, int(c)/60, int(c)%60)
+}
+
+// summary is "Försäkringskassan kundcenter: stängt (Midsommarafton)".
+func summary(s *schedule.Schedule, what, note string) string {
+	title := s.Title
+	if title == "" {
+		title = s.ID
+	}
+	if note == "" {
+		return title + ": " + what
+	}
+	return title + ": " + what + " (" + note + ")"
+}
+
+// description is the event's body: what changed, then what usually applies
+// and how to reach the place.
+func description(s *schedule.Schedule, l *lang, what string) string {
+	lines := []string{what, calendarDescription(s, l)}
+	return strings.Join(lines, "\n")
+}
+
+// calendarDescription is the regular hours, the phone number and the URL.
+func calendarDescription(s *schedule.Schedule, l *lang) string {
+	lines := []string{l.regular + ": " + l.week(s.Weekly) + "."}
+	if s.Phone != "" {
+		lines = append(lines, l.phone+": "+s.Phone)
+	}
+	if s.URL != "" {
+		lines = append(lines, s.URL)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// capitalise upper-cases the first letter, for text that starts a sentence.
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}

@@ -1,0 +1,142 @@
+// Package web is hoursd's HTTP face: a status page showing the next weeks of
+// each schedule and how deliveries went, a calendar feed per schedule that
+// any calendar app can subscribe to, and Prometheus metrics.
+//
+// The daemon builds one Handler with New, mounts it on its listener, swaps
+// the schedules in with SetSchedules after a reload and reports what it does
+// through Metrics. The package reads no configuration and no state store of
+// its own: everything comes through Options, which keeps it testable with
+// Go-built schedules and a fixed clock.
+//
+// Nothing here asks for a login. The daemon listens on loopback by default;
+// anyone who binds it elsewhere must put a reverse proxy with authentication
+// in front (see docs/web.md).
+package web
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// Options configure a Handler.
+type Options struct {
+	// Schedules are the schedules to show, validated, in the order of the
+	// configuration. Replace them later with Handler.SetSchedules.
+	Schedules []*schedule.Schedule
+	// Location is the zone of the schedules' wall-clock hours (the
+	// configuration's timezone); nil is Europe/Stockholm.
+	Location *time.Location
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+	// Status answers the subscriber section of the page; nil leaves the
+	// section out.
+	Status Status
+	// Metrics are served on /metrics; nil serves no /metrics.
+	Metrics *Metrics
+	// Logger receives the errors a request meets that the client cannot
+	// fix (the state store failing); nil discards them.
+	Logger *slog.Logger
+}
+
+// Handler serves the status page on /, the calendar feeds on
+// /calendar/<schedule>.ics and the metrics on /metrics. It is safe for
+// concurrent use, including SetSchedules while requests are served.
+type Handler struct {
+	mux     *http.ServeMux
+	now     func() time.Time
+	status  Status
+	metrics *Metrics
+	log     *slog.Logger
+	current atomic.Pointer[state]
+}
+
+// state is what a reload replaces as a whole, so a request sees either the
+// old schedules or the new ones, never a mix.
+type state struct {
+	schedules []*schedule.Schedule
+	byID      map[string]*schedule.Schedule
+	loc       *time.Location
+	loaded    time.Time // the feeds' LAST-MODIFIED and SEQUENCE
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New builds the Handler.
+func New(opts Options) *Handler {
+	h := &Handler{
+		mux:     http.NewServeMux(),
+		now:     opts.Now,
+		status:  opts.Status,
+		metrics: opts.Metrics,
+		log:     opts.Logger,
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	h.SetSchedules(opts.Schedules, opts.Location)
+	h.mux.HandleFunc("GET /{$}", h.servePage)
+	h.mux.HandleFunc("GET /calendar/{file}", h.serveCalendar)
+	if h.metrics != nil {
+		h.mux.Handle("GET /metrics", h.metrics.Handler())
+	}
+	return h
+}
+
+// SetSchedules replaces the schedules and their zone, after the daemon
+// reloaded its configuration. The feeds' LAST-MODIFIED becomes now.
+func (h *Handler) SetSchedules(schedules []*schedule.Schedule, loc *time.Location) {
+	if loc == nil {
+		loc = defaultLocation()
+	}
+	st := &state{
+		schedules: schedules,
+		byID:      make(map[string]*schedule.Schedule, len(schedules)),
+		loc:       loc,
+		loaded:    h.now(),
+	}
+	for _, s := range schedules {
+		st.byID[s.ID] = s
+	}
+	h.current.Store(st)
+}
+
+// ServeHTTP routes the request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// serveCalendar serves /calendar/<schedule>.ics?lang=sv|en.
+func (h *Handler) serveCalendar(w http.ResponseWriter, r *http.Request) {
+	id, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+	st := h.current.Load()
+	s := st.byID[id]
+	if !ok || s == nil {
+		http.Error(w, "no such calendar: "+r.PathValue("file"), http.StatusNotFound)
+		return
+	}
+	l, err := parseLang(r.URL.Query().Get("lang"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var buf bytes.Buffer
+	opts := CalendarOptions{Location: st.loc, Lang: l.code, Now: h.now(), Modified: st.loaded}
+	if err := WriteCalendar(&buf, s, opts); err != nil {
+		h.log.Error("render calendar feed", "schedule", id, "err", err)
+		http.Error(w, "could not render the calendar", http.StatusInternalServerError)
+		return
+	}
+	hdr := w.Header()
+	hdr.Set("Content-Type", "text/calendar; charset=utf-8")
+	hdr.Set("Content-Disposition", `inline; filename="`+id+`.ics"`)
+	hdr.Set("Last-Modified", st.loaded.UTC().Format(http.TimeFormat))
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(buf.Bytes())
+}
