@@ -69,7 +69,8 @@ func firstRune(s string) string {
 }
 
 var (
-	urlPattern   = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
+	// A URL ends before trailing punctuation, as in "post https://…: 503".
+	urlPattern   = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]*[^\s"'<>.,:;)\]]`)
 	emailPattern = regexp.MustCompile(`[^\s"'<>@:/]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 	// Pushover tokens and user keys are 30 characters, Discord webhook
 	// tokens 68: a run this long in an error text is treated as a secret.
