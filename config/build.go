@@ -66,6 +66,10 @@ var (
 	tlsModes   = []string{"starttls", "tls", "none"}
 )
 
+// MinEvery is the shortest interval of an "@every" check: hoursd reasons in
+// days, and checking more often only costs.
+const MinEvery = time.Minute
+
 // cronParser accepts what the design promises for `check`: five fields or a
 // descriptor (@daily, @every 6h). It is robfig/cron's standard parser.
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
@@ -84,6 +88,13 @@ func ParseCheck(spec string) (s cron.Schedule, err error) {
 	if strings.HasPrefix(t, "TZ=") || strings.HasPrefix(t, "CRON_TZ=") {
 		return nil, fmt.Errorf("%q: a time zone prefix is not allowed, checks run in the configuration's timezone", spec)
 	}
+	if d, ok := strings.CutPrefix(t, "@every "); ok {
+		// robfig/cron rounds anything under a second up to a second,
+		// which would run the check all the time.
+		if every, err := time.ParseDuration(strings.TrimSpace(d)); err == nil && every < MinEvery {
+			return nil, fmt.Errorf("%q: checks must be at least %s apart", spec, MinEvery)
+		}
+	}
 	s, err = cronParser.Parse(t)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a cron spec of 5 fields or a descriptor such as @daily: %w", spec, err)
@@ -99,6 +110,10 @@ type builder struct {
 	ps      *problems
 	getenv  func(string) string
 	secrets secretSource
+
+	// undecodable are the paths of values of the wrong type: their
+	// checks are not run, they would only repeat the problem.
+	undecodable map[string]bool
 
 	scheduleIDs []string
 	channels    map[string]string // id -> type, for targets
@@ -116,7 +131,18 @@ func (b *builder) build() *Config {
 	return c
 }
 
-func (b *builder) add(path, format string, a ...any) { b.ps.add(path, format, a...) }
+func (b *builder) add(path, format string, a ...any) {
+	if !b.undecodable[path] {
+		b.ps.add(path, format, a...)
+	}
+}
+
+// decode decodes a part of the file, remembering what failed.
+func (b *builder) decode(path string, in, out any) {
+	for _, p := range decode(b.ps, path, in, out) {
+		b.undecodable[p] = true
+	}
+}
 
 // oneOf checks that v is one of allowed.
 func (b *builder) oneOf(path, what, v string, allowed []string) {
@@ -467,27 +493,27 @@ func (b *builder) buildChannels(c *Config) {
 		switch typ {
 		case TypeEmail:
 			var r rawEmail
-			decode(b.ps, p, m, &r)
+			b.decode(p, m, &r)
 			c.Channels = append(c.Channels, b.email(p, &r))
 			shown = &r
 		case TypePushover:
 			var r rawPushover
-			decode(b.ps, p, m, &r)
+			b.decode(p, m, &r)
 			c.Channels = append(c.Channels, b.pushover(p, &r))
 			shown = &r
 		case TypeDiscord:
 			var r rawDiscord
-			decode(b.ps, p, m, &r)
+			b.decode(p, m, &r)
 			c.Channels = append(c.Channels, b.discord(p, &r))
 			shown = &r
 		case TypeWebhook:
 			var r rawWebhook
-			decode(b.ps, p, m, &r)
+			b.decode(p, m, &r)
 			c.Channels = append(c.Channels, b.webhook(p, &r))
 			shown = &r
 		case TypeConsole:
 			var r rawConsole
-			decode(b.ps, p, m, &r)
+			b.decode(p, m, &r)
 			c.Channels = append(c.Channels, b.common(p, &r.rawChannelCommon))
 			shown = &r
 		case "":
@@ -727,6 +753,9 @@ func (b *builder) checkTarget(q string, t rawTarget) {
 	if !ok {
 		b.add(join(q, "channel"), "unknown channel %q%s", t.Channel, known(b.channelIDs))
 		return
+	}
+	if !slices.Contains(channelTypes, typ) {
+		return // the channel's type is reported; its targets cannot be checked
 	}
 	switch typ {
 	case TypeEmail:

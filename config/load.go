@@ -165,7 +165,7 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
 	v.SetConfigType(format)
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return nil, &ValidationError{Source: source, Problems: []Problem{syntaxProblem(format, data, err)}}
+		return nil, &ValidationError{Source: source, Problems: syntaxProblems(format, data, err)}
 	}
 	v.SetEnvPrefix(envPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer("::", "_"))
@@ -179,13 +179,14 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 
 	var ps problems
 	var raw rawFile
-	decode(&ps, "", v.AllSettings(), &raw)
 	b := builder{
-		raw:     &raw,
-		ps:      &ps,
-		getenv:  l.getenv,
-		secrets: secretSource{lookupEnv: l.lookupEnv, readFile: l.readFile, baseDir: dir},
+		raw:         &raw,
+		undecodable: map[string]bool{},
+		ps:          &ps,
+		getenv:      l.getenv,
+		secrets:     secretSource{lookupEnv: l.lookupEnv, readFile: l.readFile, baseDir: dir},
 	}
+	b.decode("", v.AllSettings(), &raw)
 	cfg = b.build()
 	cfg.Source = source
 	if len(ps) > 0 {
@@ -195,9 +196,9 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 	return cfg, nil
 }
 
-// syntaxProblem turns a parser's error into a problem at the line where the
-// file stops making sense.
-func syntaxProblem(format string, data []byte, err error) Problem {
+// syntaxProblems turn a parser's error into problems at the lines where
+// the file stops making sense.
+func syntaxProblems(format string, data []byte, err error) []Problem {
 	var pe viper.ConfigParseError
 	if errors.As(err, &pe) {
 		err = pe.Unwrap()
@@ -208,24 +209,41 @@ func syntaxProblem(format string, data []byte, err error) Problem {
 	switch {
 	case errors.As(err, &te):
 		row, _ := te.Position()
-		return Problem{Path: fmt.Sprintf("line %d", row), Message: "toml: " + te.Error()}
+		return []Problem{{Path: fmt.Sprintf("line %d", row), Message: "toml: " + strings.TrimPrefix(te.Error(), "toml: ")}}
 	case errors.As(err, &se):
-		return Problem{Path: fmt.Sprintf("line %d", lineAt(data, se.Offset)), Message: "json: " + se.Error()}
+		return []Problem{{Path: fmt.Sprintf("line %d", lineAt(data, se.Offset)), Message: "json: " + se.Error()}}
 	case errors.As(err, &ue):
-		return Problem{Path: fmt.Sprintf("line %d", lineAt(data, ue.Offset)), Message: "json: the file must hold an object of keys and values"}
+		return []Problem{{Path: fmt.Sprintf("line %d", lineAt(data, ue.Offset)), Message: "json: the file must hold an object of keys and values"}}
 	}
 	msg := err.Error()
-	// yaml.v3 says "yaml: line 3: mapping values are not allowed in this
-	// context"; lift the line into the path like the others.
+	// yaml.v3 says "yaml: line 3: did not find expected key" for a
+	// syntax error, and "yaml: unmarshal errors:" followed by one
+	// "  line 4: …" line per error for a well-formed file that does not
+	// fit (a duplicate key, a list where the keys should be). Lift the
+	// line numbers into the paths, like the others.
 	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
 		if n, text, ok := strings.Cut(rest, ": "); ok {
-			return Problem{Path: "line " + n, Message: "yaml: " + text}
+			return []Problem{{Path: "line " + n, Message: "yaml: " + text}}
 		}
 	}
-	if format == "yaml" && strings.Contains(msg, "cannot unmarshal") {
-		return Problem{Path: "line 1", Message: "yaml: the file must hold a mapping of keys and values"}
+	if rest, ok := strings.CutPrefix(msg, "yaml: unmarshal errors:\n"); ok {
+		var ps []Problem
+		for l := range strings.Lines(rest) {
+			l = strings.TrimSpace(l)
+			n, text, ok := strings.Cut(strings.TrimPrefix(l, "line "), ": ")
+			if !ok {
+				continue
+			}
+			if strings.Contains(text, "cannot unmarshal") {
+				text = "the file must hold a mapping of keys and values"
+			}
+			ps = append(ps, Problem{Path: "line " + n, Message: "yaml: " + text})
+		}
+		if len(ps) > 0 {
+			return ps
+		}
 	}
-	return Problem{Message: fmt.Sprintf("%s: %s", format, msg)}
+	return []Problem{{Message: fmt.Sprintf("%s: %s", format, msg)}}
 }
 
 // lineAt is the 1-based line of byte offset off in data.

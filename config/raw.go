@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -160,8 +162,10 @@ type rawTarget struct {
 
 // decode decodes in (a value of viper's settings tree) into out, strictly:
 // every key that is not a field of out is a problem at its path, and so is
-// every value of the wrong type. path is the key path of in.
-func decode(ps *problems, path string, in, out any) {
+// every value of the wrong type. path is the key path of in. It returns the
+// paths of the values it could not decode, whose checks would only repeat
+// the problem ("port: missing" after "port: must be a whole number").
+func decode(ps *problems, path string, in, out any) (failed []string) {
 	var md mapstructure.Metadata
 	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
 		Metadata:   &md,
@@ -174,12 +178,17 @@ func decode(ps *problems, path string, in, out any) {
 		// Only a wrong Result can get here: a bug in hoursd, not in the file.
 		panic(fmt.Sprintf("config: decoder for %T: %v", out, err))
 	}
+	before := len(*ps)
 	decodeErrors(ps, path, dec.Decode(in))
+	for _, p := range (*ps)[before:] {
+		failed = append(failed, p.Path)
+	}
 	unused := slices.Clone(md.Unused)
 	slices.Sort(unused)
 	for _, k := range unused {
 		ps.add(join(path, k), "unknown key")
 	}
+	return failed
 }
 
 // decodeErrors turns mapstructure's errors into problems at their key
@@ -195,21 +204,24 @@ func decodeErrors(ps *problems, path string, err error) {
 		}
 		return
 	}
-	var de *mapstructure.DecodeError
-	if !errors.As(err, &de) {
+	de, ok := err.(*mapstructure.DecodeError)
+	if !ok {
+		// mapstructure wraps the joined errors of a decode in one
+		// "decoding failed" error; look inside for the ones with a path.
+		if inner := errors.Unwrap(err); inner != nil {
+			decodeErrors(ps, path, inner)
+			return
+		}
 		ps.add(path, "cannot decode: %v", err)
 		return
 	}
 	inner := de.Unwrap()
-	if _, ok := inner.(interface{ Unwrap() []error }); ok {
+	switch inner.(type) {
+	case interface{ Unwrap() []error }, *mapstructure.DecodeError:
 		decodeErrors(ps, path, inner)
 		return
 	}
-	if _, ok := inner.(*mapstructure.DecodeError); ok {
-		decodeErrors(ps, path, inner)
-		return
-	}
-	p := join(path, de.Name())
+	p := join(path, mapKeyIndex.ReplaceAllString(de.Name(), ".$1"))
 	var ut *mapstructure.UnconvertibleTypeError
 	var pe *mapstructure.ParseError
 	switch {
@@ -218,10 +230,44 @@ func decodeErrors(ps *problems, path string, err error) {
 	case errors.As(inner, &pe):
 		ps.add(p, "must be %s", describeType(pe.Expected.Type()))
 	default:
-		// mapstructure's own texts for lists and maps ("source data must
-		// be an array or slice, got string") name types, not values.
-		ps.add(p, "%v", inner)
+		// mapstructure's own texts for lists and maps: "source data must
+		// be an array or slice, got string", "expected a map or struct,
+		// got "string"". They name kinds, never values.
+		msg := inner.Error()
+		_, got, _ := strings.Cut(msg, "got ")
+		got = describeKind(strings.Trim(got, `"`))
+		switch {
+		case strings.Contains(msg, "array or slice"):
+			ps.add(p, "must be a list, not %s", got)
+		case strings.Contains(msg, "map"):
+			ps.add(p, "must be a mapping of keys to values, not %s", got)
+		default:
+			ps.add(p, "%s", msg)
+		}
 	}
+}
+
+// mapKeyIndex matches the way mapstructure writes a map key in a path,
+// weekly[mon-fri], which hoursd writes weekly.mon-fri like every other key.
+var mapKeyIndex = regexp.MustCompile(`\[([^\]0-9][^\]]*)\]`)
+
+// describeKind says what a reflect.Kind's name stands for in a file.
+func describeKind(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "int", "int64", "uint64", "float64":
+		return "a number"
+	case "slice", "array":
+		return "a list"
+	case "map", "struct":
+		return "a mapping of keys to values"
+	case "":
+		return "something else"
+	}
+	return kind
 }
 
 // describeType says what a user must write for a field of type t.
