@@ -1,0 +1,632 @@
+package daemon
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// window is what one check of one subscriber stands for.
+//
+// A change on date D is announced with remind offset r at the first check
+// whose date T satisfies Last < D−r ≤ T, where Last is the date of the
+// subscriber's previous check (at most T−1), and only while D still lies
+// ahead. With a check every day this is exactly "D − T = r"; when a check did
+// not happen (hoursd was down, or cron skipped a time that a DST change
+// removed), the next check announces what the missed one would have. A new
+// subscriber starts with Last = T−1, so it hears only what is due today, not
+// every change of the past week.
+type window struct {
+	At    time.Time     // the instant the check stands for
+	Today schedule.Date // its date in the config's zone
+	Last  schedule.Date // date of the previous check, < Today
+	Ahead schedule.Date // only changes after this date are told (≥ Today)
+}
+
+func newWindow(at time.Time, loc *time.Location, last *run, now time.Time) window {
+	today := schedule.DateOf(at.In(loc))
+	w := window{At: at, Today: today, Last: today.AddDays(-1), Ahead: today}
+	if last != nil {
+		if l := schedule.DateOf(last.At.In(loc)); l.Before(w.Last) {
+			w.Last = l
+		}
+	}
+	if n := schedule.DateOf(now.In(loc)); n.After(w.Ahead) {
+		w.Ahead = n
+	}
+	return w
+}
+
+// outgoing is one message to one target, planned but not yet in the outbox,
+// with what the target will then have been told.
+type outgoing struct {
+	Delivery
+	target  config.Target
+	updates map[annKey]*announcement
+}
+
+// TargetID names a target stably across edits that reorder targets: the
+// subscriber, the channel and the address (email) or a digest of the user
+// key (Pushover user keys are not published by hoursd).
+func TargetID(subscriber string, t config.Target) string {
+	id := subscriber + "/" + t.Channel
+	switch {
+	case t.Address != "":
+		id += "/" + t.Address
+	case t.User != "":
+		sum := sha256.Sum256([]byte(t.User))
+		id += "/user-" + hex.EncodeToString(sum[:4])
+	}
+	return id
+}
+
+func scheduleByID(cfg *config.Config, id string) *schedule.Schedule {
+	for _, s := range cfg.Schedules {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+func channelByID(cfg *config.Config, id string) *config.Channel {
+	for i := range cfg.Channels {
+		if cfg.Channels[i].ID == id {
+			return &cfg.Channels[i]
+		}
+	}
+	return nil
+}
+
+type changeKey struct {
+	Schedule string
+	Date     schedule.Date
+	Kind     schedule.Kind
+}
+
+// sameContent reports whether a subscriber would read the same news in a and
+// b: the hours, the period's end and its weekly hours. A renamed day is not
+// worth a correction.
+func sameContent(a, b *schedule.Change) bool {
+	if !a.Hours.Equal(b.Hours) || a.Until != b.Until {
+		return false
+	}
+	for i := range a.Weekly {
+		if !a.Weekly[i].Equal(b.Weekly[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// plan works out one subscriber's messages for a check: per target, the
+// changes due and the corrections and cancellations of what it was told. It
+// reads the store (tx may be nil: nothing was ever told) and writes nothing.
+func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w window) ([]outgoing, error) {
+	remind := sub.Remind
+	if len(remind) == 0 {
+		remind = cfg.Defaults.Remind
+	}
+	if len(remind) == 0 {
+		remind = []int{1}
+	}
+	told := make([]map[annKey]*announcement, len(sub.Targets))
+	span := slices.Max(remind)
+	for i, t := range sub.Targets {
+		told[i] = map[annKey]*announcement{}
+		if tx == nil {
+			continue
+		}
+		a, err := announcementsOf(tx, sub.ID, TargetID(sub.ID, t))
+		if err != nil {
+			return nil, err
+		}
+		told[i] = a
+		for k := range a {
+			span = max(span, k.Date.Sub(w.Today))
+		}
+	}
+
+	// The changes ahead, once for all targets.
+	current := map[changeKey]*schedule.Change{}
+	type due struct {
+		change  *schedule.Change
+		offsets []int
+	}
+	var dues []due
+	places := map[string]notifier.Place{}
+	for _, id := range sub.Schedules {
+		s := scheduleByID(cfg, id)
+		if s == nil {
+			return nil, fmt.Errorf("subscriber %s: schedule %q is not configured", sub.ID, id)
+		}
+		places[id] = notifier.Place{ID: s.ID, Title: s.Title, Phone: s.Phone, URL: s.URL}
+		for _, c := range s.Changes(w.Today.AddDays(1), span) {
+			c := c
+			if !c.Date.After(w.Ahead) {
+				continue
+			}
+			current[changeKey{id, c.Date, c.Kind}] = &c
+			var offs []int
+			for _, r := range remind {
+				if at := c.Date.AddDays(-r); at.After(w.Last) && !at.After(w.Today) {
+					offs = append(offs, r)
+				}
+			}
+			if len(offs) > 0 {
+				dues = append(dues, due{&c, offs})
+			}
+		}
+	}
+
+	var out []outgoing
+	for i, t := range sub.Targets {
+		tid := TargetID(sub.ID, t)
+		updates := map[annKey]*announcement{}
+		var items []notifier.Item
+		for _, du := range dues {
+			k := annKey{sub.ID, tid, du.change.Schedule, du.change.Date, du.change.Kind}
+			prev := told[i][k]
+			if prev != nil && prev.Current != nil && sameContent(prev.Current, du.change) && containsAll(prev.Offsets, du.offsets) {
+				continue
+			}
+			next := &announcement{Current: du.change}
+			item := notifier.Item{Change: *du.change, Status: notifier.StatusNew}
+			if prev != nil {
+				next.Offsets = slices.Clone(prev.Offsets)
+				if prev.Current != nil && !sameContent(prev.Current, du.change) {
+					item.Status, item.Previous = notifier.StatusCorrection, prev.Current
+				}
+			}
+			next.Offsets = union(next.Offsets, du.offsets)
+			updates[k] = next
+			items = append(items, item)
+		}
+		for k, prev := range told[i] {
+			if _, done := updates[k]; done || !k.Date.After(w.Ahead) || !slices.Contains(sub.Schedules, k.Schedule) {
+				continue
+			}
+			now := current[changeKey{k.Schedule, k.Date, k.Kind}]
+			var item notifier.Item
+			switch {
+			case now == nil && prev.Current != nil:
+				item = notifier.Item{Change: *prev.Current, Status: notifier.StatusCancellation, Previous: prev.Current}
+			case now != nil && prev.Current == nil:
+				item = notifier.Item{Change: *now, Status: notifier.StatusNew}
+			case now != nil && !sameContent(prev.Current, now):
+				item = notifier.Item{Change: *now, Status: notifier.StatusCorrection, Previous: prev.Current}
+			default:
+				continue
+			}
+			updates[k] = &announcement{Offsets: slices.Clone(prev.Offsets), Current: now}
+			items = append(items, item)
+		}
+		if len(items) == 0 {
+			continue
+		}
+		order := func(id string) int { return slices.Index(sub.Schedules, id) }
+		slices.SortFunc(items, func(a, b notifier.Item) int {
+			return cmp.Or(cmp.Compare(order(a.Change.Schedule), order(b.Change.Schedule)),
+				a.Change.Date.Compare(b.Change.Date), cmp.Compare(a.Change.Kind, b.Change.Kind))
+		})
+		first := items[0].Change.Date
+		for _, it := range items {
+			if it.Change.Date.Before(first) {
+				first = it.Change.Date
+			}
+		}
+		out = append(out, outgoing{
+			Delivery: Delivery{
+				Subscriber: sub.ID, Target: tid, Channel: t.Channel,
+				CheckedAt: w.At, Today: w.Today, Due: first.Time(cfg.Location), Items: items,
+				State: StatePending,
+			},
+			target:  t,
+			updates: updates,
+		})
+	}
+	if err := d.render(cfg, sub, w.Today, places, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// render fills in subject and body, rendering once for targets that are told
+// the same (the usual case: every target of a subscriber hears the same news).
+func (d *Daemon) render(cfg *config.Config, sub *config.Subscriber, today schedule.Date, places map[string]notifier.Place, out []outgoing) error {
+	lang := cmp.Or(sub.Language, cfg.Defaults.Language, "sv")
+	done := map[string]notifier.Message{}
+	for i := range out {
+		key, err := json.Marshal(out[i].Items)
+		if err != nil {
+			return fmt.Errorf("render message for %s: %w", out[i].Target, err)
+		}
+		msg, ok := done[string(key)]
+		if !ok {
+			msg, err = d.opts.Render(notifier.Request{
+				Language: lang, Today: today, Subscriber: sub.ID, Places: places, Items: out[i].Items,
+			}, sub.Templates)
+			if err != nil {
+				return fmt.Errorf("render message for %s: %w", sub.ID, err)
+			}
+			done[string(key)] = msg
+		}
+		out[i].Subject, out[i].Body = msg.Subject, msg.Body
+	}
+	return nil
+}
+
+func containsAll(have, want []int) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func union(a, b []int) []int {
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			a = append(a, x)
+		}
+	}
+	slices.Sort(a)
+	return a
+}
+
+// enqueue writes planned messages to the outbox and what their targets will
+// have been told to the announcements, in one transaction with the run, so a
+// crash leaves either all of it or none. Announcements are recorded when the
+// message is queued, not when it is sent: the message is then this change's
+// one announcement, and a later check does not queue it a second time while
+// the first still waits for its channel.
+func (s *Store) enqueue(subscriber string, w window, out []outgoing, now time.Time) ([]Delivery, error) {
+	var queued []Delivery
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		queued = queued[:0]
+		ob, ab := tx.Bucket(bucketOutbox), tx.Bucket(bucketAnnouncements)
+		for _, o := range out {
+			id, err := ob.NextSequence()
+			if err != nil {
+				return err
+			}
+			dl := o.Delivery
+			dl.ID, dl.Created, dl.Updated = id, now, now
+			if err := putJSON(ob, idKey(id), dl); err != nil {
+				return err
+			}
+			for k, a := range o.updates {
+				a.Message = id
+				if err := putJSON(ab, k.bytes(), a); err != nil {
+					return err
+				}
+			}
+			queued = append(queued, dl)
+		}
+		return putRun(tx, subscriber, w.At, now, len(queued), nil)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record check of %s: %w", subscriber, err)
+	}
+	return queued, nil
+}
+
+// putRun records a subscriber's check; a run that stands for an earlier
+// instant (hoursd check --at in the past) does not move the record back.
+func putRun(tx *bolt.Tx, subscriber string, at, now time.Time, items int, checkErr error) error {
+	b := tx.Bucket(bucketRuns)
+	prev, err := getJSON[run](b, []byte(subscriber))
+	if err != nil {
+		return err
+	}
+	r := run{At: at, Ran: now, Items: items}
+	if checkErr != nil {
+		r.Err = checkErr.Error()
+	}
+	if prev != nil && prev.At.After(at) {
+		r.At = prev.At
+	}
+	return putJSON(b, []byte(subscriber), r)
+}
+
+// failRun records a check that could not be planned, for status and /healthz.
+func (s *Store) failRun(subscriber string, at, now time.Time, checkErr error) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRuns)
+		prev, err := getJSON[run](b, []byte(subscriber))
+		if err != nil {
+			return err
+		}
+		r := run{Ran: now, Err: checkErr.Error()}
+		if prev != nil {
+			r.At = prev.At // the check did not happen: catch-up may still redo it
+		}
+		return putJSON(b, []byte(subscriber), r)
+	})
+}
+
+// send delivers queued messages, each to its target, concurrently (one
+// target's trouble never delays another's), and records every outcome.
+// Messages another goroutine is already sending are skipped.
+func (d *Daemon) send(ctx context.Context, cfg *config.Config, ds []Delivery, retryFor time.Duration) []Delivery {
+	var wg sync.WaitGroup
+	res := make([]Delivery, len(ds))
+	for i, dl := range ds {
+		if !d.claim(dl.ID) {
+			res[i] = dl
+			continue
+		}
+		wg.Go(func() {
+			defer d.release(dl.ID)
+			res[i] = d.sendOne(ctx, cfg, dl, retryFor)
+		})
+	}
+	wg.Wait()
+	return res
+}
+
+func (d *Daemon) claim(id uint64) bool {
+	d.inflightMu.Lock()
+	defer d.inflightMu.Unlock()
+	if _, busy := d.inflight[id]; busy {
+		return false
+	}
+	d.inflight[id] = struct{}{}
+	return true
+}
+
+func (d *Daemon) release(id uint64) {
+	d.inflightMu.Lock()
+	defer d.inflightMu.Unlock()
+	delete(d.inflight, id)
+}
+
+func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, retryFor time.Duration) Delivery {
+	log := d.log.With("subscriber", dl.Subscriber, "target", dl.Target, "message", dl.ID)
+	now := d.opts.Now()
+	if !now.Before(dl.Due) {
+		d.finish(log, &dl, StateFailed, fmt.Errorf("its day began before it could be sent (last error: %s)", cmp.Or(dl.LastError, "none")), 0)
+		return dl
+	}
+	sender, timeout, err := d.senderFor(cfg, dl)
+	if err != nil {
+		d.finish(log, &dl, StateFailed, err, 0)
+		return dl
+	}
+	p := notifier.Policy{Timeout: timeout, Deadline: dl.Due, Now: d.opts.Now, Sleep: d.opts.Sleep}
+	if retryFor > 0 && now.Add(retryFor).Before(dl.Due) {
+		p.Deadline = now.Add(retryFor)
+	}
+	out := d.opts.Deliver(ctx, []notifier.Target{{ID: dl.Target, Channel: dl.Channel, Sender: sender}},
+		notifier.Message{Subject: dl.Subject, Body: dl.Body}, p)
+	o := notifier.Outcome{Target: dl.Target, Err: errors.New("no outcome from delivery")}
+	if len(out) == 1 {
+		o = out[0]
+	}
+	switch {
+	case o.Sent:
+		d.finish(log, &dl, StateSent, nil, o.Attempts)
+	case o.Permanent:
+		d.finish(log, &dl, StateFailed, o.Err, o.Attempts)
+	default:
+		d.finish(log, &dl, StatePending, o.Err, o.Attempts)
+	}
+	return dl
+}
+
+// senderFor builds the target's sender from the current configuration; a
+// target removed since the message was queued has nowhere to go.
+func (d *Daemon) senderFor(cfg *config.Config, dl Delivery) (notifier.Sender, time.Duration, error) {
+	for _, sub := range cfg.Subscribers {
+		if sub.ID != dl.Subscriber {
+			continue
+		}
+		for _, t := range sub.Targets {
+			if TargetID(sub.ID, t) != dl.Target {
+				continue
+			}
+			s, err := d.opts.SenderFor(cfg, t)
+			if err != nil {
+				return nil, 0, fmt.Errorf("prepare channel %s: %w", t.Channel, err)
+			}
+			var timeout time.Duration
+			if ch := channelByID(cfg, t.Channel); ch != nil {
+				timeout = ch.Timeout
+			}
+			return s, timeout, nil
+		}
+	}
+	return nil, 0, fmt.Errorf("target %s is no longer in the configuration", dl.Target)
+}
+
+func (d *Daemon) finish(log interface {
+	Info(string, ...any)
+	Warn(string, ...any)
+}, dl *Delivery, st State, err error, attempts int) {
+	now := d.opts.Now()
+	dl.State, dl.Updated = st, now
+	dl.Attempts += attempts
+	if err != nil {
+		dl.LastError = redact(err)
+	}
+	if st == StateSent {
+		dl.SentAt = now
+	}
+	if rerr := d.store.record(dl.ID, func(x *Delivery) {
+		x.State, x.Updated, x.Attempts, x.LastError, x.SentAt = dl.State, dl.Updated, dl.Attempts, dl.LastError, dl.SentAt
+	}); rerr != nil {
+		d.noteError(rerr)
+		log.Warn("recording a delivery failed", "err", rerr)
+	}
+	switch st {
+	case StateSent:
+		log.Info("message sent", "attempts", dl.Attempts)
+	case StateFailed:
+		log.Warn("message failed", "attempts", dl.Attempts, "err", dl.LastError)
+	default:
+		log.Warn("message still pending", "attempts", dl.Attempts, "err", dl.LastError)
+	}
+}
+
+var urlPattern = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"']+`)
+
+// redact makes an error safe to keep and show: channels ought to keep
+// secrets out of their errors, but Go's HTTP client puts the whole URL (a
+// Discord webhook URL is a secret) into its errors, so every URL is cut to
+// its scheme and host.
+func redact(err error) string {
+	return urlPattern.ReplaceAllStringFunc(err.Error(), func(s string) string {
+		u, perr := url.Parse(s)
+		if perr != nil || u.Host == "" {
+			return "<url>"
+		}
+		return u.Scheme + "://" + u.Host + "/…"
+	})
+}
+
+// Report is what one check produced.
+type Report struct {
+	At       time.Time
+	Messages []Delivery // queued (and, unless dry, sent or not) this check, per target
+	Errors   []error    // subscribers whose check failed
+}
+
+// Unsent counts the messages left pending or failed.
+func (r Report) Unsent() int {
+	n := 0
+	for _, m := range r.Messages {
+		if m.State != StateSent {
+			n++
+		}
+	}
+	return n
+}
+
+// check runs one check at w for each subscriber: plan, queue, send. It is the
+// job cron runs, the catch-up at start, and `hoursd check`.
+func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.Subscriber, at time.Time, opt checkOptions) Report {
+	rep := Report{At: at}
+	var queued []Delivery
+	now := d.opts.Now()
+	for _, sub := range subs {
+		msgs, err := d.checkOne(cfg, sub, at, now, opt)
+		if err != nil {
+			rep.Errors = append(rep.Errors, err)
+			d.noteError(err)
+			d.log.Error("check failed", "subscriber", sub.ID, "err", err)
+			continue
+		}
+		queued = append(queued, msgs...)
+	}
+	if len(rep.Errors) == 0 {
+		d.noteCheck(at)
+	}
+	if opt.dry {
+		rep.Messages = queued
+		return rep
+	}
+	for _, m := range queued {
+		d.log.Info("message queued", "subscriber", m.Subscriber, "target", m.Target, "message", m.ID, "items", len(m.Items), "today", m.Today.String())
+	}
+	// Earlier messages still pending ride along: a channel that was down
+	// gets its backlog at the next check.
+	if !opt.onlyNew {
+		if old, err := d.store.pending(); err == nil {
+			for _, p := range old {
+				if !slices.ContainsFunc(queued, func(q Delivery) bool { return q.ID == p.ID }) {
+					queued = append(queued, p)
+				}
+			}
+		}
+	}
+	rep.Messages = d.send(ctx, cfg, queued, opt.retryFor)
+	return rep
+}
+
+type checkOptions struct {
+	dry      bool
+	onlyNew  bool          // do not retry older pending messages (hoursd check)
+	retryFor time.Duration // 0: until each message's day begins
+}
+
+func (d *Daemon) checkOne(cfg *config.Config, sub *config.Subscriber, at, now time.Time, opt checkOptions) ([]Delivery, error) {
+	d.planMu.Lock()
+	defer d.planMu.Unlock()
+	var out []outgoing
+	plan := func(tx *bolt.Tx) error {
+		var last *run
+		if tx != nil {
+			var err error
+			if last, err = lastRun(tx, sub.ID); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = d.plan(tx, cfg, sub, newWindow(at, cfg.Location, last, now))
+		return err
+	}
+	var err error
+	if d.store == nil {
+		err = plan(nil)
+	} else {
+		err = d.store.db.View(plan)
+	}
+	if err != nil {
+		if d.store != nil && !opt.dry {
+			if ferr := d.store.failRun(sub.ID, at, now, err); ferr != nil {
+				err = errors.Join(err, ferr)
+			}
+		}
+		return nil, fmt.Errorf("check %s: %w", sub.ID, err)
+	}
+	if opt.dry {
+		ds := make([]Delivery, len(out))
+		for i, o := range out {
+			ds[i] = o.Delivery
+		}
+		return ds, nil
+	}
+	var w window
+	w.At = at
+	return d.store.enqueue(sub.ID, w, out, now)
+}
+
+// subscribersOf lists the configured subscribers as pointers into cfg.
+func subscribersOf(cfg *config.Config, keep func(*config.Subscriber) bool) []*config.Subscriber {
+	var out []*config.Subscriber
+	for i := range cfg.Subscribers {
+		if keep == nil || keep(&cfg.Subscribers[i]) {
+			out = append(out, &cfg.Subscribers[i])
+		}
+	}
+	return out
+}
+
+// describeItems is a short form of a message's items for logs and status.
+func describeItems(items []notifier.Item) string {
+	var b strings.Builder
+	for i, it := range items {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s %s", it.Change.Date, it.Change.Kind, it.Status)
+	}
+	return b.String()
+}

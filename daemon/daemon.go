@@ -1,0 +1,537 @@
+// Package daemon is hoursd's engine room: it runs each subscriber's check on
+// cron in the config's time zone, tells every target about every change once
+// (with corrections and cancellations when the hours are edited later),
+// keeps an outbox so nothing is lost to a crash or a channel that is down,
+// catches up checks missed while hoursd was not running, reloads its
+// configuration on request, and reports its health to systemd and over HTTP.
+//
+// It logs through the *slog.Logger it is given and never builds a handler:
+// that is the command line's business.
+package daemon
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	sd "github.com/coreos/go-systemd/v22/daemon"
+	"github.com/robfig/cron/v3"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// Options wire a Daemon to the world; the zero value of each field is the
+// production choice, and tests replace them.
+type Options struct {
+	Logger *slog.Logger     // nil: discard
+	Now    func() time.Time // nil: time.Now
+
+	// Render and Deliver default to notifier.Render and notifier.Deliver.
+	Render  func(notifier.Request, *notifier.Templates) (notifier.Message, error)
+	Deliver func(context.Context, []notifier.Target, notifier.Message, notifier.Policy) []notifier.Outcome
+	// Sleep waits between retries of a send; nil: real time. Tests make it
+	// return at once with an error, so a failing channel fails for the check.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// SenderFor builds a target's sender; nil: (*config.Config).Sender.
+	SenderFor func(*config.Config, config.Target) (notifier.Sender, error)
+
+	// Notify sends a state to systemd; nil: go-systemd's SdNotify (a no-op
+	// without $NOTIFY_SOCKET). Watchdog returns the watchdog interval (0:
+	// off); nil: go-systemd's SdWatchdogEnabled.
+	Notify   func(state string) error
+	Watchdog func() (time.Duration, error)
+
+	// Handlers are mounted on the HTTP listener beside /healthz and
+	// /status.json, by pattern (e.g. "/calendar/"). See also Handle.
+	Handlers map[string]http.Handler
+
+	// ShutdownGrace bounds how long sends in flight may finish after Run's
+	// context ends; default 10s. Unfinished messages stay pending.
+	ShutdownGrace time.Duration
+	// RetryFor bounds how long a send is retried; 0: until the day it
+	// announces begins.
+	RetryFor time.Duration
+	// LockTimeout is how long to wait for another hoursd to release the
+	// state file; default 1s.
+	LockTimeout time.Duration
+	// ReadOnly opens the state without writing (dry runs, status).
+	ReadOnly bool
+}
+
+// Daemon is one running hoursd: a configuration, its state, and its cron.
+type Daemon struct {
+	opts  Options
+	log   *slog.Logger
+	cfg   atomic.Pointer[config.Config]
+	store *Store
+
+	planMu     sync.Mutex // one plan-and-queue at a time: "once" needs it
+	inflightMu sync.Mutex
+	inflight   map[uint64]struct{}
+
+	cronMu  sync.Mutex
+	cron    *cron.Cron
+	entries []cron.EntryID
+
+	// sendCtx outlives Run's context by ShutdownGrace, so sends in flight
+	// can finish.
+	sendCtx    context.Context
+	cancelSend context.CancelFunc
+	background sync.WaitGroup
+
+	healthMu  sync.Mutex
+	lastCheck time.Time
+	lastErr   error
+	loadedAt  time.Time
+
+	mux *http.ServeMux
+}
+
+// New opens the state under cfg.StateDir and returns a Daemon ready to Run
+// or Check. Close it when done.
+func New(cfg *config.Config, opts Options) (*Daemon, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Render == nil {
+		opts.Render = notifier.Render
+	}
+	if opts.Deliver == nil {
+		opts.Deliver = notifier.Deliver
+	}
+	if opts.SenderFor == nil {
+		opts.SenderFor = (*config.Config).Sender
+	}
+	if opts.Notify == nil {
+		opts.Notify = func(state string) error { _, err := sd.SdNotify(false, state); return err }
+	}
+	if opts.Watchdog == nil {
+		opts.Watchdog = func() (time.Duration, error) { return sd.SdWatchdogEnabled(false) }
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = 10 * time.Second
+	}
+	if err := checkSpecs(cfg); err != nil {
+		return nil, err
+	}
+	st, err := OpenStore(cfg.StateDir, StoreOptions{ReadOnly: opts.ReadOnly, LockTimeout: opts.LockTimeout, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux()}
+	if st.MovedAside != "" {
+		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
+			"damage", st.Damage, "moved_to", st.MovedAside)
+	}
+	d.cfg.Store(cfg)
+	d.loadedAt = opts.Now()
+	d.sendCtx, d.cancelSend = context.WithCancel(context.Background())
+	d.mux.HandleFunc("GET /healthz", d.serveHealth)
+	d.mux.HandleFunc("GET /status.json", d.serveStatus)
+	for p, h := range opts.Handlers {
+		d.mux.Handle(p, h)
+	}
+	return d, nil
+}
+
+// NewReadOnly returns a Daemon over an existing state file that writes
+// nothing: for `hoursd check --dry-run` and `hoursd status`. A state dir with
+// no state file yet is fine: nothing was ever told.
+func NewReadOnly(cfg *config.Config, opts Options) (*Daemon, error) {
+	opts.ReadOnly = true
+	d, err := New(cfg, opts)
+	if errors.Is(err, fs.ErrNotExist) {
+		opts.Logger = cmp.Or(opts.Logger, slog.New(slog.DiscardHandler))
+		d = &Daemon{opts: opts, log: opts.Logger, inflight: map[uint64]struct{}{}}
+		if d.opts.Now == nil {
+			d.opts.Now = time.Now
+		}
+		if d.opts.Render == nil {
+			d.opts.Render = notifier.Render
+		}
+		d.cfg.Store(cfg)
+		return d, nil
+	}
+	return d, err
+}
+
+func checkSpecs(cfg *config.Config) error {
+	var errs []error
+	for _, s := range cfg.Subscribers {
+		if _, err := ParseSpec(specOf(cfg, &s), cfg.Location); err != nil {
+			errs = append(errs, fmt.Errorf("subscriber %s: %w", s.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func specOf(cfg *config.Config, s *config.Subscriber) string {
+	return cmp.Or(s.Check, cfg.Defaults.Check, "0 18 * * *")
+}
+
+// Handle mounts h on the HTTP listener (call before Run): the status page and
+// calendar feeds live in their own package and are wired in by the command.
+func (d *Daemon) Handle(pattern string, h http.Handler) { d.mux.Handle(pattern, h) }
+
+// Config is the configuration in force (it changes on Reload).
+func (d *Daemon) Config() *config.Config { return d.cfg.Load() }
+
+// LoadedAt is when the configuration in force was loaded.
+func (d *Daemon) LoadedAt() time.Time {
+	d.healthMu.Lock()
+	defer d.healthMu.Unlock()
+	return d.loadedAt
+}
+
+// Close releases the state file. Call it after Run returned.
+func (d *Daemon) Close() error {
+	if d.cancelSend != nil {
+		d.cancelSend()
+	}
+	return d.store.Close()
+}
+
+// Run runs hoursd until ctx ends: it sends what the outbox still holds,
+// catches up a missed check, then checks on cron. It returns only after
+// everything it started has stopped: cron, its jobs, the sends in flight
+// (which get ShutdownGrace to finish before they are cancelled) and the HTTP
+// listener.
+func (d *Daemon) Run(ctx context.Context) error {
+	cfg := d.Config()
+	var srv *http.Server
+	var srvDone chan error
+	if cfg.HTTP.Listen != "" {
+		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+		if err != nil {
+			return fmt.Errorf("listen for health checks: %w", err)
+		}
+		srv = &http.Server{Handler: d.mux, ReadHeaderTimeout: 10 * time.Second}
+		srvDone = make(chan error, 1)
+		go func() { srvDone <- srv.Serve(ln) }()
+		d.log.Info("serving health", "listen", ln.Addr().String())
+	}
+
+	d.cronMu.Lock()
+	d.cron = cron.New(cron.WithLocation(cfg.Location), cron.WithParser(specParser),
+		cron.WithLogger(cronLogger{d.log}), cron.WithChain(cron.Recover(cronLogger{d.log})))
+	d.cronMu.Unlock()
+
+	d.startup(ctx)
+	d.schedule(cfg)
+	d.cron.Start()
+	d.announce(cfg)
+	d.notify(sd.SdNotifyReady)
+
+	var tick <-chan time.Time
+	if iv, err := d.opts.Watchdog(); err != nil {
+		d.log.Warn("reading the systemd watchdog setting failed", "err", err)
+	} else if iv > 0 {
+		t := time.NewTicker(iv / 2)
+		defer t.Stop()
+		tick = t.C
+	}
+	for done := false; !done; {
+		select {
+		case <-ctx.Done():
+			done = true
+		case <-tick:
+			// The watchdog is fed from this loop, so a wedged loop stops it;
+			// a broken store stops it too, and systemd restarts hoursd.
+			if d.store.Ping() == nil {
+				d.notify(sd.SdNotifyWatchdog)
+			}
+		}
+	}
+
+	d.notify(sd.SdNotifyStopping)
+	d.log.Info("stopping", "grace", d.opts.ShutdownGrace.String())
+	stopped := d.cron.Stop()
+	all := make(chan struct{})
+	go func() { <-stopped.Done(); d.background.Wait(); close(all) }()
+	grace := time.NewTimer(d.opts.ShutdownGrace)
+	defer grace.Stop()
+	select {
+	case <-all:
+	case <-grace.C:
+		d.log.Warn("sends still in flight after the grace period; cancelling them, they stay pending")
+		d.cancelSend()
+		<-all
+	}
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			srv.Close()
+		}
+		if err := <-srvDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve health: %w", err)
+		}
+	}
+	d.log.Info("stopped")
+	return nil
+}
+
+// startup sends what the outbox holds from before and catches up checks
+// missed while hoursd was down.
+func (d *Daemon) startup(ctx context.Context) {
+	cfg := d.Config()
+	now := d.opts.Now()
+	if err := d.store.prune(schedule.DateOf(now.In(cfg.Location)).AddDays(-60), cfg.Location); err != nil {
+		d.log.Warn("pruning old state failed", "err", err)
+	}
+	if pend, err := d.store.pending(); err != nil {
+		d.noteError(err)
+		d.log.Error("reading the outbox failed", "err", err)
+	} else if len(pend) > 0 {
+		d.log.Info("sending messages left in the outbox", "count", len(pend))
+		d.background.Go(func() { d.send(d.sendCtx, cfg, pend, d.opts.RetryFor) })
+	}
+	for at, subs := range d.missed(cfg, now) {
+		d.log.Info("catching up a missed check", "at", at.Format(time.RFC3339), "subscribers", len(subs))
+		d.check(d.sendCtx, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
+	}
+}
+
+// missed finds, per subscriber, the last scheduled check that did not run
+// since its last recorded one, grouped by that instant. A subscriber never
+// checked before has missed nothing.
+func (d *Daemon) missed(cfg *config.Config, now time.Time) map[time.Time][]*config.Subscriber {
+	out := map[time.Time][]*config.Subscriber{}
+	for _, sub := range subscribersOf(cfg, nil) {
+		var last *run
+		if err := d.store.db.View(func(tx *bolt.Tx) error {
+			var err error
+			last, err = lastRun(tx, sub.ID)
+			return err
+		}); err != nil || last == nil || last.At.IsZero() {
+			continue
+		}
+		sch, err := ParseSpec(specOf(cfg, sub), cfg.Location)
+		if err != nil {
+			continue
+		}
+		m, ok := lastMissed(sch, last.At.In(cfg.Location), now.In(cfg.Location), maxRemind(cfg, sub))
+		if ok {
+			out[m] = append(out[m], sub)
+		}
+	}
+	return out
+}
+
+// lastMissed is the latest instant of sch after last and not after now. Only
+// the last few days matter (what an earlier check would announce has begun),
+// so the search starts at most remind+2 days back, which keeps an "@every 2s"
+// spec after a month's downtime cheap.
+func lastMissed(sch cron.Schedule, last, now time.Time, remind int) (time.Time, bool) {
+	from := last
+	if horizon := now.AddDate(0, 0, -(remind + 2)); horizon.After(from) {
+		from = horizon
+	}
+	n := sch.Next(from)
+	if n.IsZero() || n.After(now) {
+		return time.Time{}, false
+	}
+	for {
+		next := sch.Next(n)
+		if next.IsZero() || next.After(now) {
+			return n, true
+		}
+		n = next
+	}
+}
+
+func maxRemind(cfg *config.Config, sub *config.Subscriber) int {
+	r := cmp.Or(len(sub.Remind), 0)
+	if r == 0 {
+		return max(slices.Max(append([]int{1}, cfg.Defaults.Remind...)), 1)
+	}
+	return slices.Max(sub.Remind)
+}
+
+// schedule puts one cron entry per distinct check spec; the job checks the
+// subscribers with that spec in the configuration in force when it fires.
+func (d *Daemon) schedule(cfg *config.Config) {
+	d.cronMu.Lock()
+	defer d.cronMu.Unlock()
+	for _, id := range d.entries {
+		d.cron.Remove(id)
+	}
+	d.entries = d.entries[:0]
+	var specs []string
+	for _, s := range cfg.Subscribers {
+		if sp := specOf(cfg, &s); !slices.Contains(specs, sp) {
+			specs = append(specs, sp)
+		}
+	}
+	for _, spec := range specs {
+		sch, err := ParseSpec(spec, cfg.Location)
+		if err != nil {
+			d.log.Error("check spec refused", "check", spec, "err", err) // New and Reload validated it
+			continue
+		}
+		d.entries = append(d.entries, d.cron.Schedule(sch, cron.FuncJob(func() { d.runSpec(spec) })))
+	}
+}
+
+// runSpec is the cron job of one check spec.
+func (d *Daemon) runSpec(spec string) {
+	cfg := d.Config()
+	subs := subscribersOf(cfg, func(s *config.Subscriber) bool { return specOf(cfg, s) == spec })
+	if len(subs) == 0 {
+		return
+	}
+	at := d.opts.Now()
+	rep := d.check(d.sendCtx, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
+	d.log.Info("check done", "check", spec, "subscribers", len(subs), "messages", len(rep.Messages), "unsent", rep.Unsent())
+}
+
+// Reload swaps in a new configuration: new cron entries, the new subscribers
+// and schedules for every check from now on. A configuration that load
+// rejects leaves the old one in force. The listener, log setup and state
+// directory need a restart; Reload says so when they changed.
+func (d *Daemon) Reload(load func() (*config.Config, error)) error {
+	d.notify(sd.SdNotifyReloading + "\n" + sd.SdNotifyMonotonicUsec())
+	defer d.notify(sd.SdNotifyReady)
+	cfg, err := load()
+	if err == nil {
+		err = checkSpecs(cfg)
+	}
+	if err != nil {
+		return fmt.Errorf("reload: keeping the configuration in force: %w", err)
+	}
+	old := d.Config()
+	if cfg.StateDir != old.StateDir || cfg.HTTP.Listen != old.HTTP.Listen || cfg.Log != old.Log || cfg.Timezone != old.Timezone {
+		d.log.Warn("state_dir, http.listen, log and timezone take effect at the next restart")
+		cfg.StateDir, cfg.HTTP, cfg.Log = old.StateDir, old.HTTP, old.Log
+	}
+	d.cfg.Store(cfg)
+	d.healthMu.Lock()
+	d.loadedAt = d.opts.Now()
+	d.healthMu.Unlock()
+	d.cronMu.Lock()
+	running := d.cron != nil
+	d.cronMu.Unlock()
+	if running {
+		d.schedule(cfg)
+	}
+	d.announce(cfg)
+	return nil
+}
+
+// announce logs what is loaded, each subscriber's next check and the next
+// changes: a new user sees at once that hoursd understood the file.
+func (d *Daemon) announce(cfg *config.Config) {
+	now := d.opts.Now().In(cfg.Location)
+	d.log.Info("configuration loaded", "source", cfg.Source, "timezone", cfg.Timezone,
+		"schedules", len(cfg.Schedules), "subscribers", len(cfg.Subscribers), "state", d.store.Path())
+	for _, s := range subscribersOf(cfg, nil) {
+		sch, _ := ParseSpec(specOf(cfg, s), cfg.Location)
+		d.log.Info("subscriber", "subscriber", s.ID, "check", specOf(cfg, s),
+			"next_check", sch.Next(now).Format(time.RFC3339), "remind", fmt.Sprint(s.Remind), "targets", len(s.Targets))
+	}
+	today := schedule.DateOf(now)
+	for _, s := range cfg.Schedules {
+		ch := s.Changes(today.AddDays(1), 60)
+		if len(ch) == 0 {
+			d.log.Info("no changes in the next 60 days", "schedule", s.ID)
+		}
+		for i, c := range ch {
+			if i == 3 {
+				break
+			}
+			d.log.Info("next change", "schedule", s.ID, "date", c.Date.String(), "kind", string(c.Kind),
+				"name", cmp.Or(c.Name.SV, c.Name.EN), "hours", hoursText(c.Hours))
+		}
+	}
+}
+
+func hoursText(h schedule.Hours) string {
+	if h.Closed() {
+		return "closed"
+	}
+	s := ""
+	for i, iv := range h {
+		if i > 0 {
+			s += ", "
+		}
+		s += iv.String()
+	}
+	return s
+}
+
+func (d *Daemon) notify(state string) {
+	if err := d.opts.Notify(state); err != nil {
+		d.log.Warn("notifying systemd failed", "state", state, "err", err)
+	}
+}
+
+func (d *Daemon) noteCheck(at time.Time) {
+	d.healthMu.Lock()
+	defer d.healthMu.Unlock()
+	d.lastCheck, d.lastErr = at, nil
+}
+
+func (d *Daemon) noteError(err error) {
+	d.healthMu.Lock()
+	defer d.healthMu.Unlock()
+	d.lastErr = err
+}
+
+// Health is /healthz's answer: fine while the store answers and the last
+// check ran without error. A channel that is down does not make hoursd
+// unhealthy (restarting would not help); it shows in status as pending.
+func (d *Daemon) Health() error {
+	if err := d.store.Ping(); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	d.healthMu.Lock()
+	defer d.healthMu.Unlock()
+	if d.lastErr != nil {
+		return fmt.Errorf("last check: %s", redact(d.lastErr))
+	}
+	return nil
+}
+
+// cronLogger hands cron's messages to slog. Its panic stack traces go to
+// debug: the error line says what happened, the stack is for developers.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	l.log.Debug("cron: "+msg, stripStack(kv)...)
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	if msg == "panic" {
+		l.log.Error("a check panicked; hoursd goes on", "err", err)
+		l.log.Debug("panic stack", kv...)
+		return
+	}
+	l.log.Error("cron: "+msg, append(stripStack(kv), "err", err)...)
+}
+
+func stripStack(kv []any) []any {
+	var out []any
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, _ := kv[i].(string); k != "stack" {
+			out = append(out, kv[i], kv[i+1])
+		}
+	}
+	return out
+}
+
+var _ cron.Logger = cronLogger{}

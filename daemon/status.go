@@ -1,0 +1,143 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Status is the answer to "why did nothing arrive?": each subscriber's next
+// and last check, the recent deliveries, and what is pending or failed with
+// its last error. The status page and `hoursd status` show it; it is served
+// as JSON at /status.json.
+type Status struct {
+	Now         time.Time          `json:"now"`
+	Healthy     bool               `json:"healthy"`
+	Problem     string             `json:"problem,omitempty"`
+	State       string             `json:"state"` // the state file
+	LoadedAt    time.Time          `json:"loaded_at"`
+	Subscribers []SubscriberStatus `json:"subscribers"`
+	Recent      []Delivery         `json:"recent"`  // newest first, at most RecentLimit, any state
+	Pending     []Delivery         `json:"pending"` // oldest first
+	Failed      []Delivery         `json:"failed"`  // newest first, at most RecentLimit
+}
+
+// SubscriberStatus is one subscriber's checks.
+type SubscriberStatus struct {
+	ID        string    `json:"id"`
+	Check     string    `json:"check"`
+	Next      time.Time `json:"next"`
+	LastCheck time.Time `json:"last_check,omitzero"` // the instant the last check stood for
+	LastRan   time.Time `json:"last_ran,omitzero"`   // when it ran
+	LastError string    `json:"last_error,omitempty"`
+	Targets   []string  `json:"targets"`
+}
+
+// RecentLimit is how many recent deliveries and failures Status lists.
+const RecentLimit = 20
+
+// Status reads the state: what the status page, `hoursd status` and
+// /status.json show. It only reads.
+func (d *Daemon) Status() (Status, error) {
+	cfg := d.Config()
+	now := d.opts.Now().In(cfg.Location)
+	st := Status{Now: now, Healthy: true, LoadedAt: d.LoadedAt()}
+	if d.store != nil {
+		st.State = d.store.Path()
+		if err := d.Health(); err != nil {
+			st.Healthy, st.Problem = false, err.Error()
+		}
+	}
+	runs := map[string]*run{}
+	err := d.viewState(func(tx *bolt.Tx) error {
+		for _, s := range cfg.Subscribers {
+			r, err := lastRun(tx, s.ID)
+			if err != nil {
+				return err
+			}
+			runs[s.ID] = r
+		}
+		all, err := deliveries(tx, func(*Delivery) bool { return true })
+		if err != nil {
+			return err
+		}
+		for _, dl := range all {
+			dl.Body = "" // status lists messages; the body can be long
+			switch dl.State {
+			case StatePending:
+				st.Pending = append([]Delivery{dl}, st.Pending...)
+			case StateFailed:
+				if len(st.Failed) < RecentLimit {
+					st.Failed = append(st.Failed, dl)
+				}
+			}
+			if len(st.Recent) < RecentLimit {
+				st.Recent = append(st.Recent, dl)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return st, fmt.Errorf("read status: %w", err)
+	}
+	for _, s := range subscribersOf(cfg, nil) {
+		ss := SubscriberStatus{ID: s.ID, Check: specOf(cfg, s)}
+		if sch, err := ParseSpec(ss.Check, cfg.Location); err == nil {
+			ss.Next = sch.Next(now)
+		}
+		if r := runs[s.ID]; r != nil {
+			ss.LastCheck, ss.LastRan, ss.LastError = r.At, r.Ran, r.Err
+		}
+		for _, t := range s.Targets {
+			ss.Targets = append(ss.Targets, TargetID(s.ID, t))
+		}
+		st.Subscribers = append(st.Subscribers, ss)
+	}
+	return st, nil
+}
+
+// viewState runs f in a read transaction; without a state file there is
+// nothing to read and f is not called.
+func (d *Daemon) viewState(f func(*bolt.Tx) error) error {
+	if d.store == nil || d.store.db == nil {
+		return nil
+	}
+	return d.store.db.View(f)
+}
+
+func (d *Daemon) serveHealth(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := d.Health(); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "unhealthy: %s\n", err)
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+func (d *Daemon) serveStatus(w http.ResponseWriter, _ *http.Request) {
+	st, err := d.Status()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(st)
+}
+
+// Check runs one check for every subscriber as if at `at`, with the same
+// once-only rules as the daemon's checks. Sends are retried for retryFor at
+// most (0: until each message's day begins); what still failed stays pending
+// for the daemon. dry plans and renders but writes and sends nothing.
+func (d *Daemon) Check(ctx context.Context, at time.Time, dry bool, retryFor time.Duration) Report {
+	cfg := d.Config()
+	return d.check(ctx, cfg, subscribersOf(cfg, nil), at, checkOptions{dry: dry || d.opts.ReadOnly, onlyNew: true, retryFor: retryFor})
+}

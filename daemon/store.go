@@ -1,0 +1,476 @@
+package daemon
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// The state file and its companions live in the config's state_dir.
+const (
+	dbFile  = "hoursd.db"
+	pidFile = "hoursd.pid"
+
+	// schemaVersion is written into a new state file; a file with another
+	// version is refused rather than misread.
+	schemaVersion = "1"
+)
+
+var (
+	bucketMeta          = []byte("meta")
+	bucketAnnouncements = []byte("announcements")
+	bucketOutbox        = []byte("outbox")
+	bucketRuns          = []byte("runs")
+	keySchema           = []byte("schema")
+)
+
+// ErrInUse is returned when another hoursd holds the state file.
+var ErrInUse = errors.New("in use by another hoursd")
+
+// InUseError says which state file is held, and by whom when hoursd knows.
+type InUseError struct {
+	Path string
+	PID  int // 0: unknown
+}
+
+func (e *InUseError) Error() string {
+	who := "another hoursd"
+	if e.PID > 0 {
+		who = fmt.Sprintf("another hoursd (pid %d)", e.PID)
+	}
+	return fmt.Sprintf("state %s is in use by %s; stop it first, or give this one its own state_dir", e.Path, who)
+}
+
+// Is makes errors.Is(err, ErrInUse) true for an *InUseError.
+func (e *InUseError) Is(target error) bool { return target == ErrInUse }
+
+// State is where an outbox message stands.
+type State string
+
+// The states of an outbox message.
+const (
+	StatePending State = "pending" // written, not yet accepted by the channel
+	StateSent    State = "sent"
+	StateFailed  State = "failed" // permanently refused, or its day began before it could be sent
+)
+
+// Delivery is one message to one target, as kept in the outbox. It is written
+// before the send, so a crash between check and send loses nothing.
+type Delivery struct {
+	ID         uint64          `json:"id"`
+	Subscriber string          `json:"subscriber"`
+	Target     string          `json:"target"`
+	Channel    string          `json:"channel"`
+	CheckedAt  time.Time       `json:"checked_at"` // the check that produced it
+	Today      schedule.Date   `json:"today"`
+	Due        time.Time       `json:"due"` // the start of its earliest day: not sent after
+	Subject    string          `json:"subject"`
+	Body       string          `json:"body"`
+	Items      []notifier.Item `json:"items"`
+	State      State           `json:"state"`
+	Attempts   int             `json:"attempts"`
+	LastError  string          `json:"last_error,omitempty"` // never holds secrets: see redact
+	Created    time.Time       `json:"created"`
+	Updated    time.Time       `json:"updated"`
+	SentAt     time.Time       `json:"sent_at,omitzero"`
+}
+
+// announcement is what a target has been told about one change: the remind
+// offsets already used, and the content it last heard (nil once cancelled).
+type announcement struct {
+	Offsets []int            `json:"offsets"`
+	Current *schedule.Change `json:"current"`
+	Message uint64           `json:"message"`
+}
+
+// annKey identifies a change told to one target. The remind offset is kept
+// inside the record (announcement.Offsets), so a correction is sent once per
+// change and target rather than once per offset.
+type annKey struct {
+	Subscriber string
+	Target     string
+	Schedule   string
+	Date       schedule.Date
+	Kind       schedule.Kind
+}
+
+const keySep = "\x1f"
+
+func (k annKey) bytes() []byte {
+	return []byte(strings.Join([]string{k.Subscriber, k.Target, k.Schedule, k.Date.String(), string(k.Kind)}, keySep))
+}
+
+func annPrefix(subscriber, target string) []byte {
+	return []byte(subscriber + keySep + target + keySep)
+}
+
+func parseAnnKey(b []byte) (annKey, error) {
+	f := strings.Split(string(b), keySep)
+	if len(f) != 5 {
+		return annKey{}, fmt.Errorf("announcement key %q has %d fields, want 5", b, len(f))
+	}
+	d, err := time.Parse(time.DateOnly, f[3])
+	if err != nil {
+		return annKey{}, fmt.Errorf("announcement key %q: %w", b, err)
+	}
+	return annKey{f[0], f[1], f[2], schedule.DateOf(d), schedule.Kind(f[4])}, nil
+}
+
+// run is the record of a subscriber's last check.
+type run struct {
+	At    time.Time `json:"at"`  // the scheduled instant the check stood for
+	Ran   time.Time `json:"ran"` // when it actually ran
+	Items int       `json:"items"`
+	Err   string    `json:"err,omitempty"`
+}
+
+// Store is hoursd's state: announcements, the outbox and check runs, in one
+// bbolt file under state_dir. Only one read-write hoursd may hold it.
+type Store struct {
+	db   *bolt.DB
+	path string
+	pid  string // our pid file, removed on Close; "" when read-only
+
+	// MovedAside is where a damaged state file was moved when Open started a
+	// fresh one ("" when it did not), so the caller can say so.
+	MovedAside string
+	// Damage is what was wrong with the moved file.
+	Damage error
+}
+
+// StoreOptions tune OpenStore.
+type StoreOptions struct {
+	ReadOnly    bool          // for status: shares the lock with other readers, writes nothing
+	LockTimeout time.Duration // how long to wait for another hoursd; default 1s
+	Now         func() time.Time
+}
+
+// OpenStore opens (or creates) the state file in dir. Another hoursd holding it
+// yields an *InUseError. A damaged file is moved aside to
+// hoursd.db.corrupt-<time> and a fresh one started: losing the record of what
+// was announced risks a repeated message, which is better than a daemon that
+// never starts again; Store.MovedAside reports it.
+func OpenStore(dir string, o StoreOptions) (*Store, error) {
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	path := filepath.Join(dir, dbFile)
+	if !o.ReadOnly {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open state: %w", err)
+		}
+	}
+	s, err := openBolt(path, o)
+	if err == nil || !isDamage(err) || o.ReadOnly {
+		return s, err
+	}
+	aside := fmt.Sprintf("%s.corrupt-%s", path, o.Now().UTC().Format("20060102T150405Z"))
+	if rerr := os.Rename(path, aside); rerr != nil {
+		return nil, fmt.Errorf("open state %s: %w; moving it aside failed: %w", path, err, rerr)
+	}
+	s, err2 := openBolt(path, o)
+	if err2 != nil {
+		return nil, err2
+	}
+	s.MovedAside, s.Damage = aside, err
+	return s, nil
+}
+
+// damageError marks an open failure that means the file's content is bad (as
+// opposed to permissions, a full disk or a lock held elsewhere).
+type damageError struct{ err error }
+
+func (e *damageError) Error() string { return e.err.Error() }
+func (e *damageError) Unwrap() error { return e.err }
+
+func isDamage(err error) bool {
+	var d *damageError
+	return errors.As(err, &d)
+}
+
+func openBolt(path string, o StoreOptions) (s *Store, err error) {
+	// bbolt reads page headers it trusts; a damaged file can make it panic
+	// rather than return an error. hoursd reports that as damage.
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("open state %s: %w", path, &damageError{fmt.Errorf("unreadable: %v", r)})
+		}
+	}()
+	if o.ReadOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("open state: %w", err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, &InUseError{Path: path, PID: readPID(filepath.Join(filepath.Dir(path), pidFile))}
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+		errors.Is(err, berrors.ErrVersionMismatch), err != nil && strings.Contains(err.Error(), "file size too small"):
+		return nil, fmt.Errorf("open state %s: %w", path, &damageError{err})
+	case err != nil:
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
+	s = &Store{db: db, path: path}
+	if err := s.verify(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open state %s: %w", path, &damageError{err})
+	}
+	if o.ReadOnly {
+		return s, nil
+	}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.pid = filepath.Join(filepath.Dir(path), pidFile)
+	// The pid only serves the "in use" message; failing to write it is harmless.
+	_ = os.WriteFile(s.pid, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
+	return s, nil
+}
+
+func readPID(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
+
+// verify runs bbolt's consistency check: the file is small, and finding damage
+// at start beats a panic in the middle of a check.
+func (s *Store) verify() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		if m := tx.Bucket(bucketMeta); m != nil {
+			if v := m.Get(keySchema); v != nil && string(v) != schemaVersion {
+				return fmt.Errorf("schema version %q, this hoursd knows %q", v, schemaVersion)
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) init() error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketMeta, bucketAnnouncements, bucketOutbox, bucketRuns} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		m := tx.Bucket(bucketMeta)
+		if m.Get(keySchema) == nil {
+			return m.Put(keySchema, []byte(schemaVersion))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("prepare state %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path is the state file.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the state file.
+func (s *Store) Close() error {
+	if s == nil || s.db == nil {
+		return nil
+	}
+	if s.pid != "" {
+		os.Remove(s.pid)
+	}
+	err := s.db.Close()
+	s.db = nil
+	if err != nil {
+		return fmt.Errorf("close state %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Ping reports whether the state file still answers, for /healthz.
+func (s *Store) Ping() error {
+	if s == nil || s.db == nil {
+		return errors.New("state is closed")
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketOutbox) == nil {
+			return errors.New("state has no outbox")
+		}
+		return nil
+	})
+}
+
+func idKey(id uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], id)
+	return b[:]
+}
+
+func getJSON[T any](b *bolt.Bucket, key []byte) (*T, error) {
+	v := b.Get(key)
+	if v == nil {
+		return nil, nil
+	}
+	var x T
+	if err := json.Unmarshal(v, &x); err != nil {
+		return nil, fmt.Errorf("read %s %q: %w", bucketName(b), key, err)
+	}
+	return &x, nil
+}
+
+func putJSON(b *bolt.Bucket, key []byte, x any) error {
+	v, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, v)
+}
+
+func bucketName(b *bolt.Bucket) string {
+	for _, n := range [][]byte{bucketAnnouncements, bucketOutbox, bucketRuns} {
+		if b.Tx().Bucket(n) == b {
+			return string(n)
+		}
+	}
+	return "state"
+}
+
+// announcementsOf lists what one target of a subscriber has been told.
+func announcementsOf(tx *bolt.Tx, subscriber, target string) (map[annKey]*announcement, error) {
+	out := map[annKey]*announcement{}
+	b := tx.Bucket(bucketAnnouncements)
+	if b == nil {
+		return out, nil
+	}
+	prefix := annPrefix(subscriber, target)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		key, err := parseAnnKey(k)
+		if err != nil {
+			return nil, err
+		}
+		var a announcement
+		if err := json.Unmarshal(v, &a); err != nil {
+			return nil, fmt.Errorf("read announcement %q: %w", k, err)
+		}
+		out[key] = &a
+	}
+	return out, nil
+}
+
+// lastRun is a subscriber's last check, or nil.
+func lastRun(tx *bolt.Tx, subscriber string) (*run, error) {
+	b := tx.Bucket(bucketRuns)
+	if b == nil {
+		return nil, nil
+	}
+	return getJSON[run](b, []byte(subscriber))
+}
+
+// deliveries lists the outbox, newest first, keeping those keep accepts.
+func deliveries(tx *bolt.Tx, keep func(*Delivery) bool) ([]Delivery, error) {
+	b := tx.Bucket(bucketOutbox)
+	if b == nil {
+		return nil, nil
+	}
+	var out []Delivery
+	c := b.Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		var d Delivery
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil, fmt.Errorf("read outbox message %d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		if keep(&d) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// pending lists the outbox messages not yet sent, oldest first.
+func (s *Store) pending() ([]Delivery, error) {
+	var out []Delivery
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = deliveries(tx, func(d *Delivery) bool { return d.State == StatePending })
+		return err
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}
+
+// record stores the outcome of one attempt to send a message. Sent messages
+// are kept for status; see prune.
+func (s *Store) record(id uint64, mutate func(*Delivery)) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		d, err := getJSON[Delivery](b, idKey(id))
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return fmt.Errorf("outbox message %d is gone", id)
+		}
+		mutate(d)
+		return putJSON(b, idKey(id), d)
+	})
+}
+
+// prune forgets announcements and finished messages whose day is long past:
+// they can no longer be corrected, and status shows only recent ones.
+func (s *Store) prune(before schedule.Date, loc *time.Location) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		a := tx.Bucket(bucketAnnouncements)
+		c := a.Cursor()
+		for k, _ := c.First(); k != nil; {
+			key, err := parseAnnKey(k)
+			if err == nil && !key.Date.Before(before) {
+				k, _ = c.Next()
+				continue
+			}
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			k, _ = c.Seek(k)
+		}
+		o := tx.Bucket(bucketOutbox)
+		oc := o.Cursor()
+		cut := before.Time(loc)
+		for k, v := oc.First(); k != nil; {
+			var d Delivery
+			if json.Unmarshal(v, &d) == nil && (d.State == StatePending || !d.Due.Before(cut)) {
+				k, v = oc.Next()
+				continue
+			}
+			if err := oc.Delete(); err != nil {
+				return err
+			}
+			k, v = oc.Seek(k)
+		}
+		return nil
+	})
+}
