@@ -1,13 +1,337 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
 
-// Stubs for the schedule commands; the schedule work replaces them.
+	"github.com/spf13/cobra"
+
+	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// defaultDays is the window `hoursd upcoming` shows without --days: a month,
+// as far ahead as anyone plans a call.
+const defaultDays = 30
+
+// lastDate is the last date hoursd can write as YYYY-MM-DD.
+var lastDate = schedule.Date{Year: 9999, Month: time.December, Day: 31}
 
 func newUpcomingCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "upcoming", Short: "not implemented yet", RunE: func(*cobra.Command, []string) error { return usageError("upcoming: not implemented yet") }}
+	var o struct {
+		from, schedule, format string
+		days                   int
+	}
+	cmd := &cobra.Command{
+		Use:   "upcoming",
+		Short: "List the days that differ from the usual hours (default: the next 30 days from tomorrow)",
+		Long: `List the changes of the schedules in a window of days: days whose hours
+differ from the usual (holidays, shortened eves, exceptions) and the start and
+end of periods with their own hours (summer hours). The window starts
+tomorrow in the configuration's time zone unless --from says otherwise.
+
+--format json prints an array in date order across schedules.`,
+		Example: `  hoursd upcoming
+  hoursd upcoming --from 2026-01-01 --days 365
+  hoursd upcoming --schedule kundcenter --format json`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if o.format != "text" && o.format != "json" {
+				return usageError("upcoming: --format %q is not text or json", o.format)
+			}
+			if o.days < 1 {
+				return usageError("upcoming: --days %d: the window must be at least 1 day", o.days)
+			}
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			scheds, err := selectSchedules(cfg, o.schedule)
+			if err != nil {
+				return usageError("upcoming: %v", err)
+			}
+			from, err := dateFlag("from", o.from, cfg.Location, time.Now(), 1)
+			if err != nil {
+				return usageError("upcoming: %v", err)
+			}
+			if lastDate.Sub(from) < o.days-1 {
+				return usageError("upcoming: --days %d from %s goes past %s", o.days, from, lastDate)
+			}
+			return writeUpcoming(a.stdout, scheds, from, o.days, o.format)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.from, "from", "", "first date of the window, YYYY-MM-DD (default tomorrow)")
+	f.IntVar(&o.days, "days", defaultDays, "number of days in the window")
+	f.StringVar(&o.schedule, "schedule", "", "only this schedule id (default all)")
+	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	return cmd
 }
 
 func newDayCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "day", Short: "not implemented yet", RunE: func(*cobra.Command, []string) error { return usageError("day: not implemented yet") }}
+	var o struct{ date, schedule string }
+	cmd := &cobra.Command{
+		Use:   "day",
+		Short: "Show a date's hours and the rule that gave them (default: today)",
+		Long: `Show, for each schedule, the hours of one date, its usual hours, its name,
+and which rule of the configuration gave the hours: an exception, a named
+day, a holiday, a period or the weekly hours. Useful to check a
+configuration before hoursd announces anything from it.`,
+		Example: `  hoursd day --date 2026-04-30
+  hoursd day --date 2026-06-19 --schedule kundcenter`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			scheds, err := selectSchedules(cfg, o.schedule)
+			if err != nil {
+				return usageError("day: %v", err)
+			}
+			d, err := dateFlag("date", o.date, cfg.Location, time.Now(), 0)
+			if err != nil {
+				return usageError("day: %v", err)
+			}
+			return writeDay(a.stdout, scheds, d)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.date, "date", "", "the date, YYYY-MM-DD (default today)")
+	f.StringVar(&o.schedule, "schedule", "", "only this schedule id (default all)")
+	return cmd
+}
+
+// noArgs refuses positional arguments as a usage error (exit status 2):
+// `hoursd day 2026-04-30` is a forgotten --date, not a failure.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageError("%s takes no arguments, got %q (dates go in flags, e.g. --date 2026-04-30)", cmd.Name(), args)
+	}
+	return nil
+}
+
+// selectSchedules is every schedule of the configuration, or the one named
+// by --schedule.
+func selectSchedules(cfg *config.Config, id string) ([]*schedule.Schedule, error) {
+	if id == "" {
+		return cfg.Schedules, nil
+	}
+	if s := cfg.Schedule(id); s != nil {
+		return []*schedule.Schedule{s}, nil
+	}
+	known := make([]string, len(cfg.Schedules))
+	for i, s := range cfg.Schedules {
+		known[i] = s.ID
+	}
+	return nil, fmt.Errorf("--schedule %q: no such schedule in %s (known: %s)", id, cfg.Source, strings.Join(known, ", "))
+}
+
+// dateFlag parses a date flag; when it is empty, the date is today plus
+// offset days in loc, the zone the schedules' wall clocks are in.
+func dateFlag(name, value string, loc *time.Location, now time.Time, offset int) (schedule.Date, error) {
+	if value == "" {
+		if loc == nil {
+			loc = time.Local
+		}
+		return schedule.DateOf(now.In(loc)).AddDays(offset), nil
+	}
+	d, err := schedule.ParseDate(value)
+	if err != nil {
+		return schedule.Date{}, fmt.Errorf("--%s: %w", name, err)
+	}
+	return d, nil
+}
+
+// collectChanges is the changes of every schedule in the window, in date
+// order; on the same date, schedules keep the configuration's order.
+func collectChanges(scheds []*schedule.Schedule, from schedule.Date, days int) []schedule.Change {
+	var all []schedule.Change
+	for _, s := range scheds {
+		all = append(all, s.Changes(from, days)...)
+	}
+	slices.SortStableFunc(all, func(a, b schedule.Change) int { return a.Date.Compare(b.Date) })
+	return all
+}
+
+// writeUpcoming writes the changes of scheds in from..from+days-1 as text
+// for people or as the JSON of design.md.
+func writeUpcoming(w io.Writer, scheds []*schedule.Schedule, from schedule.Date, days int, format string) error {
+	changes := collectChanges(scheds, from, days)
+	if format == "json" {
+		return writeChangesJSON(w, changes)
+	}
+	return writeChangesText(w, scheds, changes, from, from.AddDays(days-1))
+}
+
+// jsonInterval is one opening in the JSON of `hoursd upcoming`.
+type jsonInterval struct {
+	Open  string `json:"open"`
+	Close string `json:"close"`
+}
+
+// jsonChange is one change in the JSON of `hoursd upcoming`, keys in the
+// order design.md shows them.
+type jsonChange struct {
+	Schedule string         `json:"schedule"`
+	Date     string         `json:"date"`
+	Kind     string         `json:"kind"`
+	Name     string         `json:"name"`
+	Until    string         `json:"until,omitempty"`
+	Hours    []jsonInterval `json:"hours"`
+	Regular  []jsonInterval `json:"regular"`
+}
+
+// jsonHours is never nil, so a closed day is "hours": [] as design.md says,
+// not null.
+func jsonHours(h schedule.Hours) []jsonInterval {
+	out := make([]jsonInterval, len(h))
+	for i, iv := range h {
+		out[i] = jsonInterval{Open: iv.Open.String(), Close: iv.Close.String()}
+	}
+	return out
+}
+
+// writeChangesJSON prints the array one change to a line, as design.md
+// shows it, so that it reads and diffs well and still parses as JSON.
+func writeChangesJSON(w io.Writer, changes []schedule.Change) error {
+	var buf bytes.Buffer
+	buf.WriteString("[")
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // names such as "Dag före alla helgons dag" or "A & B" stay as written
+	for i, c := range changes {
+		if i > 0 {
+			buf.WriteString(",\n ")
+		}
+		jc := jsonChange{
+			Schedule: c.Schedule,
+			Date:     c.Date.String(),
+			Kind:     string(c.Kind),
+			Name:     swedishName(c.Name),
+			Hours:    jsonHours(c.Hours),
+			Regular:  jsonHours(c.Regular),
+		}
+		if c.Kind == schedule.KindPeriodStart {
+			jc.Until = c.Until.String()
+		}
+		if err := enc.Encode(jc); err != nil {
+			return fmt.Errorf("upcoming: encode change of %s: %w", c.Date, err)
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	buf.WriteString("]\n")
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// swedishName is the name in Swedish, the language of the places hoursd
+// follows, falling back to English where only that is known.
+func swedishName(n schedule.Name) string {
+	if n.SV != "" {
+		return n.SV
+	}
+	return n.EN
+}
+
+// writeChangesText prints the changes grouped by schedule, one aligned line
+// per change: weekday, date, name, the hours, and the usual hours beside them.
+func writeChangesText(w io.Writer, scheds []*schedule.Schedule, changes []schedule.Change, from, to schedule.Date) error {
+	var buf bytes.Buffer
+	for i, s := range scheds {
+		if i > 0 {
+			buf.WriteString("\n")
+		}
+		fmt.Fprintf(&buf, "%s\nDays that differ from the usual hours, %s to %s:\n", scheduleTitle(s), dayAndDate(from), dayAndDate(to))
+		var mine []schedule.Change
+		for _, c := range changes {
+			if c.Schedule == s.ID {
+				mine = append(mine, c)
+			}
+		}
+		if len(mine) == 0 {
+			buf.WriteString("  none\n")
+			continue
+		}
+		tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  DAY\tDATE\tNAME\tHOURS\tUSUAL")
+		for _, c := range mine {
+			name, hours, usual := swedishName(c.Name), c.Hours.String(), c.Regular.String()
+			if name == "" {
+				name = "(no name)"
+			}
+			switch c.Kind {
+			case schedule.KindPeriodStart:
+				name = fmt.Sprintf("%s, until %s", name, dayAndDate(c.Until))
+				hours, usual = c.Weekly.String(), c.RegularWeekly.String()
+			case schedule.KindPeriodEnd:
+				name = fmt.Sprintf("%s over, usual hours again", name)
+				hours, usual = c.Weekly.String(), ""
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.Date.Weekday().String()[:3], c.Date, name, hours, usual)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(trimLineEnds(buf.Bytes()))
+	return err
+}
+
+// trimLineEnds drops the spaces tabwriter pads an empty last column with.
+func trimLineEnds(b []byte) []byte {
+	lines := bytes.Split(b, []byte("\n"))
+	for i, l := range lines {
+		lines[i] = bytes.TrimRight(l, " ")
+	}
+	return bytes.Join(lines, []byte("\n"))
+}
+
+// scheduleTitle is "Försäkringskassan kundcenter (kundcenter), 0771-524 524".
+func scheduleTitle(s *schedule.Schedule) string {
+	t := s.ID
+	if s.Title != "" {
+		t = fmt.Sprintf("%s (%s)", s.Title, s.ID)
+	}
+	if s.Phone != "" {
+		t += ", " + s.Phone
+	}
+	return t
+}
+
+// dayAndDate is "Thu 2026-04-30".
+func dayAndDate(d schedule.Date) string {
+	return d.Weekday().String()[:3] + " " + d.String()
+}
+
+// writeDay prints, for each schedule, the date's hours, its usual hours,
+// its name and the rule that gave the hours.
+func writeDay(w io.Writer, scheds []*schedule.Schedule, d schedule.Date) error {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "%s %s\n", d.Weekday(), d)
+	for _, s := range scheds {
+		day := s.Day(d)
+		fmt.Fprintf(&buf, "\n%s\n", scheduleTitle(s))
+		tw := tabwriter.NewWriter(&buf, 0, 0, 1, ' ', 0)
+		fmt.Fprintf(tw, "  hours:\t%s\n", day.Hours)
+		fmt.Fprintf(tw, "  usual:\t%s\n", day.Regular)
+		if n := day.Name; n != (schedule.Name{}) {
+			name := swedishName(n)
+			if n.EN != "" && n.EN != name {
+				name += " (" + n.EN + ")"
+			}
+			fmt.Fprintf(tw, "  name:\t%s\n", name)
+		}
+		fmt.Fprintf(tw, "  rule:\t%s\n", day.Rule)
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }

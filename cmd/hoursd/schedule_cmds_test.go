@@ -1,0 +1,332 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// testSchedule builds a schedule in Go from weekly hours for Monday to
+// Friday, the Swedish public holidays closed, and named days given as
+// "id=HH:MM-HH:MM" or "id=closed".
+func testSchedule(t *testing.T, id, weekdays string, named ...string) *schedule.Schedule {
+	t.Helper()
+	s := &schedule.Schedule{ID: id, Title: "Test " + id, Holidays: &schedule.Holidays{Calendar: "se", Closed: true}}
+	for wd := time.Monday; wd <= time.Friday; wd++ {
+		s.Weekly[wd] = hours(t, weekdays)
+	}
+	for _, n := range named {
+		day, h, _ := strings.Cut(n, "=")
+		nd := schedule.NamedDay{Day: day, Closed: h == "closed"}
+		if !nd.Closed {
+			nd.Hours = hours(t, h)
+		}
+		s.NamedDays = append(s.NamedDays, nd)
+	}
+	return s
+}
+
+func hours(t *testing.T, ss ...string) schedule.Hours {
+	t.Helper()
+	h, err := schedule.ParseHours(ss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func validate(t *testing.T, ss ...*schedule.Schedule) []*schedule.Schedule {
+	t.Helper()
+	for _, s := range ss {
+		if err := s.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ss
+}
+
+// kundcenter is the schedule of design.md, as the embedded configuration
+// has it.
+func kundcenter(t *testing.T) *schedule.Schedule {
+	s := testSchedule(t, "kundcenter", "08:00-16:00",
+		"skartorsdagen=08:00-11:30", "valborgsmassoafton=08:00-11:30", "midsommarafton=closed",
+		"alla-helgons-afton=08:00-11:30", "julafton=closed", "nyarsafton=closed")
+	s.Title, s.Phone = "Försäkringskassan kundcenter", "0771-524 524"
+	summer := schedule.Period{
+		Name: schedule.Name{SV: "Sommaröppettider"},
+		From: schedule.YearDate{Year: 2025, Month: 6, Day: 30},
+		To:   schedule.YearDate{Year: 2025, Month: 8, Day: 24},
+	}
+	for wd := time.Monday; wd <= time.Friday; wd++ {
+		summer.Weekly[wd] = hours(t, "08:00-15:00")
+	}
+	s.Periods = []schedule.Period{summer}
+	return validate(t, s)[0]
+}
+
+// jsonLine is one change as design.md prints it.
+func jsonLine(sched, date, kind, name, until, hours, regular string) string {
+	iv := func(h string) string {
+		if h == "" {
+			return "[]"
+		}
+		open, close, _ := strings.Cut(h, "-")
+		return fmt.Sprintf(`[{"open":%q,"close":%q}]`, open, close)
+	}
+	if until != "" {
+		until = fmt.Sprintf(`"until":%q,`, until)
+	}
+	return fmt.Sprintf(`{"schedule":%q,"date":%q,"kind":%q,"name":%q,%s"hours":%s,"regular":%s}`,
+		sched, date, kind, name, until, iv(hours), iv(regular))
+}
+
+// jsonArray joins lines as design.md shows the array.
+func jsonArray(lines ...string) string {
+	return "[" + strings.Join(lines, ",\n ") + "]\n"
+}
+
+// kundcenter2026 is every change of the built-in schedule in 2026.
+var kundcenter2026 = jsonArray(
+	jsonLine("kundcenter", "2026-01-01", "day", "Nyårsdagen", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-01-06", "day", "Trettondedag jul", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-04-02", "day", "Skärtorsdagen", "", "08:00-11:30", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-04-03", "day", "Långfredagen", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-04-06", "day", "Annandag påsk", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-04-30", "day", "Valborgsmässoafton", "", "08:00-11:30", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-05-01", "day", "Första maj", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-05-14", "day", "Kristi himmelsfärdsdag", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-06-19", "day", "Midsommarafton", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-10-30", "day", "Dag före alla helgons dag", "", "08:00-11:30", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-12-24", "day", "Julafton", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-12-25", "day", "Juldagen", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2026-12-31", "day", "Nyårsafton", "", "", "08:00-16:00"),
+)
+
+func TestUpcomingJSON(t *testing.T) {
+	library := validate(t, testSchedule(t, "bibliotek", "10:00-19:00", "valborgsmassoafton=10:00-15:00"))[0]
+	tests := []struct {
+		name   string
+		scheds []*schedule.Schedule
+		from   string
+		days   int
+		want   string
+	}{
+		{
+			name:   "kundcenter 2026",
+			scheds: []*schedule.Schedule{kundcenter(t)},
+			from:   "2026-01-01", days: 365,
+			want: kundcenter2026,
+		},
+		{
+			name:   "summer 2025: period-start has until, period-end not",
+			scheds: []*schedule.Schedule{kundcenter(t)},
+			from:   "2025-06-20", days: 70,
+			want: jsonArray(
+				jsonLine("kundcenter", "2025-06-20", "day", "Midsommarafton", "", "", "08:00-16:00"),
+				jsonLine("kundcenter", "2025-06-30", "period-start", "Sommaröppettider", "2025-08-24", "08:00-15:00", "08:00-16:00"),
+				jsonLine("kundcenter", "2025-08-25", "period-end", "Sommaröppettider", "", "08:00-16:00", "08:00-16:00"),
+			),
+		},
+		{
+			name:   "date order across schedules",
+			scheds: []*schedule.Schedule{kundcenter(t), library},
+			from:   "2026-04-29", days: 3,
+			want: jsonArray(
+				jsonLine("kundcenter", "2026-04-30", "day", "Valborgsmässoafton", "", "08:00-11:30", "08:00-16:00"),
+				jsonLine("bibliotek", "2026-04-30", "day", "Valborgsmässoafton", "", "10:00-15:00", "10:00-19:00"),
+				jsonLine("kundcenter", "2026-05-01", "day", "Första maj", "", "", "08:00-16:00"),
+				jsonLine("bibliotek", "2026-05-01", "day", "Första maj", "", "", "10:00-19:00"),
+			),
+		},
+		{
+			name:   "no changes is an empty array",
+			scheds: []*schedule.Schedule{kundcenter(t)},
+			from:   "2026-06-01", days: 10,
+			want: "[]\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from, err := schedule.ParseDate(tt.from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := writeUpcoming(&out, tt.scheds, from, tt.days, "json"); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tt.want {
+				t.Errorf("upcoming --from %s --days %d --format json =\n%s\nwant\n%s", tt.from, tt.days, out.String(), tt.want)
+			}
+			var parsed []map[string]any
+			if err := json.Unmarshal(out.Bytes(), &parsed); err != nil {
+				t.Errorf("output is not JSON: %v", err)
+			}
+		})
+	}
+}
+
+func TestUpcomingText(t *testing.T) {
+	s := kundcenter(t)
+	s.Exceptions = []schedule.Exception{{From: schedule.Date{Year: 2025, Month: 8, Day: 29}, To: schedule.Date{Year: 2025, Month: 8, Day: 29}, Hours: hours(t, "10:00-12:00")}}
+	library := validate(t, s, testSchedule(t, "bibliotek", "10:00-19:00"))
+	var out bytes.Buffer
+	if err := writeUpcoming(&out, library, schedule.Date{Year: 2025, Month: 6, Day: 19}, 72, "text"); err != nil {
+		t.Fatal(err)
+	}
+	want := `Försäkringskassan kundcenter (kundcenter), 0771-524 524
+Days that differ from the usual hours, Thu 2025-06-19 to Fri 2025-08-29:
+  DAY  DATE        NAME                                      HOURS                USUAL
+  Fri  2025-06-20  Midsommarafton                            closed               08:00-16:00
+  Mon  2025-06-30  Sommaröppettider, until Sun 2025-08-24    mon-fri 08:00-15:00  mon-fri 08:00-16:00
+  Mon  2025-08-25  Sommaröppettider over, usual hours again  mon-fri 08:00-16:00
+  Fri  2025-08-29  (no name)                                 10:00-12:00          08:00-16:00
+
+Test bibliotek (bibliotek)
+Days that differ from the usual hours, Thu 2025-06-19 to Fri 2025-08-29:
+  none
+`
+	if out.String() != want {
+		t.Errorf("upcoming text =\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+func TestDayOutput(t *testing.T) {
+	tests := []struct {
+		date string
+		want string
+	}{
+		{"2026-04-30", `Thursday 2026-04-30
+
+Försäkringskassan kundcenter (kundcenter), 0771-524 524
+  hours: 08:00-11:30
+  usual: 08:00-16:00
+  name:  Valborgsmässoafton (Walpurgis Night)
+  rule:  named_days[1] (valborgsmassoafton)
+`},
+		{"2025-07-02", `Wednesday 2025-07-02
+
+Försäkringskassan kundcenter (kundcenter), 0771-524 524
+  hours: 08:00-15:00
+  usual: 08:00-15:00
+  name:  Sommaröppettider
+  rule:  periods[0] "Sommaröppettider" (2025-06-30..2025-08-24), wed
+`},
+		{"2026-03-29", `Sunday 2026-03-29
+
+Försäkringskassan kundcenter (kundcenter), 0771-524 524
+  hours: closed
+  usual: closed
+  rule:  weekly (sun)
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.date, func(t *testing.T) {
+			d, _ := schedule.ParseDate(tt.date)
+			var out bytes.Buffer
+			if err := writeDay(&out, []*schedule.Schedule{kundcenter(t)}, d); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tt.want {
+				t.Errorf("day --date %s =\n%s\nwant\n%s", tt.date, out.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestDateFlagDefaults(t *testing.T) {
+	sthlm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Skipf("no tzdata: %v", err)
+	}
+	tests := []struct {
+		name   string
+		now    time.Time
+		offset int
+		want   string
+	}{
+		{"tomorrow, already the 29th in Stockholm", time.Date(2026, 3, 28, 23, 30, 0, 0, time.UTC), 1, "2026-03-30"},
+		{"today, still the 28th in Stockholm", time.Date(2026, 3, 28, 22, 30, 0, 0, time.UTC), 0, "2026-03-28"},
+		{"tomorrow over the autumn DST change", time.Date(2026, 10, 24, 21, 59, 0, 0, time.UTC), 1, "2026-10-25"},
+		{"tomorrow over the year end", time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC), 1, "2027-01-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := dateFlag("from", "", sthlm, tt.now, tt.offset)
+			if err != nil || got.String() != tt.want {
+				t.Errorf("dateFlag(now %v, +%d) = %v, %v; want %s", tt.now, tt.offset, got, err, tt.want)
+			}
+		})
+	}
+}
+
+// runHoursd runs the command line as main does, with the built-in default
+// configuration.
+func runHoursd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("HOURSD_CONFIG", "")
+	t.Setenv("HOURSD_TIMEZONE", "")
+	if _, err := os.Stat(config.SystemPath); err == nil {
+		t.Skipf("%s exists; this test needs the built-in default", config.SystemPath)
+	}
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestUpcomingEndToEnd(t *testing.T) {
+	code, out, errOut := runHoursd(t, "upcoming", "--from", "2026-01-01", "--days", "365", "--format", "json")
+	if code != 0 {
+		t.Fatalf("hoursd upcoming exited %d: %s", code, errOut)
+	}
+	if out != kundcenter2026 {
+		t.Errorf("hoursd upcoming --from 2026-01-01 --days 365 --format json =\n%s\nwant\n%s", out, kundcenter2026)
+	}
+
+	code, out, errOut = runHoursd(t, "day", "--date", "2026-10-30", "--schedule", "kundcenter")
+	if code != 0 {
+		t.Fatalf("hoursd day exited %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "hours: 08:00-11:30") || !strings.Contains(out, "named_days[3] (alla-helgons-afton)") {
+		t.Errorf("hoursd day --date 2026-10-30 =\n%s\nwant 08:00-11:30 from named_days[3] (alla-helgons-afton)", out)
+	}
+}
+
+func TestScheduleCommandsBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"impossible date", []string{"upcoming", "--from", "2026-02-30"}, `upcoming: --from: date "2026-02-30": February 2026 has no day 30`},
+		{"malformed date", []string{"day", "--date", "30/4"}, `day: --date: date "30/4" is not YYYY-MM-DD`},
+		{"negative days", []string{"upcoming", "--days", "-1"}, "upcoming: --days -1: the window must be at least 1 day"},
+		{"days not a number", []string{"upcoming", "--days", "many"}, `invalid argument "many" for "--days"`},
+		{"past year 9999", []string{"upcoming", "--from", "9999-12-01", "--days", "40"}, "upcoming: --days 40 from 9999-12-01 goes past 9999-12-31"},
+		{"unknown schedule", []string{"upcoming", "--schedule", "nope"}, `upcoming: --schedule "nope": no such schedule in built-in default (known: kundcenter)`},
+		{"unknown schedule for day", []string{"day", "--schedule", "nope"}, `day: --schedule "nope"`},
+		{"unknown format", []string{"upcoming", "--format", "xml"}, `upcoming: --format "xml" is not text or json`},
+		{"an argument", []string{"day", "2026-04-30"}, `day takes no arguments, got ["2026-04-30"]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runHoursd(t, tt.args...)
+			if code != 2 {
+				t.Errorf("hoursd %s exited %d, want 2", strings.Join(tt.args, " "), code)
+			}
+			if !strings.Contains(errOut, tt.want) {
+				t.Errorf("hoursd %s printed %q, want %q", strings.Join(tt.args, " "), errOut, tt.want)
+			}
+			if out != "" || strings.Contains(errOut, "goroutine") {
+				t.Errorf("hoursd %s printed %q on stdout and %q on stderr; want only the error", strings.Join(tt.args, " "), out, errOut)
+			}
+		})
+	}
+}
