@@ -31,7 +31,8 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 
 // envRef matches a value that is a whole reference to an environment
 // variable, ${NAME}. Only the whole value is replaced: a secret is never
-// assembled from pieces, and a literal that merely contains "${" stays as it is.
+// assembled from pieces, and a value with "${" inside it is refused rather
+// than sent as written.
 var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
 
 // secretSource is where the plain values of secrets come from; tests replace
@@ -85,6 +86,12 @@ func (src secretSource) resolve(ps *problems, path, key string, lit Secret, file
 			ps.add(keyPath, "environment variable %s is empty", m[1])
 		}
 		return v
+	}
+	if strings.Contains(s, "${") {
+		// Most likely "Bearer ${TOKEN}": without this check the text
+		// would be sent as it stands.
+		ps.add(keyPath, "only a whole value can name an environment variable (\"${NAME}\"): put all of the value in the variable")
+		return ""
 	}
 	return s
 }
