@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,7 +61,14 @@ func getPage(t *testing.T, now time.Time, status Status, target string) (int, st
 	return rec.Code, rec.Body.String()
 }
 
-var cellPattern = regexp.MustCompile(`<td(?: class="([^"]*)")? data-date="(\d{4}-\d\d-\d\d)"[^>]*>(.*?)</td>`)
+// The patterns read a day cell whatever the order of its attributes, so
+// they work on hoursd's output and on the DOM as chromium serialises it.
+var (
+	cellPattern  = regexp.MustCompile(`(?s)<td\b([^>]*\bdata-date="[^"]*"[^>]*)>(.*?)</td>`)
+	datePattern  = regexp.MustCompile(`\bdata-date="(\d{4}-\d\d-\d\d)"`)
+	classPattern = regexp.MustCompile(`\bclass="([^"]*)"`)
+	tagPattern   = regexp.MustCompile(`<[^>]*>`)
+)
 
 // gridCell is a day of the rendered grid: its classes and its visible text.
 type gridCell struct {
@@ -70,21 +78,18 @@ type gridCell struct {
 
 func gridCells(page string) map[string]gridCell {
 	out := map[string]gridCell{}
-	tags := regexp.MustCompile(`<[^>]*>`)
 	for _, m := range cellPattern.FindAllStringSubmatch(page, -1) {
-		out[m[2]] = gridCell{strings.Fields(m[1]), html.UnescapeString(tags.ReplaceAllString(m[3], " "))}
+		var c gridCell
+		if k := classPattern.FindStringSubmatch(m[1]); k != nil {
+			c.classes = strings.Fields(k[1])
+		}
+		c.text = html.UnescapeString(tagPattern.ReplaceAllString(m[2], " "))
+		out[datePattern.FindStringSubmatch(m[1])[1]] = c
 	}
 	return out
 }
 
-func (c gridCell) has(class string) bool {
-	for _, k := range c.classes {
-		if k == class {
-			return true
-		}
-	}
-	return false
-}
+func (c gridCell) has(class string) bool { return slices.Contains(c.classes, class) }
 
 func TestPageGrid(t *testing.T) {
 	tests := []struct {
