@@ -1,21 +1,54 @@
 // Package email sends hoursd messages as plain-text email over SMTP.
+//
+// notify's mail service cannot do what a daemon needs here: it has no
+// implicit TLS (port 465), no TLS settings and no timeout. This package
+// implements the same one-method Notifier with github.com/wneessen/go-mail,
+// which has all three, and classifies what the server says: SMTP 4xx is
+// transient (greylisting, a full queue), 5xx permanent (no such mailbox,
+// authentication refused).
 package email
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"strings"
 	"time"
+
+	"github.com/nikoksr/notify"
+	mail "github.com/wneessen/go-mail"
+
+	"github.com/hoursd/hoursd/notifier"
 )
+
+// The TLS modes.
+const (
+	TLSStartTLS = "starttls" // plain connection upgraded with STARTTLS (port 587); required, never optional
+	TLSImplicit = "tls"      // TLS from the first byte (port 465)
+	TLSNone     = "none"     // no encryption: only to a loopback host (a local relay)
+)
+
+// DefaultTimeout bounds a whole send (dial, TLS, auth, the message).
+const DefaultTimeout = 30 * time.Second
 
 // Config is an SMTP channel.
 type Config struct {
 	Host     string
-	Port     int
-	TLS      string // "starttls", "tls" or "none"
-	Username string
+	Port     int    // default: 465 for tls, 587 for starttls, 25 for none
+	TLS      string // "starttls" (default), "tls" or "none"
+	Username string // empty: no authentication
 	Password string
-	From     string
+	From     string // "Öppettider <hoursd@example.com>"
 	Timeout  time.Duration
+
+	// TLSConfig adds trusted roots or a client certificate (tests, private
+	// relays); nil trusts the system roots. ServerName is always Host.
+	TLSConfig *tls.Config
 }
 
 // Notifier sends to one address.
@@ -24,10 +57,177 @@ type Notifier struct {
 	to  string
 }
 
-// New returns a Notifier that sends to the address to.
-func New(cfg Config, to string) (*Notifier, error) { return &Notifier{cfg: cfg, to: to}, nil }
+var (
+	_ notify.Notifier = (*Notifier)(nil)
+	_ notifier.Sender = (*Notifier)(nil)
+)
 
-// Send sends one message.
+// New returns a Notifier that sends to the address to. A configuration that
+// cannot work (no host, an unknown TLS mode, tls: none to a remote host,
+// addresses that do not parse) is refused here so that config reports it at
+// load. The password never appears in an error.
+func New(cfg Config, to string) (*Notifier, error) {
+	if cfg.Host == "" {
+		return nil, errors.New("email: host is required")
+	}
+	switch cfg.TLS {
+	case "":
+		cfg.TLS = TLSStartTLS
+	case TLSStartTLS, TLSImplicit:
+	case TLSNone:
+		if !loopback(cfg.Host) {
+			return nil, fmt.Errorf("email: tls: none is allowed only to a loopback host, not %q: use starttls or tls", cfg.Host)
+		}
+	default:
+		return nil, fmt.Errorf("email: tls: %q is not one of starttls, tls, none", cfg.TLS)
+	}
+	if cfg.Port == 0 {
+		cfg.Port = map[string]int{TLSStartTLS: 587, TLSImplicit: 465, TLSNone: 25}[cfg.TLS]
+	}
+	if cfg.Port < 1 || cfg.Port > 65535 {
+		return nil, fmt.Errorf("email: port %d is not a TCP port", cfg.Port)
+	}
+	if cfg.Username == "" && cfg.Password != "" {
+		return nil, errors.New("email: password is set but username is not")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	probe := mail.NewMsg()
+	if err := probe.From(cfg.From); err != nil {
+		return nil, fmt.Errorf("email: from %q: %w", cfg.From, err)
+	}
+	if err := probe.To(to); err != nil {
+		return nil, fmt.Errorf("email: address %q: %w", to, err)
+	}
+	return &Notifier{cfg: cfg, to: to}, nil
+}
+
+// loopback reports whether host is this machine: "localhost" or a loopback IP.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// Send sends one message as UTF-8 plain text. The whole exchange is bounded
+// by the channel's timeout (and ctx): the connection is closed when either
+// ends, so a server that stops answering cannot hold the send.
 func (n *Notifier) Send(ctx context.Context, subject, body string) error {
-	return errors.New("email: not implemented yet")
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
+	defer cancel()
+
+	msg := mail.NewMsg(mail.WithCharset(mail.CharsetUTF8), mail.WithEncoding(mail.EncodingQP))
+	if err := msg.From(n.cfg.From); err != nil {
+		return fmt.Errorf("email: from: %w", err)
+	}
+	if err := msg.To(n.to); err != nil {
+		return fmt.Errorf("email: to: %w", err)
+	}
+	msg.Subject(subject)
+	msg.SetDate()
+	msg.SetMessageID()
+	msg.SetGenHeader("Auto-Submitted", "auto-generated") // RFC 3834: no vacation replies to hoursd
+	msg.SetBodyString(mail.TypeTextPlain, body)
+
+	client, err := mail.NewClient(n.cfg.Host, n.options(ctx)...)
+	if err != nil {
+		return n.redact(fmt.Errorf("email: set up client: %w", err))
+	}
+	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+		return n.redact(classify(fmt.Errorf("email: send to %s via %s:%d: %w", n.to, n.cfg.Host, n.cfg.Port, err)))
+	}
+	return nil
+}
+
+// options are the go-mail settings for one send. hoursd dials itself (and
+// does implicit TLS itself) so that the connection can be closed when ctx
+// ends: go-mail uses its context only for dialing and then relies on
+// per-command deadlines, which do not bound the whole send.
+func (n *Notifier) options(ctx context.Context) []mail.Option {
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
+	if n.cfg.TLSConfig != nil {
+		tlsConfig = n.cfg.TLSConfig.Clone()
+	}
+	tlsConfig.ServerName = n.cfg.Host
+
+	implicit := n.cfg.TLS == TLSImplicit
+	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
+		d := net.Dialer{Timeout: n.cfg.Timeout}
+		conn, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if implicit {
+			tc := tls.Client(conn, tlsConfig)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				conn.Close()
+				return nil, err
+			}
+			conn = tc
+		}
+		context.AfterFunc(ctx, func() { conn.Close() })
+		return conn, nil
+	}
+
+	opts := []mail.Option{
+		mail.WithPort(n.cfg.Port),
+		mail.WithTimeout(n.cfg.Timeout),
+		mail.WithTLSConfig(tlsConfig),
+		mail.WithDialContextFunc(dial),
+	}
+	switch n.cfg.TLS {
+	case TLSStartTLS:
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	case TLSImplicit:
+		// The connection is TLS already; go-mail sees a *tls.Conn, treats
+		// it as encrypted and does not look for STARTTLS.
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
+	case TLSNone:
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	}
+	if n.cfg.Username != "" {
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
+			mail.WithUsername(n.cfg.Username), mail.WithPassword(n.cfg.Password))
+	}
+	return opts
+}
+
+func (n *Notifier) redact(err error) error {
+	return notifier.Redact(err, n.cfg.Password)
+}
+
+// classify marks err transient or leaves it permanent: SMTP 4xx and network
+// failures are transient; SMTP 5xx, refused authentication, a certificate
+// that does not verify and a server without STARTTLS are permanent, because
+// the same send will fail the same way until someone changes something.
+func classify(err error) error {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		if se.IsTemp() {
+			return notifier.Transient(err, 0)
+		}
+		return err
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		if te.Code >= 400 && te.Code < 500 {
+			return notifier.Transient(err, 0)
+		}
+		return err
+	}
+	var cve *tls.CertificateVerificationError
+	var uae x509.UnknownAuthorityError
+	var hne x509.HostnameError
+	if errors.As(err, &cve) || errors.As(err, &uae) || errors.As(err, &hne) {
+		return err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return notifier.Transient(err, 0)
+	}
+	return err
 }
