@@ -375,4 +375,3 @@ func TestNewErrors(t *testing.T) {
 		}
 	}
 }
-
