@@ -375,6 +375,12 @@ func (d *Daemon) send(ctx context.Context, cfg *config.Config, ds []Delivery, re
 		}
 		wg.Go(func() {
 			defer d.release(dl.ID)
+			defer func() {
+				if r := recover(); r != nil {
+					d.finish(d.log, &dl, StatePending, fmt.Errorf("panic while sending: %v", r), 1)
+					res[i] = dl
+				}
+			}()
 			res[i] = d.sendOne(ctx, cfg, dl, retryFor)
 		})
 	}
@@ -570,15 +576,21 @@ func (d *Daemon) checkOne(cfg *config.Config, sub *config.Subscriber, at, now ti
 	d.planMu.Lock()
 	defer d.planMu.Unlock()
 	var out []outgoing
-	plan := func(tx *bolt.Tx) error {
+	plan := func(tx *bolt.Tx) (err error) {
+		// A panic (a bad custom template, a bug) fails this subscriber's
+		// check like an error: recorded, reported by /healthz, and the
+		// next check announces what this one would have.
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
 		var last *run
 		if tx != nil {
-			var err error
 			if last, err = lastRun(tx, sub.ID); err != nil {
 				return err
 			}
 		}
-		var err error
 		out, err = d.plan(tx, cfg, sub, newWindow(at, cfg.Location, last, now))
 		return err
 	}

@@ -39,7 +39,7 @@ type fakeClock struct {
 	t  time.Time
 }
 
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 func hours(t testing.TB, ss ...string) schedule.Hours {
@@ -94,9 +94,9 @@ func kundcenter2026(t testing.TB, exceptions ...schedule.Exception) *schedule.Sc
 func testConfig(dir string, s *schedule.Schedule, subs ...config.Subscriber) *config.Config {
 	return &config.Config{
 		Source: "test", Timezone: "Europe/Stockholm", Location: stockholm, StateDir: dir,
-		Defaults:  config.Defaults{Check: "0 18 * * *", Remind: []int{1}, Language: "sv"},
-		Schedules: []*schedule.Schedule{s},
-		Channels:  []config.Channel{{ID: "mail", Type: "email"}, {ID: "push", Type: "pushover"}},
+		Defaults:    config.Defaults{Check: "0 18 * * *", Remind: []int{1}, Language: "sv"},
+		Schedules:   []*schedule.Schedule{s},
+		Channels:    []config.Channel{{ID: "mail", Type: "email"}, {ID: "push", Type: "pushover"}},
 		Subscribers: subs,
 	}
 }

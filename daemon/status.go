@@ -90,7 +90,7 @@ func (d *Daemon) Status() (Status, error) {
 			ss.Next = sch.Next(now)
 		}
 		if r := runs[s.ID]; r != nil {
-			ss.LastCheck, ss.LastRan, ss.LastError = r.At, r.Ran, r.Err
+			ss.LastCheck, ss.LastRan, ss.LastError = r.At.In(cfg.Location), r.Ran.In(cfg.Location), r.Err
 		}
 		for _, t := range s.Targets {
 			ss.Targets = append(ss.Targets, TargetID(s.ID, t))

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -206,8 +207,10 @@ func isDamage(err error) bool {
 }
 
 func openBolt(path string, o StoreOptions) (s *Store, err error) {
-	// bbolt reads page headers it trusts; a damaged file can make it panic
-	// rather than return an error. hoursd reports that as damage.
+	// bbolt reads page headers it trusts; a damaged file can make it panic,
+	// or fault on a page past the end of a truncated file, rather than
+	// return an error. hoursd reports either as damage.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = nil, fmt.Errorf("open state %s: %w", path, &damageError{fmt.Errorf("unreadable: %v", r)})
@@ -255,10 +258,27 @@ func readPID(path string) int {
 	return pid
 }
 
-// verify runs bbolt's consistency check: the file is small, and finding damage
-// at start beats a panic in the middle of a check.
+// verify reads every key and runs bbolt's consistency check: the file is
+// small, and finding damage at start beats a crash in the middle of a check.
+// The walk runs in the caller's goroutine, where a fault is a panic that
+// openBolt recovers; bbolt's own check runs in a goroutine of its own, so it
+// comes after the walk has touched every page.
 func (s *Store) verify() error {
 	return s.db.View(func(tx *bolt.Tx) error {
+		var walk func(b *bolt.Bucket) error
+		walk = func(b *bolt.Bucket) error {
+			return b.ForEach(func(k, v []byte) error {
+				if v == nil {
+					if sub := b.Bucket(k); sub != nil {
+						return walk(sub)
+					}
+				}
+				return nil
+			})
+		}
+		if err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walk(b) }); err != nil {
+			return err
+		}
 		for err := range tx.Check() {
 			return err
 		}
