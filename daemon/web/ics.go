@@ -34,9 +34,12 @@ type CalendarOptions struct {
 	Location *time.Location
 	// Lang is "sv" (also for "") or "en".
 	Lang string
-	// Now is the time of rendering: the window is counted from its date in
-	// Location, and it is every event's DTSTAMP.
+	// Now is the time of rendering, every event's DTSTAMP, and unless From
+	// is set the window is counted from its date in Location.
 	Now time.Time
+	// From, when not zero, is the date the window is counted from instead
+	// (`hoursd ics --from`), to see the feed as it will look on that day.
+	From schedule.Date
 	// Modified is when the schedule was last loaded (the daemon's start or
 	// its last reload): every event's LAST-MODIFIED, and in minutes since
 	// the Unix epoch its SEQUENCE. A feed carries no memory of earlier
@@ -80,7 +83,10 @@ func buildCalendar(s *schedule.Schedule, opts CalendarOptions, l *lang) *ics.Cal
 	if modified.IsZero() {
 		modified = opts.Now
 	}
-	today := schedule.DateOf(opts.Now.In(loc))
+	today := opts.From
+	if today.IsZero() {
+		today = schedule.DateOf(opts.Now.In(loc))
+	}
 	first := today.AddDays(-FeedPastDays)
 	last := today.AddDays(FeedFutureDays)
 

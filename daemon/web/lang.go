@@ -93,6 +93,13 @@ func (e *langError) Error() string {
 	return fmt.Sprintf("unknown language %q: want sv or en", e.value)
 }
 
+// CheckLang reports whether code is a language the feed and the page speak:
+// "sv", "en", or "" for the default (sv).
+func CheckLang(code string) error {
+	_, err := parseLang(code)
+	return err
+}
+
 // parseLang returns the language for code; "" is the default.
 func parseLang(code string) (*lang, error) {
 	if code == "" {
