@@ -90,7 +90,12 @@ func TestTestSend(t *testing.T) {
 			clock := now
 			p := policy
 			p.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
-			p.Sleep = func(_ context.Context, d time.Duration) error { mu.Lock(); clock = clock.Add(d); mu.Unlock(); return nil }
+			p.Sleep = func(_ context.Context, d time.Duration) error {
+				mu.Lock()
+				clock = clock.Add(d)
+				mu.Unlock()
+				return nil
+			}
 			p.Backoff = 2 * time.Second
 
 			var out bytes.Buffer
