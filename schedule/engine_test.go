@@ -214,7 +214,7 @@ func TestYearlyPeriodWrappingTheYearEnd(t *testing.T) {
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct{ date, hours string }{
+	checkHours(t, s, []dateHours{
 		{"2025-12-12", "08:00-16:00"},
 		{"2025-12-15", "09:00-15:00"},
 		{"2025-12-30", "09:00-15:00"},
@@ -222,11 +222,7 @@ func TestYearlyPeriodWrappingTheYearEnd(t *testing.T) {
 		{"2026-01-15", "09:00-15:00"},
 		{"2026-01-16", "08:00-16:00"},
 		{"2026-12-15", "09:00-15:00"},
-	} {
-		if got := s.Day(date(t, tt.date)).Hours.String(); got != tt.hours {
-			t.Errorf("Hours(%s) = %s, want %s", tt.date, got, tt.hours)
-		}
-	}
+	})
 	tests := []struct {
 		name string
 		from string
@@ -263,15 +259,7 @@ func TestYearlyPeriodWrappingTheYearEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			for _, c := range s.Changes(date(t, tt.from), tt.days) {
-				if c.Kind != KindDay {
-					got = append(got, formatChange(c))
-				}
-			}
-			if g, w := strings.Join(got, "\n"), strings.Join(tt.want, "\n"); g != w {
-				t.Errorf("Changes(%s, %d) =\n%s\nwant\n%s", tt.from, tt.days, g, w)
-			}
+			checkPeriodChanges(t, s, date(t, tt.from), tt.days, tt.want)
 		})
 	}
 }
@@ -323,16 +311,35 @@ func TestPeriodChanges(t *testing.T) {
 			if err := s.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, c := range s.Changes(Date{2026, 5, 1}, 120) {
-				if c.Kind != KindDay {
-					got = append(got, formatChange(c))
-				}
-			}
-			if g, w := strings.Join(got, "\n"), strings.Join(tt.want, "\n"); g != w {
-				t.Errorf("Changes =\n%s\nwant\n%s", g, w)
-			}
+			checkPeriodChanges(t, s, Date{2026, 5, 1}, 120, tt.want)
 		})
+	}
+}
+
+// dateHours is a date and the hours it must have.
+type dateHours struct{ date, hours string }
+
+func checkHours(t *testing.T, s *Schedule, want []dateHours) {
+	t.Helper()
+	for _, w := range want {
+		if got := s.Day(date(t, w.date)); got.Hours.String() != w.hours {
+			t.Errorf("Hours(%s) = %s, want %s (rule %s)", w.date, got.Hours, w.hours, got.Rule)
+		}
+	}
+}
+
+// checkPeriodChanges compares the period-start and period-end changes of a
+// window with want, one formatChange line each.
+func checkPeriodChanges(t *testing.T, s *Schedule, from Date, days int, want []string) {
+	t.Helper()
+	var got []string
+	for _, c := range s.Changes(from, days) {
+		if c.Kind != KindDay {
+			got = append(got, formatChange(c))
+		}
+	}
+	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("Changes(%s, %d) =\n%s\nwant\n%s", from, days, g, w)
 	}
 }
 
@@ -348,16 +355,12 @@ func TestMidnightCrossing(t *testing.T) {
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct{ date, hours string }{
+	checkHours(t, s, []dateHours{
 		{"2026-03-02", "22:00-24:00"},
 		{"2026-03-06", "18:00-03:00"},
 		{"2026-12-31", "20:00-04:00"},
 		{"2026-12-25", "closed"},
-	} {
-		if got := s.Day(date(t, tt.date)).Hours.String(); got != tt.hours {
-			t.Errorf("Hours(%s) = %s, want %s", tt.date, got, tt.hours)
-		}
-	}
+	})
 	var got []string
 	for _, c := range s.Changes(Date{2026, 3, 1}, 7) {
 		got = append(got, formatChange(c))

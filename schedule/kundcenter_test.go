@@ -257,9 +257,7 @@ func TestKundcenterWhateverTheZone(t *testing.T) {
 // them): a Date is a calendar day, so they are ordinary days.
 func TestDSTDays(t *testing.T) {
 	s := kundcenter(t)
-	tests := []struct {
-		date, hours string
-	}{
+	checkHours(t, s, []dateHours{
 		{"2026-03-28", "closed"},
 		{"2026-03-29", "closed"}, // clocks forward, a Sunday
 		{"2026-03-30", "08:00-16:00"},
@@ -270,12 +268,7 @@ func TestDSTDays(t *testing.T) {
 		{"2027-03-28", "closed"}, // clocks forward, Påskdagen
 		{"2027-03-29", "closed"}, // Annandag påsk
 		{"2027-03-30", "08:00-16:00"},
-	}
-	for _, tt := range tests {
-		if got := s.Day(date(t, tt.date)).Hours.String(); got != tt.hours {
-			t.Errorf("Hours(%s) = %s, want %s", tt.date, got, tt.hours)
-		}
-	}
+	})
 
 	// Exceptions on each DST day and its neighbours: a walk over them must
 	// see every date exactly once.

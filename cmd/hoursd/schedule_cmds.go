@@ -48,17 +48,9 @@ tomorrow in the configuration's time zone unless --from says otherwise.
 			if o.days < 1 {
 				return usageError("upcoming: --days %d: the window must be at least 1 day", o.days)
 			}
-			cfg, err := a.loadConfig()
+			scheds, from, err := a.schedulesOn("upcoming", o.schedule, "from", o.from, 1)
 			if err != nil {
 				return err
-			}
-			scheds, err := selectSchedules(cfg, o.schedule)
-			if err != nil {
-				return usageError("upcoming: %v", err)
-			}
-			from, err := dateFlag("from", o.from, cfg.Location, time.Now(), 1)
-			if err != nil {
-				return usageError("upcoming: %v", err)
 			}
 			if lastDate.Sub(from) < o.days-1 {
 				return usageError("upcoming: --days %d from %s goes past %s", o.days, from, lastDate)
@@ -87,17 +79,9 @@ configuration before hoursd announces anything from it.`,
   hoursd day --date 2026-06-19 --schedule kundcenter`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			cfg, err := a.loadConfig()
+			scheds, d, err := a.schedulesOn("day", o.schedule, "date", o.date, 0)
 			if err != nil {
 				return err
-			}
-			scheds, err := selectSchedules(cfg, o.schedule)
-			if err != nil {
-				return usageError("day: %v", err)
-			}
-			d, err := dateFlag("date", o.date, cfg.Location, time.Now(), 0)
-			if err != nil {
-				return usageError("day: %v", err)
 			}
 			return writeDay(a.stdout, scheds, d)
 		},
@@ -115,6 +99,25 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usageError("%s takes no arguments, got %q (dates go in flags, e.g. --date 2026-04-30)", cmd.Name(), args)
 	}
 	return nil
+}
+
+// schedulesOn loads the configuration and resolves what the schedule
+// commands share: the --schedule flag and a date flag, whose default is today
+// plus offset days. This is the one place those commands read the clock.
+func (a *app) schedulesOn(cmd, scheduleID, dateName, dateValue string, offset int) ([]*schedule.Schedule, schedule.Date, error) {
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return nil, schedule.Date{}, err
+	}
+	scheds, err := selectSchedules(cfg, scheduleID)
+	if err != nil {
+		return nil, schedule.Date{}, usageError("%s: %v", cmd, err)
+	}
+	d, err := dateFlag(dateName, dateValue, cfg.Location, time.Now(), offset)
+	if err != nil {
+		return nil, schedule.Date{}, usageError("%s: %v", cmd, err)
+	}
+	return scheds, d, nil
 }
 
 // selectSchedules is every schedule of the configuration, or the one named
