@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,11 +75,14 @@ func (c *catalogueDay) in(year int) (Date, bool) {
 
 // calDate is the date of a rickar/cal holiday in year, moved by offset days.
 // rickar returns midnight in cal.DefaultLoc; only the calendar date is kept.
+// Whether the holiday is observed that year is asked of its fields rather
+// than of Calc's zero time, which is also 1 January of year 1 in UTC.
 func calDate(h *cal.Holiday, year, offset int) (Date, bool) {
-	t, _ := h.Calc(year)
-	if t.IsZero() {
+	if (h.StartYear > 0 && year < h.StartYear) || (h.EndYear > 0 && year > h.EndYear) ||
+		slices.Contains(h.Except, year) || h.Func == nil {
 		return Date{}, false
 	}
+	t, _ := h.Calc(year)
 	d := DateOf(t)
 	if offset != 0 {
 		d = d.AddDays(offset)

@@ -481,6 +481,11 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("CatalogueName(%s) = %+v, %v; want Swedish and English names", id, n, ok)
 		}
 	}
+	// rickar's Calc answers "not observed" with the zero time.Time, which is
+	// also midnight of 0001-01-01 UTC: the first Nyårsdagen must still count.
+	if d, ok := CatalogueDate("nyarsdagen", 1); !ok || d != (Date{1, 1, 1}) {
+		t.Errorf("CatalogueDate(nyarsdagen, 1) = %v, %v; want 0001-01-01", d, ok)
+	}
 	if _, ok := CatalogueName("valborg"); ok {
 		t.Errorf("CatalogueName(valborg) is ok, want unknown")
 	}
