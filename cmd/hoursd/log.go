@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/hoursd/hoursd/config"
+)
+
+// newLogger builds hoursd's one slog handler from the log section: text for
+// people and journald, json for log collectors. Only the command line builds
+// a handler; every package below it takes a *slog.Logger or returns errors.
+func newLogger(w io.Writer, l config.Log) (*slog.Logger, error) {
+	var level slog.Level
+	if l.Level != "" {
+		if err := level.UnmarshalText([]byte(l.Level)); err != nil {
+			return nil, fmt.Errorf("log.level: %q is not debug, info, warn or error", l.Level)
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(l.Format) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("log.format: %q is not text or json", l.Format)
+	}
+}
+
+// problems lists a configuration's problems for a log line.
+func problems(err error) []string {
+	var out []string
+	if ve, ok := err.(*config.ValidationError); ok {
+		for _, p := range ve.Problems {
+			out = append(out, p.Path+": "+p.Message)
+		}
+	}
+	return out
+}

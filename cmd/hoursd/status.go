@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hoursd/hoursd/daemon"
+)
+
+func newStatusCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show next checks, recent deliveries, and what is pending or failed",
+		Long: `Show each subscriber's next and last check, the recent deliveries, and the
+messages pending or failed with their last error: the answer to "why did
+nothing arrive?". It reads the state file; while the daemon runs and holds
+it, the answer comes from the daemon's /status.json on http.listen.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			var st daemon.Status
+			d, err := daemon.NewReadOnly(cfg, daemon.Options{LockTimeout: 200 * time.Millisecond})
+			switch {
+			case errors.Is(err, daemon.ErrInUse) && cfg.HTTP.Listen != "":
+				if st, err = fetchStatus(cmd.Context(), "http://"+localAddr(cfg.HTTP.Listen)+"/status.json"); err != nil {
+					return fmt.Errorf("the daemon holds the state; asking it failed: %w", err)
+				}
+			case err != nil:
+				return err
+			default:
+				defer d.Close()
+				if st, err = d.Status(); err != nil {
+					return err
+				}
+			}
+			printStatus(a, st, cfg.Location)
+			return nil
+		},
+	}
+}
+
+func fetchStatus(ctx context.Context, url string) (daemon.Status, error) {
+	var st daemon.Status
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return st, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return st, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return st, fmt.Errorf("GET %s: %s", url, res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		return st, fmt.Errorf("read status: %w", err)
+	}
+	return st, nil
+}
+
+func printStatus(a *app, st daemon.Status, loc *time.Location) {
+	const stamp = "2006-01-02 15:04 MST"
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.In(loc).Format(stamp)
+	}
+	w := tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
+	health := "healthy"
+	if !st.Healthy {
+		health = "unhealthy: " + st.Problem
+	}
+	if st.State == "" {
+		st.State = "(no state file yet: nothing was sent)"
+	}
+	fmt.Fprintf(w, "state\t%s\t%s\n\n", st.State, health)
+	fmt.Fprintln(w, "SUBSCRIBER\tCHECK\tNEXT CHECK\tLAST CHECK\tLAST ERROR")
+	for _, s := range st.Subscribers {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Check, when(s.Next), when(s.LastCheck), s.LastError)
+	}
+	list := func(title string, ds []daemon.Delivery) {
+		fmt.Fprintf(w, "\n%s (%d)\n", title, len(ds))
+		for _, dl := range ds {
+			fmt.Fprintf(w, "  #%d\t%s\t%s\t%s\tattempts %d\t%s\t%s\n", dl.ID, dl.State, when(dl.Updated), dl.Target, dl.Attempts, dl.Subject, dl.LastError)
+		}
+	}
+	list("pending", st.Pending)
+	list("failed", st.Failed)
+	list("recent deliveries", st.Recent)
+	w.Flush()
+}
