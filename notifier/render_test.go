@@ -228,6 +228,10 @@ func TestTemplates(t *testing.T) {
 			"{{range .Groups}}{{.Place.Title}}:{{range .Items}} {{.Date}} {{.Hours}} (not {{.Regular}}){{if .Tomorrow}} tomorrow{{end}}{{end}}{{end}}",
 			"[hoursd] Changed hours tomorrow: Försäkringskassan kundcenter",
 			"Försäkringskassan kundcenter: Thursday 30 April 08:00–11:30 (not 08:00–16:00) tomorrow"},
+		{"docs/channels.md example", "[hoursd] {{.Subject}}",
+			"{{range .Groups}}{{.Heading}}\n{{range .Items}}- {{.Date}}: {{.Hours}}{{if not .IsClosed}} (usually {{.Regular}}){{end}}\n{{end}}{{end}}",
+			"[hoursd] Changed hours tomorrow: Försäkringskassan kundcenter",
+			"Försäkringskassan kundcenter, phone 0771-524 524\n- Thursday 30 April: 08:00–11:30 (usually 08:00–16:00)\n"},
 		{"helpers", "{{.FormatDate .Tomorrow}}\n  again", "{{range .Request.Items}}{{$.FormatHours .Change.Hours}}{{end}}",
 			"Thursday 30 April again", "08:00–11:30"},
 	}
