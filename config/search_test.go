@@ -1,0 +1,305 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const minimalYAML = `
+schedules: [{id: s, weekly: {mon-fri: ["08:00-16:00"]}}]
+channels: [{id: out, type: console}]
+subscribers: [{id: me, schedules: [s], targets: [{channel: out}]}]
+`
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestSearchOrder checks where Load looks: --config, $HOURSD_CONFIG,
+// /etc/hoursd/config.yaml, the embedded default, in that order.
+func TestSearchOrder(t *testing.T) {
+	dir := t.TempDir()
+	flagFile := writeFile(t, dir, "flag.yaml", minimalYAML+"state_dir: /from/flag\n")
+	envFile := writeFile(t, dir, "env.yaml", minimalYAML+"state_dir: /from/env\n")
+	sysFile := writeFile(t, dir, "system.yaml", minimalYAML+"state_dir: /from/system\n")
+
+	tests := []struct {
+		name       string
+		flag       string
+		env        string
+		sysExists  bool
+		wantSource string
+		wantState  string
+	}{
+		{"flag wins over everything", flagFile, envFile, true, flagFile, "/from/flag"},
+		{"environment without flag", "", envFile, true, envFile, "/from/env"},
+		{"system file without flag or environment", "", "", true, sysFile, "/from/system"},
+		{"embedded default when nothing is there", "", "", false, DefaultSource, "./state"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{}
+			if tt.env != "" {
+				env["HOURSD_CONFIG"] = tt.env
+			}
+			l := testLoader(env, nil)
+			l.systemPath = sysFile
+			if !tt.sysExists {
+				l.systemPath = filepath.Join(dir, "missing.yaml")
+			}
+			l.stat = os.Stat
+			cfg, err := l.load(tt.flag)
+			if err != nil {
+				t.Fatalf("Load(%q): %v", tt.flag, err)
+			}
+			if cfg.Source != tt.wantSource || cfg.StateDir != tt.wantState {
+				t.Errorf("Load(%q) read %s (state_dir %s), want %s (state_dir %s)", tt.flag, cfg.Source, cfg.StateDir, tt.wantSource, tt.wantState)
+			}
+		})
+	}
+}
+
+// TestLoadFileErrors checks that a file that cannot be used is a
+// ValidationError naming where its name came from.
+func TestLoadFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	ini := writeFile(t, dir, "config.ini", minimalYAML)
+	if err := os.Mkdir(filepath.Join(dir, "d.yaml"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		flag     string
+		env      map[string]string
+		wantPath string
+		wantMsg  string
+	}{
+		{"missing file named by the flag", filepath.Join(dir, "nope.yaml"), nil, "--config", "no such file or directory"},
+		{"missing file named by the environment", "", map[string]string{"HOURSD_CONFIG": filepath.Join(dir, "nope.toml")}, "$HOURSD_CONFIG", "no such file or directory"},
+		{"unknown extension", ini, nil, "--config", "cannot tell the format"},
+		{"a directory", filepath.Join(dir, "d.yaml"), nil, "--config", "is a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := testLoader(tt.env, nil).load(tt.flag)
+			ps := problemsOf(t, err)
+			if len(ps) != 1 || ps[0].Path != tt.wantPath || !strings.Contains(ps[0].Message, tt.wantMsg) {
+				t.Errorf("Load(%q) problems = %v, want one at %s saying %q", tt.flag, ps, tt.wantPath, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// TestEnvOverrides checks that HOURSD_<KEY> overrides the file, and that
+// an empty HOURSD_HTTP_LISTEN turns the listener off.
+func TestEnvOverrides(t *testing.T) {
+	file := writeFile(t, t.TempDir(), "c.yaml", minimalYAML+`
+timezone: Europe/Stockholm
+state_dir: /var/lib/hoursd
+log: {level: info, format: text}
+http: {listen: "127.0.0.1:9470"}
+defaults: {check: "0 18 * * *", language: sv}
+`)
+	tests := []struct {
+		name string
+		env  map[string]string
+		get  func(*Config) any
+		want any
+	}{
+		{"timezone", map[string]string{"HOURSD_TIMEZONE": "America/New_York"}, func(c *Config) any { return c.Location.String() }, "America/New_York"},
+		{"state_dir", map[string]string{"HOURSD_STATE_DIR": "/tmp/h"}, func(c *Config) any { return c.StateDir }, "/tmp/h"},
+		{"log level and format", map[string]string{"HOURSD_LOG_LEVEL": "debug", "HOURSD_LOG_FORMAT": "json"}, func(c *Config) any { return c.Log }, Log{Level: "debug", Format: "json"}},
+		{"http listen", map[string]string{"HOURSD_HTTP_LISTEN": "0.0.0.0:9999"}, func(c *Config) any { return c.HTTP.Listen }, "0.0.0.0:9999"},
+		{"empty http listen turns it off", map[string]string{"HOURSD_HTTP_LISTEN": ""}, func(c *Config) any { return c.HTTP.Listen }, ""},
+		{"defaults reach subscribers", map[string]string{"HOURSD_DEFAULTS_CHECK": "@daily", "HOURSD_DEFAULTS_LANGUAGE": "en"}, func(c *Config) any { return c.Subscribers[0].Check + " " + c.Subscribers[0].Language }, "@daily en"},
+		{"nothing set keeps the file", nil, func(c *Config) any { return c.Timezone + " " + c.StateDir }, "Europe/Stockholm /var/lib/hoursd"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			cfg := mustLoad(t, testLoader(nil, nil), file)
+			if got := tt.get(cfg); got != tt.want {
+				t.Errorf("with %v: got %v, want %v", tt.env, got, tt.want)
+			}
+		})
+	}
+
+	t.Run("a bad value is reported at its key", func(t *testing.T) {
+		t.Setenv("HOURSD_TIMEZONE", "Mars/Olympus_Mons")
+		_, err := testLoader(nil, nil).load(file)
+		ps := problemsOf(t, err)
+		if len(ps) != 1 || ps[0].Path != "timezone" {
+			t.Errorf("problems = %v, want one at timezone", ps)
+		}
+	})
+}
+
+// TestStateDirDefault checks the default of state_dir: systemd's
+// $STATE_DIRECTORY (its first entry), else ./state.
+func TestStateDirDefault(t *testing.T) {
+	file := writeFile(t, t.TempDir(), "c.yaml", minimalYAML)
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"no STATE_DIRECTORY", nil, "./state"},
+		{"STATE_DIRECTORY", map[string]string{"STATE_DIRECTORY": "/var/lib/hoursd"}, "/var/lib/hoursd"},
+		{"several state directories", map[string]string{"STATE_DIRECTORY": "/var/lib/hoursd:/var/lib/other"}, "/var/lib/hoursd"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if cfg := mustLoad(t, testLoader(tt.env, nil), file); cfg.StateDir != tt.want {
+				t.Errorf("StateDir = %q, want %q", cfg.StateDir, tt.want)
+			}
+		})
+	}
+}
+
+// TestSecrets checks the three ways to give a secret.
+func TestSecrets(t *testing.T) {
+	dir := t.TempDir()
+	creds := t.TempDir()
+	writeFile(t, creds, "pushover", "credtokencredtokencredtoken123\n")
+	writeFile(t, dir, "pushover", "conftokenconftokenconftoken123\r\n")
+	abs := writeFile(t, t.TempDir(), "token", "abstokenabstokenabstokenabs123")
+	const literal = "littokenlittokenlittokenlit123"
+	const fromEnv = "envtokenenvtokenenvtokenenv123"
+
+	tests := []struct {
+		name  string
+		token string // the channel's token line
+		env   map[string]string
+		want  string
+	}{
+		{"literal", "token: " + literal, nil, literal},
+		{"environment variable", `token: "${PUSHOVER_TOKEN}"`, map[string]string{"PUSHOVER_TOKEN": fromEnv}, fromEnv},
+		{"absolute file", "token_file: " + abs, nil, "abstokenabstokenabstokenabs123"},
+		{"relative file under CREDENTIALS_DIRECTORY", "token_file: pushover", map[string]string{"CREDENTIALS_DIRECTORY": creds}, "credtokencredtokencredtoken123"},
+		{"relative file beside the config without CREDENTIALS_DIRECTORY", "token_file: pushover", nil, "conftokenconftokenconftoken123"},
+		{"absolute file ignores CREDENTIALS_DIRECTORY", "token_file: " + abs, map[string]string{"CREDENTIALS_DIRECTORY": creds}, "abstokenabstokenabstokenabs123"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := writeFile(t, dir, "c.yaml", `
+schedules: [{id: s, weekly: {}}]
+channels:
+  - id: push
+    type: pushover
+    `+tt.token+`
+`)
+			cfg := mustLoad(t, testLoader(tt.env, nil), file)
+			if got := cfg.Channel("push").Pushover.Token; got != tt.want {
+				t.Errorf("token = %q, want %q", got, tt.want)
+			}
+			out := show(t, cfg)
+			if strings.Contains(out, tt.want) || !strings.Contains(out, "***") && !strings.Contains(out, "token_file") {
+				t.Errorf("Show reveals the token or hides where it comes from:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestSecretsStayHidden checks that no way of printing a loaded
+// configuration shows a secret.
+func TestSecretsStayHidden(t *testing.T) {
+	env := map[string]string{"SMTP_PASSWORD": smtpPassword, "DISCORD_WEBHOOK": discordWebhook}
+	cfg := mustLoad(t, testLoader(env, fixtureFiles), "../deploy/examples/forsakringskassan.yaml")
+	var b bytes.Buffer
+	if err := cfg.Show(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, secret := range []string{smtpPassword, discordWebhook, pushoverToken} {
+		if strings.Contains(out, secret) {
+			t.Errorf("Show reveals %q:\n%s", secret, out)
+		}
+	}
+	if n := strings.Count(out, "***"); n != 2 {
+		t.Errorf("Show has %d ***, want 2 (the password and the webhook URL; the token comes from a file):\n%s", n, out)
+	}
+	if !strings.Contains(out, "token_file: /run/credentials/hoursd.service/pushover") {
+		t.Errorf("Show does not say where the Pushover token comes from:\n%s", out)
+	}
+
+	s := Secret(smtpPassword)
+	for _, f := range []string{"%v", "%s", "%q", "%#v", "%+v", "%x"} {
+		if got := fmtSprintf(f, s); strings.Contains(got, smtpPassword) || strings.Contains(got, "736d7470") {
+			t.Errorf("fmt %s of a Secret = %q", f, got)
+		}
+	}
+	if got := s.LogValue().String(); got != "***" {
+		t.Errorf("Secret.LogValue() = %q, want ***", got)
+	}
+}
+
+// TestShowRoundTrip checks that what Show prints of a configuration
+// without secrets loads again to the same configuration.
+func TestShowRoundTrip(t *testing.T) {
+	cfg := mustLoad(t, testLoader(nil, nil), "")
+	first := show(t, cfg)
+	file := writeFile(t, t.TempDir(), "shown.yaml", first)
+	again := mustLoad(t, testLoader(nil, nil), file)
+	if second := show(t, again); second != first {
+		t.Errorf("Show of the reloaded configuration:\n%s\nwant:\n%s", second, first)
+	}
+}
+
+func TestValidationErrorMessage(t *testing.T) {
+	tests := []struct {
+		name string
+		e    *ValidationError
+		want string
+	}{
+		{"one", &ValidationError{Source: "c.yaml", Problems: []Problem{{"timezone", "unknown time zone \"X\""}}}, `invalid configuration c.yaml: timezone: unknown time zone "X"`},
+		{"several", &ValidationError{Source: "c.yaml", Problems: []Problem{{"a", "x"}, {"b", "y"}}}, "invalid configuration c.yaml: 2 problems, the first: a: x"},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("%s: Error() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestComparePaths(t *testing.T) {
+	in := []Problem{{Path: "schedules[10].id"}, {Path: "timezone"}, {Path: "schedules[2].weekly"}, {Path: "schedules[2].id"}, {Path: "channels[0]"}}
+	ps := problems(in)
+	ps.sort()
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Path)
+	}
+	want := "channels[0] schedules[2].id schedules[2].weekly schedules[10].id timezone"
+	if strings.Join(got, " ") != want {
+		t.Errorf("sorted paths = %v, want %s", got, want)
+	}
+}
+
+// TestReadFileLimited checks that a wrong path cannot make hoursd read a
+// huge file into memory.
+func TestReadFileLimited(t *testing.T) {
+	big := writeFile(t, t.TempDir(), "big.yaml", strings.Repeat("#", maxFileSize+1))
+	_, err := readFileLimited(big)
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("readFileLimited(a file of %d bytes) = %v, want an error saying it is too large", maxFileSize+1, err)
+	}
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		t.Errorf("error %v is not an fs.PathError", err)
+	}
+}
+
+
+func fmtSprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
