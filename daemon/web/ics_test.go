@@ -338,6 +338,8 @@ type vtz []vtzObservance
 type vtzObservance struct {
 	onset    time.Time // UTC
 	offsetTo time.Duration
+	daylight bool   // a DAYLIGHT block, not a STANDARD one
+	name     string // TZNAME
 }
 
 func parseVTimezone(t *testing.T, cal *goical.Calendar, tzid string) vtz {
@@ -358,7 +360,11 @@ func parseVTimezone(t *testing.T, cal *goical.Calendar, tzid string) vtz {
 			}
 			from := parseOffset(t, o.Props.Get(goical.PropTimezoneOffsetFrom).Value)
 			to := parseOffset(t, o.Props.Get(goical.PropTimezoneOffsetTo).Value)
-			out = append(out, vtzObservance{wall.Add(-from), to})
+			name := ""
+			if p := o.Props.Get(goical.PropTimezoneName); p != nil {
+				name = p.Value
+			}
+			out = append(out, vtzObservance{wall.Add(-from), to, o.Name == goical.CompTimezoneDaylight, name})
 		}
 		slices.SortFunc(out, func(a, b vtzObservance) int {
 			return a.onset.Compare(b.onset)
@@ -427,6 +433,14 @@ func TestVTimezoneMatchesZoneDatabase(t *testing.T) {
 			cal := `BEGIN:VCALENDAR` + "\r\nVERSION:2.0\r\nPRODID:-//hoursd//test//EN\r\n" +
 				vtimezone(loc, from, to).Serialize(&ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength: 75, NewLine: "\r\n"}) + "END:VCALENDAR\r\n"
 			z := parseVTimezone(t, decodeFeed(t, []byte(cal)), name)
+			for _, o := range z {
+				at := o.onset.In(loc)
+				abbr, _ := at.Zone()
+				if o.daylight != at.IsDST() || o.name != abbr {
+					t.Errorf("observance from %s: DAYLIGHT %v TZNAME %q, want DAYLIGHT %v TZNAME %q",
+						o.onset, o.daylight, o.name, at.IsDST(), abbr)
+				}
+			}
 			// Every half hour of the window, the local time read through
 			// the VTIMEZONE must give back the instant (and, in an overlap,
 			// only instants with that same local time).
