@@ -171,3 +171,28 @@ func TestNewRejectsBadURL(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookConcurrentSends posts from many goroutines through one
+// Notifier: notify's http service shares the webhook's header map between
+// requests, and under -race this fails if anything writes to it.
+func TestWebhookConcurrentSends(t *testing.T) {
+	srv := newServer(t, answer{status: 204})
+	n, err := New(Config{URL: srv.URL + secretPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		wg.Go(func() { errs[i] = n.Send(t.Context(), "s", "b") })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Send %d = %v, want success", i, err)
+		}
+	}
+	if len(srv.payloads) != 20 {
+		t.Errorf("server got %d posts, want 20", len(srv.payloads))
+	}
+}
