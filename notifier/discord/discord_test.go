@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/internal/notifiertest"
 )
 
 const (
@@ -93,16 +93,6 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func instant(delays *[]time.Duration) notifier.Policy {
-	now := time.Date(2026, 4, 29, 18, 0, 0, 0, time.UTC)
-	return notifier.Policy{
-		Timeout: 5 * time.Second, Deadline: now.Add(time.Hour),
-		Now:    func() time.Time { return now },
-		Jitter: func() float64 { return 0 },
-		Sleep:  func(_ context.Context, d time.Duration) error { *delays = append(*delays, d); return nil },
-	}
-}
-
 func TestDiscordDelivery(t *testing.T) {
 	long := strings.Repeat("Torsdag 24 december (Julafton): stängt (vanligtvis öppet 08:00–16:00).\n", 60) // ~4300 characters
 	tests := []struct {
@@ -140,7 +130,7 @@ func TestDiscordDelivery(t *testing.T) {
 			}
 			var delays []time.Duration
 			o := notifier.Deliver(t.Context(), []notifier.Target{{ID: "team/discord/0", Sender: n}},
-				notifier.Message{Subject: "Ändrade öppettider", Body: tt.body}, instant(&delays))[0]
+				notifier.Message{Subject: "Ändrade öppettider", Body: tt.body}, notifiertest.InstantPolicy(&delays))[0]
 			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
 				t.Errorf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want %v, %d, %v",
 					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)

@@ -1,7 +1,6 @@
 package email
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -24,6 +23,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/internal/notifiertest"
 )
 
 const (
@@ -151,16 +151,6 @@ var (
 	noMailbox  = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
 )
 
-func instant(delays *[]time.Duration) notifier.Policy {
-	now := time.Date(2026, 4, 29, 18, 0, 0, 0, time.UTC)
-	return notifier.Policy{
-		Timeout: 10 * time.Second, Deadline: now.Add(time.Hour),
-		Now:    func() time.Time { return now },
-		Jitter: func() float64 { return 0 },
-		Sleep:  func(_ context.Context, d time.Duration) error { *delays = append(*delays, d); return nil },
-	}
-}
-
 func TestEmailDelivery(t *testing.T) {
 	cert, pool := testCert(t)
 	tests := []struct {
@@ -199,7 +189,7 @@ func TestEmailDelivery(t *testing.T) {
 			o := notifier.Deliver(t.Context(), []notifier.Target{{ID: "anna/mail/0", Sender: n}},
 				notifier.Message{Subject: "Ändrade öppettider i morgon: Försäkringskassan kundcenter",
 					Body: "I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.\n"},
-				instant(&delays))[0]
+				notifiertest.InstantPolicy(&delays))[0]
 			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
 				t.Fatalf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want %v, %d, %v",
 					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/internal/notifiertest"
 )
 
 const (
@@ -203,15 +204,7 @@ func TestPushoverLimitUsedUp(t *testing.T) {
 }
 
 func TestPushoverHangingServer(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer srv.Close()
-	defer close(release)
+	srv := notifiertest.HangingServer(t)
 	n, err := New(Config{Token: appToken, APIURL: srv.URL, Timeout: 50 * time.Millisecond}, userKey)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/internal/notifiertest"
 )
 
 // answer is one scripted HTTP answer.
@@ -55,17 +56,6 @@ func newServer(t *testing.T, answers ...answer) *server {
 	return s
 }
 
-// instant is a delivery policy whose waits are recorded, not slept.
-func instant(delays *[]time.Duration) notifier.Policy {
-	now := time.Date(2026, 4, 29, 18, 0, 0, 0, time.UTC)
-	return notifier.Policy{
-		Timeout: 5 * time.Second, Deadline: now.Add(time.Hour),
-		Now:    func() time.Time { return now },
-		Jitter: func() float64 { return 0 },
-		Sleep:  func(_ context.Context, d time.Duration) error { *delays = append(*delays, d); return nil },
-	}
-}
-
 const secretPath = "/hooks/s3cr3t-t0ken"
 
 func TestWebhookDelivery(t *testing.T) {
@@ -96,7 +86,7 @@ func TestWebhookDelivery(t *testing.T) {
 			}
 			var delays []time.Duration
 			o := notifier.Deliver(t.Context(), []notifier.Target{{ID: "team/hook/0", Sender: n}},
-				notifier.Message{Subject: "Ändrade öppettider i morgon", Body: "Stängt."}, instant(&delays))[0]
+				notifier.Message{Subject: "Ändrade öppettider i morgon", Body: "Stängt."}, notifiertest.InstantPolicy(&delays))[0]
 			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
 				t.Errorf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want %v, %d, %v",
 					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)
@@ -119,15 +109,7 @@ func TestWebhookDelivery(t *testing.T) {
 }
 
 func TestWebhookHangingServerTimesOut(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer srv.Close()
-	defer close(release)
+	srv := notifiertest.HangingServer(t)
 	// The client's own timeout is what ends the request here: Deliver's
 	// timeout is larger, so this tests that the channel does not hang.
 	n, err := New(Config{URL: srv.URL + secretPath, Timeout: 50 * time.Millisecond})

@@ -1,0 +1,44 @@
+// Package notifiertest is what the channel packages' tests share: a delivery
+// policy that records its waits instead of sleeping, and an HTTP server that
+// never answers. It is imported by tests only.
+package notifiertest
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/hoursd/hoursd/notifier"
+)
+
+// Start is the fixed "now" of InstantPolicy: a check at 18:00 the evening
+// before Valborg.
+var Start = time.Date(2026, 4, 29, 18, 0, 0, 0, time.UTC)
+
+// InstantPolicy retries for up to an hour of simulated time with zero
+// jitter; every wait is appended to delays and returns at once, so a test can
+// assert what a retry waited (Retry-After honoured) without waiting.
+func InstantPolicy(delays *[]time.Duration) notifier.Policy {
+	return notifier.Policy{
+		Timeout: 10 * time.Second, Deadline: Start.Add(time.Hour),
+		Now:    func() time.Time { return Start },
+		Jitter: func() float64 { return 0 },
+		Sleep:  func(_ context.Context, d time.Duration) error { *delays = append(*delays, d); return nil },
+	}
+}
+
+// HangingServer accepts requests and never answers them, like a service
+// that has stopped responding; it lets go of them when the test ends.
+func HangingServer(t testing.TB) *httptest.Server {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(release); srv.Close() })
+	return srv
+}
