@@ -16,7 +16,7 @@ var fuzzFormats = []string{"yaml", "toml", "json"}
 // panic. The seeds are every fixture and example.
 func FuzzLoad(f *testing.F) {
 	var seeds []string
-	for _, pattern := range []string{"testdata/*/*", "../deploy/examples/*"} {
+	for _, pattern := range []string{"testdata/good/*", "testdata/bad/*", "../deploy/examples/*"} {
 		m, _ := filepath.Glob(pattern)
 		seeds = append(seeds, m...)
 	}

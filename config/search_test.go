@@ -2,8 +2,8 @@ package config
 
 import (
 	"bytes"
-	"fmt"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -300,6 +300,5 @@ func TestReadFileLimited(t *testing.T) {
 		t.Errorf("error %v is not an fs.PathError", err)
 	}
 }
-
 
 func fmtSprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
