@@ -109,6 +109,11 @@ func deliverOne(ctx context.Context, t Target, msg Message, p Policy) Outcome {
 		o.Err, o.Permanent = fmt.Errorf("deliver to %s: no sender", t.ID), true
 		return o
 	}
+	if !p.Deadline.IsZero() && p.Now().After(p.Deadline) {
+		// The message is about a day that has begun: too late to tell anyone.
+		o.Err = fmt.Errorf("deliver to %s: the delivery deadline %s has passed", t.ID, p.Deadline.Format(time.RFC3339))
+		return o
+	}
 	for {
 		o.Attempts++
 		err := attempt(ctx, t.Sender, msg, p.Timeout)

@@ -53,7 +53,7 @@ func (f *fakeTime) policy(deadline time.Duration) Policy {
 			return nil
 		},
 	}
-	if deadline > 0 {
+	if deadline != 0 {
 		p.Deadline = f.now.Add(deadline)
 	}
 	return p
@@ -83,6 +83,7 @@ func TestDeliverRetries(t *testing.T) {
 		{"no deadline: one attempt", []error{errBusy}, 0, false, 1, false, nil},
 		{"gives up at the deadline", []error{errBusy}, 10 * time.Second, false, 4, false,
 			[]time.Duration{time.Second, 2 * time.Second, 4 * time.Second}}, // after 7s of waiting the next wait (8s) would end after 10s
+		{"deadline already passed: no attempt", nil, -time.Minute, false, 0, false, nil},
 		{"network error is transient", []error{&timeoutError{}, nil}, time.Hour, true, 2, false, []time.Duration{time.Second}},
 	}
 	for _, tt := range tests {

@@ -60,7 +60,11 @@ failed, 2 for a bad configuration or an unknown subscriber.`,
 				}
 				return notifier.DefaultTimeout
 			}
-			return testSend(cmd.Context(), a.stdout, sub, cfg.Sender, timeout, notifier.Policy{Deadline: time.Now().Add(wait)})
+			var p notifier.Policy // --wait 0: a zero deadline, one attempt
+			if wait > 0 {
+				p.Deadline = time.Now().Add(wait)
+			}
+			return testSend(cmd.Context(), a.stdout, sub, cfg.Sender, timeout, p)
 		},
 	}
 	cmd.Flags().StringVarP(&subscriber, "subscriber", "s", "", "the subscriber whose targets get the test message")
