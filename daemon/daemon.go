@@ -231,10 +231,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 		cron.WithLogger(cronLogger{d.log}), cron.WithChain(cron.Recover(cronLogger{d.log})))
 	d.cronMu.Unlock()
 
+	d.announce(cfg)
 	d.startup(ctx)
 	d.schedule(cfg)
 	d.cron.Start()
-	d.announce(cfg)
 	d.notify(sd.SdNotifyReady)
 
 	var tick <-chan time.Time

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestEndToEnd builds hoursd and runs `hoursd run` as systemd would: a
+// notify socket, a webhook channel to a local server, a check every minute.
+// It is the one test that runs in real time, so every wait is bounded and
+// none is a fixed sleep.
+//
+// config refuses checks less than a minute apart, so the test does not wait
+// for cron: a `hoursd check --at` yesterday leaves a last check in the state,
+// and `hoursd run` starts by catching up the checks missed since, which
+// announces tomorrow's closing at once.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the hoursd binary")
+	}
+	tmp, err := os.MkdirTemp("", "hoursd-e2e") // short: a unix socket path has a length limit
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	bin := filepath.Join(tmp, "hoursd")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	hooks := make(chan map[string]string, 10)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]string
+		json.NewDecoder(r.Body).Decode(&m)
+		hooks <- m
+	}))
+	defer hook.Close()
+
+	sock, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: filepath.Join(tmp, "notify"), Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.Close()
+	notes := make(chan string, 100)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, _, err := sock.ReadFromUnix(buf)
+			if err != nil {
+				close(notes)
+				return
+			}
+			for _, l := range strings.Split(string(buf[:n]), "\n") {
+				notes <- l
+			}
+		}
+	}()
+
+	// Tomorrow, in Stockholm, is closed: the first check announces it.
+	stockholm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tomorrow := time.Now().In(stockholm).AddDate(0, 0, 1).Format(time.DateOnly)
+	listen := freeAddr(t)
+	cfgPath := filepath.Join(tmp, "config.yaml")
+	writeFile(t, cfgPath, fmt.Sprintf(`timezone: Europe/Stockholm
+state_dir: %s
+log: {level: info, format: json}
+http: {listen: "%s"}
+schedules:
+  - id: desk
+    title: The help desk
+    weekly: {mon-sun: ["08:00-16:00"]}
+    exceptions:
+      - {date: %s, closed: true, name: Inventory day}
+channels:
+  - {id: hook, type: webhook, url: "%s/hook"}
+subscribers:
+  - id: team
+    language: en
+    schedules: [desk]
+    check: "* * * * *"
+    remind: [1]
+    targets: [{channel: hook}]
+`, filepath.Join(tmp, "state"), listen, tomorrow, hook.URL))
+
+	yesterday := time.Now().In(stockholm).AddDate(0, 0, -1).Format(time.RFC3339)
+	if out, err := exec.Command(bin, "check", "--config", cfgPath, "--at", yesterday).CombinedOutput(); err != nil {
+		t.Fatalf("hoursd check --at %s: %v\n%s", yesterday, err, out)
+	} else if !strings.Contains(string(out), "nothing to announce") {
+		t.Fatalf("hoursd check --at %s announced %s, want nothing: tomorrow is two days after it", yesterday, out)
+	}
+
+	cmd := exec.Command(bin, "run", "--config", cfgPath)
+	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+filepath.Join(tmp, "notify"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	logs := newLogWatch(stderr)
+	go func() { logs.wait(); exited <- cmd.Wait() }()
+	defer func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("hoursd's log:\n%s", logs.all())
+		}
+	}()
+
+	waitNote(t, notes, "READY=1")
+	select {
+	case m := <-hooks:
+		if !strings.Contains(m["body"], "closed") || !strings.Contains(m["subject"], "The help desk") {
+			t.Errorf("webhook got %q, want tomorrow's closing at the help desk", m)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no webhook within 30s")
+	}
+	res, err := http.Get("http://" + listen + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.TrimSpace(string(body)) != "ok" {
+		t.Errorf("GET /healthz = %d %q, want 200 ok", res.StatusCode, body)
+	}
+	if out, err := exec.Command(bin, "healthcheck", "--config", cfgPath).CombinedOutput(); err != nil {
+		t.Errorf("hoursd healthcheck: %v\n%s", err, out)
+	}
+
+	// A broken file on SIGHUP: logged, the old configuration kept.
+	writeFile(t, cfgPath, "schedules: [\n")
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitNote(t, notes, "RELOADING=1")
+	waitNote(t, notes, "READY=1")
+	logs.waitFor(t, `"msg":"reload failed; the configuration in force is kept"`)
+	if out, err := exec.Command(bin, "healthcheck", "--url", "http://"+listen+"/healthz").CombinedOutput(); err != nil {
+		t.Errorf("hoursd healthcheck after a failed reload: %v\n%s", err, out)
+	}
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	waitNote(t, notes, "STOPPING=1")
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("hoursd run after SIGTERM: %v, want exit status 0", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("hoursd did not stop within 20s of SIGTERM")
+	}
+}
+
+func writeFile(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitNote(t *testing.T, notes <-chan string, want string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case n, ok := <-notes:
+			if !ok {
+				t.Fatalf("notify socket closed before %s", want)
+			}
+			if n == want {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("systemd was not told %s within 30s", want)
+		}
+	}
+}
+
+// logWatch collects hoursd's log lines and lets a test wait for one.
+type logWatch struct {
+	mu    sync.Mutex
+	lines []string
+	seen  int // lines consumed by waitFor
+	more  chan struct{}
+	done  chan struct{}
+}
+
+func newLogWatch(r io.Reader) *logWatch {
+	w := &logWatch{more: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			w.mu.Lock()
+			w.lines = append(w.lines, sc.Text())
+			w.mu.Unlock()
+			select {
+			case w.more <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return w
+}
+
+func (w *logWatch) wait() { <-w.done }
+
+func (w *logWatch) all() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Join(w.lines, "\n")
+}
+
+// waitFor waits for a line containing s after the lines already consumed.
+func (w *logWatch) waitFor(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		w.mu.Lock()
+		for ; w.seen < len(w.lines); w.seen++ {
+			if strings.Contains(w.lines[w.seen], s) {
+				w.seen++
+				w.mu.Unlock()
+				return
+			}
+		}
+		w.mu.Unlock()
+		select {
+		case <-w.more:
+		case <-w.done:
+			t.Fatalf("hoursd exited before logging %s", s)
+		case <-deadline:
+			t.Fatalf("hoursd did not log %s within 30s", s)
+		}
+	}
+}
