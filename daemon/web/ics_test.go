@@ -299,6 +299,9 @@ func TestCalendarHTTP(t *testing.T) {
 				if got := rec.Header().Get("Content-Type"); got != tt.contentType {
 					t.Errorf("Content-Type = %q, want %q", got, tt.contentType)
 				}
+				if got, want := rec.Header().Get("Content-Disposition"), "inline; filename=kundcenter.ics"; got != want {
+					t.Errorf("Content-Disposition = %q, want %q", got, want)
+				}
 				decodeFeed(t, rec.Body.Bytes())
 			}
 		})
@@ -330,6 +333,59 @@ func TestCalendarSwapSchedules(t *testing.T) {
 	if got, want := e.Props.Get(goical.PropSequence).Value, strconv.FormatInt(now.Unix()/60, 10); got != want {
 		t.Errorf("SEQUENCE = %q, want %q (the load time in minutes)", got, want)
 	}
+}
+
+func TestSource(t *testing.T) {
+	// A daemon hands over its configuration pointer; a reload shows on the
+	// next request without SetSchedules.
+	loaded := at(t, 2026, time.January, 10, 8, 0)
+	var scheds []*schedule.Schedule
+	h := New(Options{
+		Now: func() time.Time { return at(t, 2026, time.January, 15, 10, 0) },
+		Source: func() ([]*schedule.Schedule, *time.Location, time.Time) {
+			return scheds, stockholm(t), loaded
+		},
+	})
+	get := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/calendar/kundcenter.ics", nil))
+		return rec
+	}
+	if rec := get(); rec.Code != http.StatusNotFound {
+		t.Fatalf("source without schedules: GET = %d, want 404", rec.Code)
+	}
+	scheds = []*schedule.Schedule{kundcenter(t, eve)}
+	rec := get()
+	if rec.Code != http.StatusOK {
+		t.Fatalf("source with kundcenter: GET = %d, want 200", rec.Code)
+	}
+	e := eventsByDate(t, decodeFeed(t, rec.Body.Bytes()))["2026-04-30"]
+	if got := e.Props.Get(goical.PropLastModified).Value; got != "20260110T070000Z" {
+		t.Errorf("LAST-MODIFIED = %q, want 20260110T070000Z (the source's load time)", got)
+	}
+}
+
+func TestSetSchedulesWhileServing(t *testing.T) {
+	// Run with -race: a reload while feeds and pages are served.
+	h := New(Options{Schedules: []*schedule.Schedule{kundcenter(t, eve)}, Location: stockholm(t),
+		Now: func() time.Time { return at(t, 2026, time.January, 15, 10, 0) }})
+	other := []*schedule.Schedule{kundcenter(t, hours(hm(8, 0), hm(12, 0)))}
+	loc := stockholm(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20 {
+			h.SetSchedules(other, loc)
+		}
+	}()
+	for _, target := range []string{"/calendar/kundcenter.ics", "/", "/calendar/kundcenter.ics?lang=en"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s during reloads = %d, want 200", target, rec.Code)
+		}
+	}
+	<-done
 }
 
 // vtz is a VTIMEZONE as read from a feed: its observances in onset order.

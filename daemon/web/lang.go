@@ -31,7 +31,8 @@ type lang struct {
 type pageLabels struct {
 	Title, Regular, Phone, Weeks, Legend, Subscribers, Subscriber, NextCheck,
 	LastDeliveries, Target, Channel, Result, Time, Error, NoDeliveries,
-	Deviating, InPeriod, Today, Closed, Generated, Unknown, NoSubscribers string
+	Deviating, InPeriod, Today, Closed, Generated, Unknown, NoSubscribers,
+	LastCheck, Never string
 }
 
 var languages = map[string]*lang{
@@ -55,7 +56,7 @@ var languages = map[string]*lang{
 			Result: "Resultat", Time: "Tid", Error: "Fel", NoDeliveries: "Inga utskick ännu.",
 			Deviating: "avvikande öppettider", InPeriod: "säsongsöppettider", Today: "idag",
 			Closed: "stängt", Generated: "Sidan skapades", Unknown: "okänd",
-			NoSubscribers: "Inga prenumeranter.",
+			NoSubscribers: "Inga prenumeranter.", LastCheck: "Senaste kontroll", Never: "aldrig",
 		},
 	},
 	"en": {
@@ -78,7 +79,7 @@ var languages = map[string]*lang{
 			Result: "Result", Time: "Time", Error: "Error", NoDeliveries: "No deliveries yet.",
 			Deviating: "deviating hours", InPeriod: "seasonal hours", Today: "today",
 			Closed: "closed", Generated: "Page generated", Unknown: "unknown",
-			NoSubscribers: "No subscribers.",
+			NoSubscribers: "No subscribers.", LastCheck: "Last check", Never: "never",
 		},
 	},
 }

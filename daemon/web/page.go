@@ -81,6 +81,8 @@ type subscriberRow struct {
 	ID         string
 	Schedules  string
 	NextCheck  string
+	LastCheck  string
+	LastError  string
 	Deliveries []deliveryRow
 }
 
@@ -95,7 +97,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	st := h.current.Load()
+	st := h.snapshot()
 	now := h.now().In(st.loc)
 	data := pageData{
 		Lang:       l.code,
@@ -257,9 +259,14 @@ func buildSubscriberRow(sub SubscriberStatus, loc *time.Location, l *lang) subsc
 		ID:        sub.ID,
 		Schedules: strings.Join(sub.Schedules, ", "),
 		NextCheck: l.labels.Unknown,
+		LastCheck: l.labels.Never,
+		LastError: scrubError(sub.LastError),
 	}
 	if !sub.NextCheck.IsZero() {
 		row.NextCheck = l.dateTime(sub.NextCheck.In(loc))
+	}
+	if !sub.LastCheck.IsZero() {
+		row.LastCheck = l.dateTime(sub.LastCheck.In(loc))
 	}
 	for _, d := range sub.Deliveries {
 		dr := deliveryRow{

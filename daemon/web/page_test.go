@@ -30,6 +30,8 @@ func fakeStatus(t *testing.T) Status {
 			{
 				ID: "anna", Schedules: []string{"kundcenter"},
 				NextCheck: at(t, 2026, time.April, 27, 18, 0),
+				LastCheck: at(t, 2026, time.April, 26, 18, 0),
+				LastError: "render for " + annaAddress + ": template failed",
 				Deliveries: []DeliveryStatus{
 					{Channel: "mail", Target: annaAddress, Result: "sent", At: at(t, 2026, time.April, 26, 18, 0)},
 					{Channel: "push", Target: pushoverUser, Result: "failed", At: at(t, 2026, time.April, 26, 18, 0),
@@ -203,6 +205,8 @@ func TestPageSubscribers(t *testing.T) {
 		"Nästa kontroll: mån 27 april 2026 18:00",
 		"503 Service Unavailable", "sent", "failed", "retrying",
 		"Nästa kontroll: okänd", // team has no next check
+		"Senaste kontroll: sön 26 april 2026 18:00 – Fel: render for a***@example.com: template failed",
+		"Senaste kontroll: aldrig",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("page lacks %q", want)

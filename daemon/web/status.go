@@ -29,6 +29,8 @@ type SubscriberStatus struct {
 	ID        string
 	Schedules []string  // the schedule ids it follows
 	NextCheck time.Time // zero: none scheduled
+	LastCheck time.Time // when the last check for it ran; zero: never
+	LastError string    // why the last check failed; "" when it did not
 	// Deliveries are the latest delivery results, newest first; the page
 	// shows them in the order given.
 	Deliveries []DeliveryStatus

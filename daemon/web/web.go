@@ -16,6 +16,7 @@ package web
 import (
 	"bytes"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -32,6 +33,11 @@ type Options struct {
 	// Location is the zone of the schedules' wall-clock hours (the
 	// configuration's timezone); nil is Europe/Stockholm.
 	Location *time.Location
+	// Source, when set, is asked for the schedules, their zone and the
+	// time they were loaded on every request, instead of Schedules and
+	// Location: a daemon that already keeps its configuration behind an
+	// atomic pointer hands that over and needs no SetSchedules on reload.
+	Source func() (schedules []*schedule.Schedule, loc *time.Location, loaded time.Time)
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 	// Status answers the subscriber section of the page; nil leaves the
@@ -53,6 +59,7 @@ type Handler struct {
 	status  Status
 	metrics *Metrics
 	log     *slog.Logger
+	source  func() ([]*schedule.Schedule, *time.Location, time.Time)
 	current atomic.Pointer[state]
 }
 
@@ -75,6 +82,7 @@ func New(opts Options) *Handler {
 		status:  opts.Status,
 		metrics: opts.Metrics,
 		log:     opts.Logger,
+		source:  opts.Source,
 	}
 	if h.now == nil {
 		h.now = time.Now
@@ -92,8 +100,13 @@ func New(opts Options) *Handler {
 }
 
 // SetSchedules replaces the schedules and their zone, after the daemon
-// reloaded its configuration. The feeds' LAST-MODIFIED becomes now.
+// reloaded its configuration. The feeds' LAST-MODIFIED becomes now. With
+// Options.Source set, the source wins and SetSchedules has no effect.
 func (h *Handler) SetSchedules(schedules []*schedule.Schedule, loc *time.Location) {
+	h.current.Store(newState(schedules, loc, h.now()))
+}
+
+func newState(schedules []*schedule.Schedule, loc *time.Location, loaded time.Time) *state {
 	if loc == nil {
 		loc = defaultLocation()
 	}
@@ -101,12 +114,20 @@ func (h *Handler) SetSchedules(schedules []*schedule.Schedule, loc *time.Locatio
 		schedules: schedules,
 		byID:      make(map[string]*schedule.Schedule, len(schedules)),
 		loc:       loc,
-		loaded:    h.now(),
+		loaded:    loaded,
 	}
 	for _, s := range schedules {
 		st.byID[s.ID] = s
 	}
-	h.current.Store(st)
+	return st
+}
+
+// snapshot is the schedules a request works with, from start to end.
+func (h *Handler) snapshot() *state {
+	if h.source != nil {
+		return newState(h.source())
+	}
+	return h.current.Load()
 }
 
 // ServeHTTP routes the request.
@@ -115,7 +136,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 // serveCalendar serves /calendar/<schedule>.ics?lang=sv|en.
 func (h *Handler) serveCalendar(w http.ResponseWriter, r *http.Request) {
 	id, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
-	st := h.current.Load()
+	st := h.snapshot()
 	s := st.byID[id]
 	if !ok || s == nil {
 		http.Error(w, "no such calendar: "+r.PathValue("file"), http.StatusNotFound)
@@ -135,7 +156,7 @@ func (h *Handler) serveCalendar(w http.ResponseWriter, r *http.Request) {
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/calendar; charset=utf-8")
-	hdr.Set("Content-Disposition", `inline; filename="`+id+`.ics"`)
+	hdr.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": id + ".ics"}))
 	hdr.Set("Last-Modified", st.loaded.UTC().Format(http.TimeFormat))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(buf.Bytes())
