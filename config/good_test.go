@@ -202,3 +202,16 @@ func TestExamplesValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestNumbersAsStrings checks that whole numbers written bare stand for
+// the strings they spell.
+func TestNumbersAsStrings(t *testing.T) {
+	cfg := mustLoad(t, testLoader(goodEnv, nil), "testdata/good/numbers.yaml")
+	if got := cfg.Channel("bot").Discord.ChannelID; got != "123456789012345678" {
+		t.Errorf("channel_id = %q, want 123456789012345678", got)
+	}
+	sub := cfg.Subscriber("7")
+	if sub == nil || !slices.Equal(sub.Schedules, []string{"2026"}) || !slices.Equal(sub.Remind, []int{7, 1}) {
+		t.Errorf("Subscriber(7) = %+v, want schedules [2026] and remind [7 1]", sub)
+	}
+}

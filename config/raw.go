@@ -3,9 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -170,7 +172,7 @@ func decode(ps *problems, path string, in, out any) (failed []string) {
 	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
 		Metadata:   &md,
 		Result:     out,
-		DecodeHook: dateToString,
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(dateToString, numbers),
 		// Not WeaklyTypedInput: `closed: "yes"` or `port: [587]` are
 		// mistakes worth telling the user about, not values to guess at.
 	})
@@ -299,6 +301,29 @@ func describeValue(v any) string {
 		return "empty"
 	}
 	return describeType(reflect.TypeOf(v))
+}
+
+// numbers converts between numbers and strings where a user would expect
+// it and mapstructure would not: a whole number may stand for a string
+// (channel_id: 123456789012345678 unquoted in YAML), and a number with a
+// fraction is refused for a whole-number field instead of being truncated.
+func numbers(from, to reflect.Type, data any) (any, error) {
+	switch to.Kind() {
+	case reflect.String:
+		switch v := data.(type) {
+		case int:
+			return strconv.Itoa(v), nil
+		case int64:
+			return strconv.FormatInt(v, 10), nil
+		case uint64:
+			return strconv.FormatUint(v, 10), nil
+		}
+	case reflect.Int:
+		if v, ok := data.(float64); ok && (v != math.Trunc(v) || math.Abs(v) > math.MaxInt32) {
+			return nil, errors.New("must be a whole number")
+		}
+	}
+	return data, nil
 }
 
 // dateToString turns the dates that YAML (2025-06-30 unquoted is a
