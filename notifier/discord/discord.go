@@ -32,6 +32,9 @@ const MaxContent = 2000
 // DefaultAPIURL is Discord's API base for bot posts.
 const DefaultAPIURL = "https://discord.com/api/v10"
 
+// maxPending bounds how many partly posted messages a Notifier remembers.
+const maxPending = 256
+
 // Config is a Discord webhook, or a bot token and channel id.
 type Config struct {
 	WebhookURL string
@@ -108,6 +111,9 @@ func (n *Notifier) Send(ctx context.Context, subject, body string) error {
 		if err := n.post.Send(ctx, "", parts[i]); err != nil {
 			n.mu.Lock()
 			if i > 0 {
+				if len(n.done) >= maxPending {
+					clear(n.done) // bounded memory beats resuming very old messages
+				}
 				n.done[key] = i
 			}
 			n.mu.Unlock()

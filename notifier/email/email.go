@@ -154,7 +154,7 @@ func (n *Notifier) options(ctx context.Context) []mail.Option {
 	tlsConfig.ServerName = n.cfg.Host
 
 	implicit := n.cfg.TLS == TLSImplicit
-	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
+	dial := func(_ context.Context, network, addr string) (net.Conn, error) {
 		d := net.Dialer{Timeout: n.cfg.Timeout}
 		conn, err := d.DialContext(ctx, network, addr)
 		if err != nil {
