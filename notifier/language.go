@@ -105,7 +105,7 @@ var english = language{
 	previously:     " (announced earlier: %s)",
 	cancelledDay:   "%s: the usual hours apply after all, %s",
 	cancelledStart: "%s from %s will not happen; the usual hours apply after all: %s",
-	cancelledEnd:   "the usual hours do not return %s as announced earlier; %s still apply",
+	cancelledEnd:   "the usual hours do not return on %s as announced earlier; %s still apply",
 	header:         "%s, phone %s",
 	subjectNew:     "Changed hours%s: %s",
 	subjectFixed:   "Corrected hours%s: %s",

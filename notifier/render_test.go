@@ -98,6 +98,12 @@ var renderCases = []struct {
 		{Status: StatusCancellation, Change: day("kundcenter", "2026-04-30", valborg, full, full),
 			Previous: &schedule.Change{Kind: schedule.KindDay, Hours: short}},
 	}},
+	{"period-cancellation", "2025-06-20", []Item{
+		{Status: StatusCancellation, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-06-30"),
+			Kind: schedule.KindPeriodStart, Name: sommar, Until: date("2025-08-24"), Weekly: summerW, RegularWeekly: regular}},
+		{Status: StatusCancellation, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-08-25"),
+			Kind: schedule.KindPeriodEnd, Name: sommar, Weekly: regular, RegularWeekly: summerW}},
+	}},
 	{"mixed", "2026-12-23", []Item{
 		// Deliberately out of order: Render sorts.
 		{Status: StatusNew, Change: day("pension", "2026-12-31", schedule.Name{SV: "Nyårsafton", EN: "New Year's Eve"}, nil, full)},
@@ -156,7 +162,7 @@ func TestRenderPhrases(t *testing.T) {
 		{"correction sv", "sv", 4, []string{"Ändrat: i morgon", "(tidigare meddelat: 08:00–11:30)", "Rättade öppettider"}},
 		{"cancellation sv", "sv", 5, []string{"vanliga öppettiderna gäller ändå, 08:00–16:00"}},
 		{"cancellation en", "en", 5, []string{"the usual hours apply after all, 08:00–16:00"}},
-		{"year shown sv", "sv", 6, []string{"dag 6 januari 2027", "08:00–12:00 och 13:00–15:00", "öppet 10:00–14:00 (vanligtvis stängt)"}},
+		{"year shown sv", "sv", 7, []string{"dag 6 januari 2027", "08:00–12:00 och 13:00–15:00", "öppet 10:00–14:00 (vanligtvis stängt)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,7 +182,7 @@ func TestRenderPhrases(t *testing.T) {
 }
 
 func TestRenderMixedOrder(t *testing.T) {
-	tc := renderCases[6]
+	tc := renderCases[7]
 	msg, err := Render(Request{Language: "sv", Today: date(tc.today), Places: places, Items: tc.items}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -280,7 +286,7 @@ func TestRenderTemplateExecutionError(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseTemplates: %v", err)
 	}
-	tc := renderCases[6]
+	tc := renderCases[7]
 	_, err = Render(Request{Language: "sv", Today: date(tc.today), Subscriber: "anna", Places: places, Items: tc.items}, tmpl)
 	if err == nil || !strings.HasPrefix(err.Error(), "render body template for anna: ") {
 		t.Errorf("Render() error = %v, want a body template error", err)
