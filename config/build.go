@@ -563,8 +563,10 @@ func (b *builder) email(p string, r *rawEmail) Channel {
 		b.add(join(p, "host"), "missing: the SMTP server's host name")
 	}
 	if r.Port == 0 {
-		b.add(join(p, "port"), "missing: the SMTP server's port (587 for starttls, 465 for tls)")
-	} else if r.Port < 0 || r.Port > 65535 {
+		r.Port = defaultPorts[r.TLS]
+		cfg.Port = r.Port
+	}
+	if r.Port < 0 || r.Port > 65535 {
 		b.add(join(p, "port"), "%d is not a port number", r.Port)
 	}
 	b.oneOf(join(p, "tls"), "tls mode", r.TLS, tlsModes)
@@ -587,6 +589,10 @@ func (b *builder) email(p string, r *rawEmail) Channel {
 	ch.Email = cfg
 	return ch
 }
+
+// defaultPorts are the usual SMTP ports of each tls mode: submission with
+// STARTTLS, submissions (implicit TLS), and plain SMTP to a local relay.
+var defaultPorts = map[string]int{"starttls": 587, "tls": 465, "none": 25}
 
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
@@ -651,7 +657,7 @@ func (b *builder) webhook(p string, r *rawWebhook) Channel {
 	if len(r.Headers) > 0 {
 		cfg.Headers = make(map[string]string, len(r.Headers))
 		for k, v := range r.Headers {
-			cfg.Headers[k] = b.secrets.resolve(b.ps, join(p, "headers"), k, v, "")
+			cfg.Headers[k] = b.secrets.resolveHeader(b.ps, join(join(p, "headers"), k), v)
 		}
 	}
 	ch.Webhook = cfg

@@ -15,7 +15,7 @@ import (
 // goodEnv holds the secrets testdata/good/everything.* names.
 var goodEnv = map[string]string{
 	"DISCORD_BOT_TOKEN": "bot-secret-token",
-	"NTFY_AUTH":         "Bearer ntfy-secret",
+	"NTFY_TOKEN":        "ntfy-secret",
 }
 
 func mustLoad(t *testing.T, l *loader, name string) *Config {
@@ -213,5 +213,30 @@ func TestNumbersAsStrings(t *testing.T) {
 	sub := cfg.Subscriber("7")
 	if sub == nil || !slices.Equal(sub.Schedules, []string{"2026"}) || !slices.Equal(sub.Remind, []int{7, 1}) {
 		t.Errorf("Subscriber(7) = %+v, want schedules [2026] and remind [7 1]", sub)
+	}
+}
+
+// TestEmailPortDefault checks that the port follows the tls mode when it
+// is left out.
+func TestEmailPortDefault(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		keys     string
+		wantPort int
+		wantTLS  string
+	}{
+		{"host: smtp.example.com", 587, "starttls"},
+		{"host: smtp.example.com, tls: tls", 465, "tls"},
+		{"host: localhost, tls: none", 25, "none"},
+		{"host: smtp.example.com, tls: tls, port: 2465", 2465, "tls"},
+	} {
+		file := writeFile(t, dir, "c.yaml", `
+schedules: [{id: s, weekly: {}}]
+channels: [{id: mail, type: email, from: hoursd@example.com, `+tt.keys+`}]
+`)
+		cfg := mustLoad(t, testLoader(nil, nil), file)
+		if e := cfg.Channel("mail").Email; e.Port != tt.wantPort || e.TLS != tt.wantTLS {
+			t.Errorf("{%s}: port %d tls %s, want port %d tls %s", tt.keys, e.Port, e.TLS, tt.wantPort, tt.wantTLS)
+		}
 	}
 }

@@ -35,6 +35,9 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 // than sent as written.
 var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
 
+// envRefInside finds the references in a webhook header's value.
+var envRefInside = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
 // secretSource is where the plain values of secrets come from; tests replace
 // the environment and the file system.
 type secretSource struct {
@@ -77,15 +80,7 @@ func (src secretSource) resolve(ps *problems, path, key string, lit Secret, file
 	}
 	s := string(lit)
 	if m := envRef.FindStringSubmatch(s); m != nil {
-		v, ok := src.lookupEnv(m[1])
-		if !ok {
-			ps.add(keyPath, "environment variable %s is not set", m[1])
-			return ""
-		}
-		if v == "" {
-			ps.add(keyPath, "environment variable %s is empty", m[1])
-		}
-		return v
+		return src.env(ps, keyPath, m[1])
 	}
 	if strings.Contains(s, "${") {
 		// Most likely "Bearer ${TOKEN}": without this check the text
@@ -94,6 +89,29 @@ func (src secretSource) resolve(ps *problems, path, key string, lit Secret, file
 		return ""
 	}
 	return s
+}
+
+// resolveHeader returns the value of a webhook header, in which every
+// ${NAME} is replaced: a header is often a scheme and a secret
+// ("Bearer ${NTFY_TOKEN}"), and has no _file form.
+func (src secretSource) resolveHeader(ps *problems, path string, v Secret) string {
+	return envRefInside.ReplaceAllStringFunc(string(v), func(ref string) string {
+		return src.env(ps, path, envRefInside.FindStringSubmatch(ref)[1])
+	})
+}
+
+// env is the value of the environment variable name, which the key at
+// path refers to.
+func (src secretSource) env(ps *problems, path, name string) string {
+	v, ok := src.lookupEnv(name)
+	if !ok {
+		ps.add(path, "environment variable %s is not set", name)
+		return ""
+	}
+	if v == "" {
+		ps.add(path, "environment variable %s is empty", name)
+	}
+	return v
 }
 
 // describeFileError is the reason of a file error without the path, which

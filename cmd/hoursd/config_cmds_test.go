@@ -105,7 +105,7 @@ func TestValidateAndShow(t *testing.T) {
 // all resolve, and checks that none of them is printed.
 func TestShowHidesSecrets(t *testing.T) {
 	t.Setenv("DISCORD_BOT_TOKEN", "bot-secret-token")
-	t.Setenv("NTFY_AUTH", "Bearer ntfy-secret")
+	t.Setenv("NTFY_TOKEN", "ntfy-secret")
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"config", "show", "-c", "../../config/testdata/good/everything.yaml"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("config show: exit %d\n%s", code, &stderr)
