@@ -29,9 +29,9 @@ type lang struct {
 
 // pageLabels are the status page's headings and column names.
 type pageLabels struct {
-	Title, Regular, Phone, Weeks, Legend, Subscribers, Subscriber, NextCheck,
+	Title, Regular, Phone, Weeks, Subscribers, NextCheck,
 	LastDeliveries, Target, Channel, Result, Time, Error, NoDeliveries,
-	Deviating, InPeriod, Today, Closed, Generated, Unknown, NoSubscribers,
+	Deviating, InPeriod, Today, Generated, Unknown, NoSubscribers,
 	LastCheck, Never string
 }
 
@@ -50,12 +50,12 @@ var languages = map[string]*lang{
 		today:   "idag",
 		labels: pageLabels{
 			Title: "Öppettider", Regular: "Ordinarie öppettider", Phone: "Telefon",
-			Weeks: "De kommande åtta veckorna", Legend: "Teckenförklaring",
-			Subscribers: "Prenumeranter", Subscriber: "Prenumerant", NextCheck: "Nästa kontroll",
+			Weeks:       "De kommande åtta veckorna",
+			Subscribers: "Prenumeranter", NextCheck: "Nästa kontroll",
 			LastDeliveries: "Senaste utskick", Target: "Mottagare", Channel: "Kanal",
 			Result: "Resultat", Time: "Tid", Error: "Fel", NoDeliveries: "Inga utskick ännu.",
 			Deviating: "avvikande öppettider", InPeriod: "säsongsöppettider", Today: "idag",
-			Closed: "stängt", Generated: "Sidan skapades", Unknown: "okänd",
+			Generated: "Sidan skapades", Unknown: "okänd",
 			NoSubscribers: "Inga prenumeranter.", LastCheck: "Senaste kontroll", Never: "aldrig",
 		},
 	},
@@ -73,12 +73,12 @@ var languages = map[string]*lang{
 		today:   "today",
 		labels: pageLabels{
 			Title: "Opening hours", Regular: "Regular hours", Phone: "Phone",
-			Weeks: "The next eight weeks", Legend: "Legend",
-			Subscribers: "Subscribers", Subscriber: "Subscriber", NextCheck: "Next check",
+			Weeks:       "The next eight weeks",
+			Subscribers: "Subscribers", NextCheck: "Next check",
 			LastDeliveries: "Last deliveries", Target: "Target", Channel: "Channel",
 			Result: "Result", Time: "Time", Error: "Error", NoDeliveries: "No deliveries yet.",
 			Deviating: "deviating hours", InPeriod: "seasonal hours", Today: "today",
-			Closed: "closed", Generated: "Page generated", Unknown: "unknown",
+			Generated: "Page generated", Unknown: "unknown",
 			NoSubscribers: "No subscribers.", LastCheck: "Last check", Never: "never",
 		},
 	},
