@@ -46,6 +46,7 @@ day differs from the usual hours: holidays, shortened eves, summer hours.`,
 		newTestSendCmd(a),
 		newStatusCmd(a),
 		newHealthcheckCmd(a),
+		newICSCmd(a),
 		newVersionCmd(a),
 	)
 	return root
