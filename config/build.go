@@ -453,7 +453,7 @@ func (b *builder) hours(path string, ss []string) schedule.Hours {
 
 // week parses weekly hours: keys a day or a range of days, each day given
 // once.
-func (b *builder) week(path string, m map[string][]string) schedule.Week {
+func (b *builder) week(path string, m map[string]hoursList) schedule.Week {
 	var w schedule.Week
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -489,39 +489,30 @@ func (b *builder) buildChannels(c *Config) {
 		p := index("channels", i)
 		typ, _ := m["type"].(string)
 		id, _ := m["id"].(string)
-		var shown any
+		var (
+			ch    Channel
+			shown any
+		)
 		switch typ {
 		case TypeEmail:
-			var r rawEmail
-			b.decode(p, m, &r)
-			c.Channels = append(c.Channels, b.email(p, &r))
-			shown = &r
+			ch, shown = decodeChannel(b, p, m, b.email)
 		case TypePushover:
-			var r rawPushover
-			b.decode(p, m, &r)
-			c.Channels = append(c.Channels, b.pushover(p, &r))
-			shown = &r
+			ch, shown = decodeChannel(b, p, m, b.pushover)
 		case TypeDiscord:
-			var r rawDiscord
-			b.decode(p, m, &r)
-			c.Channels = append(c.Channels, b.discord(p, &r))
-			shown = &r
+			ch, shown = decodeChannel(b, p, m, b.discord)
 		case TypeWebhook:
-			var r rawWebhook
-			b.decode(p, m, &r)
-			c.Channels = append(c.Channels, b.webhook(p, &r))
-			shown = &r
+			ch, shown = decodeChannel(b, p, m, b.webhook)
 		case TypeConsole:
-			var r rawConsole
-			b.decode(p, m, &r)
-			c.Channels = append(c.Channels, b.common(p, &r.rawChannelCommon))
-			shown = &r
+			ch, shown = decodeChannel(b, p, m, b.console)
 		case "":
 			b.add(join(p, "type"), "missing: one of %s", strings.Join(channelTypes, ", "))
 		default:
 			b.add(join(p, "type"), "unknown channel type %q; use one of %s", typ, strings.Join(channelTypes, ", "))
 		}
-		if shown == nil {
+		if shown != nil {
+			c.Channels = append(c.Channels, ch)
+			id = ch.ID // decoded: a bare number is an id too
+		} else {
 			// Still known to targets, so that they do not each report
 			// an unknown channel on top of the real mistake.
 			b.checkID(join(p, "id"), "channel", id, &b.channelIDs)
@@ -533,6 +524,16 @@ func (b *builder) buildChannels(c *Config) {
 		b.raw.ShownChannels = append(b.raw.ShownChannels, shown)
 	}
 }
+
+// decodeChannel decodes a channel of the type whose keys R holds and
+// builds it; it returns the decoded keys too, for show.
+func decodeChannel[R any](b *builder, p string, m map[string]any, build func(string, *R) Channel) (Channel, *R) {
+	r := new(R)
+	b.decode(p, m, r)
+	return build(p, r), r
+}
+
+func (b *builder) console(p string, r *rawConsole) Channel { return b.common(p, &r.rawChannelCommon) }
 
 // common checks the keys every channel has and fills in the timeout.
 func (b *builder) common(p string, r *rawChannelCommon) Channel {

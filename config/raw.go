@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/pelletier/go-toml/v2"
+	"go.yaml.in/yaml/v3"
 )
 
 // The raw* types are the file as the user wrote it: decoded strictly (every
@@ -55,15 +56,28 @@ type rawTemplates struct {
 }
 
 type rawSchedule struct {
-	ID         string              `mapstructure:"id" yaml:"id"`
-	Title      string              `mapstructure:"title" yaml:"title,omitempty"`
-	Phone      string              `mapstructure:"phone" yaml:"phone,omitempty"`
-	URL        string              `mapstructure:"url" yaml:"url,omitempty"`
-	Weekly     map[string][]string `mapstructure:"weekly" yaml:"weekly"`
-	Holidays   *rawHolidays        `mapstructure:"holidays" yaml:"holidays,omitempty"`
-	NamedDays  []rawNamedDay       `mapstructure:"named_days" yaml:"named_days,omitempty"`
-	Periods    []rawPeriod         `mapstructure:"periods" yaml:"periods,omitempty"`
-	Exceptions []rawException      `mapstructure:"exceptions" yaml:"exceptions,omitempty"`
+	ID         string               `mapstructure:"id" yaml:"id"`
+	Title      string               `mapstructure:"title" yaml:"title,omitempty"`
+	Phone      string               `mapstructure:"phone" yaml:"phone,omitempty"`
+	URL        string               `mapstructure:"url" yaml:"url,omitempty"`
+	Weekly     map[string]hoursList `mapstructure:"weekly" yaml:"weekly"`
+	Holidays   *rawHolidays         `mapstructure:"holidays" yaml:"holidays,omitempty"`
+	NamedDays  []rawNamedDay        `mapstructure:"named_days" yaml:"named_days,omitempty"`
+	Periods    []rawPeriod          `mapstructure:"periods" yaml:"periods,omitempty"`
+	Exceptions []rawException       `mapstructure:"exceptions" yaml:"exceptions,omitempty"`
+}
+
+// hoursList is a list of intervals as written, ["08:00-11:30"]. Its own
+// type only so that `config show` prints it on one line, as people write it.
+type hoursList []string
+
+// MarshalYAML writes the list in flow style.
+func (h hoursList) MarshalYAML() (any, error) {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+	for _, s := range h {
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: s})
+	}
+	return n, nil
 }
 
 type rawHolidays struct {
@@ -81,11 +95,11 @@ type rawNamedDay struct {
 }
 
 type rawPeriod struct {
-	Name   string              `mapstructure:"name" yaml:"name,omitempty"`
-	NameEN string              `mapstructure:"name_en" yaml:"name_en,omitempty"`
-	From   string              `mapstructure:"from" yaml:"from"`
-	To     string              `mapstructure:"to" yaml:"to"`
-	Weekly map[string][]string `mapstructure:"weekly" yaml:"weekly"`
+	Name   string               `mapstructure:"name" yaml:"name,omitempty"`
+	NameEN string               `mapstructure:"name_en" yaml:"name_en,omitempty"`
+	From   string               `mapstructure:"from" yaml:"from"`
+	To     string               `mapstructure:"to" yaml:"to"`
+	Weekly map[string]hoursList `mapstructure:"weekly" yaml:"weekly"`
 }
 
 type rawException struct {
