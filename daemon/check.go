@@ -481,6 +481,7 @@ func (d *Daemon) finish(log interface {
 		d.noteError(rerr)
 		log.Warn("recording a delivery failed", "err", rerr)
 	}
+	d.opts.Observer.Delivery(dl.Channel, string(st))
 	switch st {
 	case StateSent:
 		log.Info("message sent", "attempts", dl.Attempts)
@@ -505,6 +506,13 @@ func redact(err error) string {
 		}
 		return u.Scheme + "://" + u.Host + "/…"
 	})
+}
+
+// countPending tells the observer how many messages wait in the outbox.
+func (d *Daemon) countPending() {
+	if p, err := d.store.pending(); err == nil {
+		d.opts.Observer.SetPending(len(p))
+	}
 }
 
 // Report is what one check produced.
@@ -533,6 +541,9 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 	now := d.opts.Now()
 	for _, sub := range subs {
 		msgs, err := d.checkOne(cfg, sub, at, now, opt)
+		if !opt.dry {
+			d.opts.Observer.CheckRun(err == nil, at)
+		}
 		if err != nil {
 			rep.Errors = append(rep.Errors, err)
 			d.noteError(err)
@@ -563,6 +574,7 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 		}
 	}
 	rep.Messages = d.send(ctx, cfg, queued, opt.retryFor)
+	d.countPending()
 	return rep
 }
 

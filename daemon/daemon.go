@@ -53,6 +53,9 @@ type Options struct {
 	Notify   func(state string) error
 	Watchdog func() (time.Duration, error)
 
+	// Observer hears what hoursd does, for metrics; nil: nobody.
+	Observer Observer
+
 	// Handlers are mounted on the HTTP listener beside /healthz and
 	// /status.json, by pattern (e.g. "/calendar/"). See also Handle.
 	Handlers map[string]http.Handler
@@ -69,6 +72,22 @@ type Options struct {
 	// ReadOnly opens the state without writing (dry runs, status).
 	ReadOnly bool
 }
+
+// Observer is told about checks, deliveries, the outbox and reloads: the
+// status page's Prometheus metrics (web.Metrics) satisfy it.
+type Observer interface {
+	CheckRun(ok bool, at time.Time)
+	Delivery(channel, result string) // result: sent, pending (will be retried), failed
+	SetPending(n int)
+	Reload(ok bool)
+}
+
+type noObserver struct{}
+
+func (noObserver) CheckRun(bool, time.Time) {}
+func (noObserver) Delivery(string, string)  {}
+func (noObserver) SetPending(int)           {}
+func (noObserver) Reload(bool)              {}
 
 // Daemon is one running hoursd: a configuration, its state, and its cron.
 type Daemon struct {
@@ -122,6 +141,9 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	}
 	if opts.Watchdog == nil {
 		opts.Watchdog = func() (time.Duration, error) { return sd.SdWatchdogEnabled(false) }
+	}
+	if opts.Observer == nil {
+		opts.Observer = noObserver{}
 	}
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = 10 * time.Second
@@ -294,12 +316,13 @@ func (d *Daemon) startup(ctx context.Context) {
 	if err := d.store.prune(schedule.DateOf(now.In(cfg.Location)).AddDays(-60), cfg.Location); err != nil {
 		d.log.Warn("pruning old state failed", "err", err)
 	}
+	d.countPending()
 	if pend, err := d.store.pending(); err != nil {
 		d.noteError(err)
 		d.log.Error("reading the outbox failed", "err", err)
 	} else if len(pend) > 0 {
 		d.log.Info("sending messages left in the outbox", "count", len(pend))
-		d.background.Go(func() { d.send(d.sendCtx, cfg, pend, d.opts.RetryFor) })
+		d.background.Go(func() { d.send(d.sendCtx, cfg, pend, d.opts.RetryFor); d.countPending() })
 	}
 	for at, subs := range d.missed(cfg, now) {
 		d.log.Info("catching up a missed check", "at", at.Format(time.RFC3339), "subscribers", len(subs))
@@ -411,6 +434,7 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 	if err == nil {
 		err = checkSpecs(cfg)
 	}
+	d.opts.Observer.Reload(err == nil)
 	if err != nil {
 		return fmt.Errorf("reload: keeping the configuration in force: %w", err)
 	}

@@ -35,7 +35,13 @@ type SubscriberStatus struct {
 	LastRan   time.Time `json:"last_ran,omitzero"`   // when it ran
 	LastError string    `json:"last_error,omitempty"`
 	Targets   []string  `json:"targets"`
+	// Deliveries are its latest messages, newest first, at most
+	// SubscriberRecent, bodies left out.
+	Deliveries []Delivery `json:"deliveries"`
 }
+
+// SubscriberRecent is how many deliveries Status lists per subscriber.
+const SubscriberRecent = 5
 
 // RecentLimit is how many recent deliveries and failures Status lists.
 const RecentLimit = 20
@@ -53,6 +59,7 @@ func (d *Daemon) Status() (Status, error) {
 		}
 	}
 	runs := map[string]*run{}
+	perSub := map[string][]Delivery{}
 	err := d.viewState(func(tx *bolt.Tx) error {
 		for _, s := range cfg.Subscribers {
 			r, err := lastRun(tx, s.ID)
@@ -67,6 +74,9 @@ func (d *Daemon) Status() (Status, error) {
 		}
 		for _, dl := range all {
 			dl.Body = "" // status lists messages; the body can be long
+			if len(perSub[dl.Subscriber]) < SubscriberRecent {
+				perSub[dl.Subscriber] = append(perSub[dl.Subscriber], dl)
+			}
 			switch dl.State {
 			case StatePending:
 				st.Pending = append([]Delivery{dl}, st.Pending...)
@@ -95,6 +105,7 @@ func (d *Daemon) Status() (Status, error) {
 		for _, t := range s.Targets {
 			ss.Targets = append(ss.Targets, TargetID(s.ID, t))
 		}
+		ss.Deliveries = perSub[s.ID]
 		st.Subscribers = append(st.Subscribers, ss)
 	}
 	return st, nil

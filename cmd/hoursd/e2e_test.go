@@ -136,14 +136,8 @@ subscribers:
 	case <-time.After(30 * time.Second):
 		t.Fatal("no webhook within 30s")
 	}
-	res, err := http.Get("http://" + listen + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || strings.TrimSpace(string(body)) != "ok" {
-		t.Errorf("GET /healthz = %d %q, want 200 ok", res.StatusCode, body)
+	if code, body := httpGet(t, "http://"+listen+"/healthz"); code != 200 || strings.TrimSpace(body) != "ok" {
+		t.Errorf("GET /healthz = %d %q, want 200 ok", code, body)
 	}
 	if out, err := exec.Command(bin, "healthcheck", "--config", cfgPath).CombinedOutput(); err != nil {
 		t.Errorf("hoursd healthcheck: %v\n%s", err, out)
@@ -158,6 +152,16 @@ subscribers:
 	if out, err := exec.Command(bin, "healthcheck", "--url", "http://"+listen+"/healthz").CombinedOutput(); err != nil {
 		t.Errorf("hoursd healthcheck after a failed reload: %v\n%s", err, out)
 	}
+	// The status page and the metrics are mounted beside /healthz.
+	if code, body := httpGet(t, "http://"+listen+"/"); code != 200 || !strings.Contains(body, "The help desk") {
+		t.Errorf("GET / = %d, want 200 with the status page of the help desk", code)
+	}
+	_, metrics := httpGet(t, "http://"+listen+"/metrics")
+	for _, want := range []string{`hoursd_deliveries_total{channel="hook",result="sent"} 1`, `hoursd_config_reloads_total{result="error"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("GET /metrics lacks %s", want)
+		}
+	}
 
 	cmd.Process.Signal(syscall.SIGTERM)
 	waitNote(t, notes, "STOPPING=1")
@@ -169,6 +173,17 @@ subscribers:
 	case <-time.After(20 * time.Second):
 		t.Fatal("hoursd did not stop within 20s of SIGTERM")
 	}
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
 }
 
 func writeFile(t *testing.T, path, s string) {

@@ -1,21 +1,22 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hoursd/hoursd/config"
 	"github.com/hoursd/hoursd/daemon"
+	"github.com/hoursd/hoursd/daemon/web"
+	"github.com/hoursd/hoursd/schedule"
 )
-
-// mountWeb, when another file of the command sets it, adds handlers (the
-// status page, calendar feeds, metrics) to the daemon's HTTP listener before
-// it starts. The daemon package cannot import them, so the command wires them.
-var mountWeb func(d *daemon.Daemon)
 
 func newRunCmd(a *app) *cobra.Command {
 	return &cobra.Command{
@@ -36,14 +37,13 @@ the one in force is kept.`,
 			if err != nil {
 				return usageError("%v", err)
 			}
-			d, err := daemon.New(cfg, daemon.Options{Logger: log})
+			metrics := web.NewMetrics()
+			d, err := daemon.New(cfg, daemon.Options{Logger: log, Observer: metrics})
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			if mountWeb != nil {
-				mountWeb(d)
-			}
+			mountWeb(d, metrics, log)
 
 			hup := make(chan os.Signal, 1)
 			signal.Notify(hup, syscall.SIGHUP)
@@ -68,4 +68,52 @@ the one in force is kept.`,
 			}
 		},
 	}
+}
+
+// mountWeb puts the status page, the calendar feeds and the metrics beside
+// /healthz. The page asks the daemon for its configuration on every request,
+// so a reload needs no further wiring.
+func mountWeb(d *daemon.Daemon, metrics *web.Metrics, log *slog.Logger) {
+	pages := web.New(web.Options{
+		Source: func() ([]*schedule.Schedule, *time.Location, time.Time) {
+			c := d.Config()
+			return c.Schedules, c.Location, d.LoadedAt()
+		},
+		Status:  web.StatusFunc(func(context.Context) ([]web.SubscriberStatus, error) { return pageStatus(d) }),
+		Metrics: metrics,
+		Logger:  log,
+	})
+	d.Handle("/", pages)
+}
+
+// pageStatus is the daemon's status in the page's terms.
+func pageStatus(d *daemon.Daemon) ([]web.SubscriberStatus, error) {
+	st, err := d.Status()
+	if err != nil {
+		return nil, err
+	}
+	schedules := map[string][]string{}
+	for _, s := range d.Config().Subscribers {
+		schedules[s.ID] = s.Schedules
+	}
+	out := make([]web.SubscriberStatus, 0, len(st.Subscribers))
+	for _, s := range st.Subscribers {
+		ws := web.SubscriberStatus{
+			ID: s.ID, Schedules: schedules[s.ID], NextCheck: s.Next, LastCheck: s.LastRan, LastError: s.LastError,
+		}
+		for _, dl := range s.Deliveries {
+			// A target id is subscriber/channel[/address]: the page wants
+			// the address, which it masks.
+			_, addr, _ := strings.Cut(strings.TrimPrefix(dl.Target, s.ID+"/"+dl.Channel), "/")
+			at := dl.Updated
+			if !dl.SentAt.IsZero() {
+				at = dl.SentAt
+			}
+			ws.Deliveries = append(ws.Deliveries, web.DeliveryStatus{
+				Channel: dl.Channel, Target: addr, Result: string(dl.State), At: at, Error: dl.LastError,
+			})
+		}
+		out = append(out, ws)
+	}
+	return out, nil
 }
