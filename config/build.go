@@ -1,10 +1,13 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/mail"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -294,7 +297,15 @@ func (b *builder) buildSchedules(c *Config) {
 			continue
 		}
 		if err := s.Validate(); err != nil {
-			b.add(p, "%v", err)
+			// The schedule's own checks name paths inside the schedule;
+			// whatever config already checked does not get here.
+			if ve, ok := errors.AsType[*schedule.ValidationError](err); ok {
+				for _, sp := range ve.Problems {
+					b.add(join(p, sp.Path), "%s", sp.Message)
+				}
+			} else {
+				b.add(p, "%v", err)
+			}
 			continue
 		}
 		c.Schedules = append(c.Schedules, s)
@@ -529,8 +540,33 @@ func (b *builder) buildChannels(c *Config) {
 // builds it; it returns the decoded keys too, for show.
 func decodeChannel[R any](b *builder, p string, m map[string]any, build func(string, *R) Channel) (Channel, *R) {
 	r := new(R)
+	own := keysOf(reflect.TypeFor[R]())
+	m = maps.Clone(m)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if slices.Contains(own, k) {
+			continue
+		}
+		// A key of another type of channel: say so rather than only
+		// "unknown key", the user probably mixed up two channels.
+		for _, typ := range channelTypes {
+			if slices.Contains(keysOf(channelKeys[typ]), k) {
+				b.add(join(p, k), "not a key of a %s channel, only of %s channels", m["type"], typ)
+				delete(m, k)
+				break
+			}
+		}
+	}
 	b.decode(p, m, r)
 	return build(p, r), r
+}
+
+// channelKeys are the types that hold each channel type's keys.
+var channelKeys = map[string]reflect.Type{
+	TypeEmail:    reflect.TypeFor[rawEmail](),
+	TypePushover: reflect.TypeFor[rawPushover](),
+	TypeDiscord:  reflect.TypeFor[rawDiscord](),
+	TypeWebhook:  reflect.TypeFor[rawWebhook](),
+	TypeConsole:  reflect.TypeFor[rawConsole](),
 }
 
 func (b *builder) console(p string, r *rawConsole) Channel { return b.common(p, &r.rawChannelCommon) }

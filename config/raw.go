@@ -202,9 +202,67 @@ func decode(ps *problems, path string, in, out any) (failed []string) {
 	unused := slices.Clone(md.Unused)
 	slices.Sort(unused)
 	for _, k := range unused {
-		ps.add(join(path, k), "unknown key")
+		ps.add(join(path, k), "unknown key%s", suggestKey(reflect.TypeOf(out), k))
 	}
 	return failed
+}
+
+// suggestKey proposes the known key closest to the unknown key at path
+// (relative to a value of type t), for the typos that unknown keys mostly are.
+func suggestKey(t reflect.Type, path string) string {
+	parent, key := "", path
+	if i := strings.LastIndex(path, "."); i >= 0 {
+		parent, key = path[:i], path[i+1:]
+	}
+	if parent != "" {
+		for seg := range strings.SplitSeq(parent, ".") {
+			name, _, _ := strings.Cut(seg, "[")
+			f, ok := fieldByKey(elem(t), name)
+			if !ok {
+				return ""
+			}
+			t = f.Type
+			for range strings.Count(seg, "[") {
+				t = elem(t).Elem()
+			}
+		}
+	}
+	return suggest(key, keysOf(elem(t)))
+}
+
+// elem looks through pointers.
+func elem(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// fieldByKey finds the field of struct t that holds key.
+func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
+	if t.Kind() != reflect.Struct {
+		return reflect.StructField{}, false
+	}
+	for _, f := range reflect.VisibleFields(t) {
+		if name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ","); name == key {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// keysOf lists the keys a struct decodes.
+func keysOf(t reflect.Type) []string {
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var keys []string
+	for _, f := range reflect.VisibleFields(t) {
+		if name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ","); name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
 }
 
 // decodeErrors turns mapstructure's errors into problems at their key
