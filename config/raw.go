@@ -223,7 +223,12 @@ func suggestKey(t reflect.Type, path string) string {
 			}
 			t = f.Type
 			for range strings.Count(seg, "[") {
-				t = elem(t).Elem()
+				switch elem(t).Kind() {
+				case reflect.Slice, reflect.Array, reflect.Map:
+					t = elem(t).Elem()
+				default:
+					return ""
+				}
 			}
 		}
 	}

@@ -137,6 +137,19 @@ defaults: {check: "0 18 * * *", language: sv}
 		})
 	}
 
+	// viper only reads variables bound to keys; they must count for keys
+	// the file leaves out too.
+	t.Run("keys the file leaves out", func(t *testing.T) {
+		bare := writeFile(t, t.TempDir(), "bare.yaml", minimalYAML)
+		t.Setenv("HOURSD_LOG_LEVEL", "warn")
+		t.Setenv("HOURSD_HTTP_LISTEN", "")
+		t.Setenv("HOURSD_TIMEZONE", "UTC")
+		cfg := mustLoad(t, testLoader(nil, nil), bare)
+		if cfg.Log.Level != "warn" || cfg.HTTP.Listen != "" || cfg.Timezone != "UTC" {
+			t.Errorf("log level %q, listen %q, timezone %q; want warn, \"\" and UTC from the environment", cfg.Log.Level, cfg.HTTP.Listen, cfg.Timezone)
+		}
+	})
+
 	t.Run("a bad value is reported at its key", func(t *testing.T) {
 		t.Setenv("HOURSD_TIMEZONE", "Mars/Olympus_Mons")
 		_, err := testLoader(nil, nil).load(file)
