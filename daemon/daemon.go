@@ -71,6 +71,8 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly opens the state without writing (dry runs, status).
 	ReadOnly bool
+	// NoSync skips fsync on every state commit; see StoreOptions.NoSync.
+	NoSync bool
 }
 
 // Observer is told about checks, deliveries, the outbox and reloads: the
@@ -151,7 +153,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	if err := checkSpecs(cfg); err != nil {
 		return nil, err
 	}
-	st, err := OpenStore(cfg.StateDir, StoreOptions{ReadOnly: opts.ReadOnly, LockTimeout: opts.LockTimeout, Now: opts.Now})
+	st, err := OpenStore(cfg.StateDir, StoreOptions{ReadOnly: opts.ReadOnly, LockTimeout: opts.LockTimeout, Now: opts.Now, NoSync: opts.NoSync})
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +256,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.cronMu.Unlock()
 
 	d.announce(cfg)
-	d.startup(ctx)
+	d.startup()
 	d.schedule(cfg)
 	d.cron.Start()
 	d.notify(sd.SdNotifyReady)
@@ -310,7 +312,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 // startup sends what the outbox holds from before and catches up checks
 // missed while hoursd was down.
-func (d *Daemon) startup(ctx context.Context) {
+func (d *Daemon) startup() {
 	cfg := d.Config()
 	now := d.opts.Now()
 	if err := d.store.prune(schedule.DateOf(now.In(cfg.Location)).AddDays(-60), cfg.Location); err != nil {
@@ -324,15 +326,25 @@ func (d *Daemon) startup(ctx context.Context) {
 		d.log.Info("sending messages left in the outbox", "count", len(pend))
 		d.background.Go(func() { d.send(d.sendCtx, cfg, pend, d.opts.RetryFor); d.countPending() })
 	}
-	for at, subs := range d.missed(cfg, now) {
-		d.log.Info("catching up a missed check", "at", at.Format(time.RFC3339), "subscribers", len(subs))
-		d.check(d.sendCtx, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
+	missed := d.missed(cfg, now)
+	if len(missed) == 0 {
+		return
 	}
+	// In the background: a channel that is down must not hold back
+	// READY=1 (systemd would give up on the start) nor the cron checks.
+	d.background.Go(func() {
+		for at, subs := range missed {
+			d.log.Info("catching up a missed check", "at", at.Format(time.RFC3339), "subscribers", len(subs))
+			d.check(d.sendCtx, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
+		}
+	})
 }
 
 // missed finds, per subscriber, the last scheduled check that did not run
-// since its last recorded one, grouped by that instant. A subscriber never
-// checked before has missed nothing.
+// since its last recorded one, grouped by that instant. For a subscriber
+// never checked before, that is a check earlier today: someone who installs
+// hoursd at 19:00 on the eve of a holiday hears about it that evening rather
+// than never.
 func (d *Daemon) missed(cfg *config.Config, now time.Time) map[time.Time][]*config.Subscriber {
 	out := map[time.Time][]*config.Subscriber{}
 	for _, sub := range subscribersOf(cfg, nil) {
@@ -341,14 +353,18 @@ func (d *Daemon) missed(cfg *config.Config, now time.Time) map[time.Time][]*conf
 			var err error
 			last, err = lastRun(tx, sub.ID)
 			return err
-		}); err != nil || last == nil || last.At.IsZero() {
+		}); err != nil {
 			continue
 		}
 		sch, err := ParseSpec(specOf(cfg, sub), cfg.Location)
 		if err != nil {
 			continue
 		}
-		m, ok := lastMissed(sch, last.At.In(cfg.Location), now.In(cfg.Location), maxRemind(cfg, sub))
+		from := schedule.DateOf(now.In(cfg.Location)).Time(cfg.Location).Add(-time.Nanosecond)
+		if last != nil && !last.At.IsZero() {
+			from = last.At.In(cfg.Location)
+		}
+		m, ok := lastMissed(sch, from, now.In(cfg.Location), maxRemind(cfg, sub))
 		if ok {
 			out[m] = append(out[m], sub)
 		}

@@ -207,6 +207,7 @@ func (s *sim) options() Options {
 		Sleep:       func(context.Context, time.Duration) error { return errors.New("no waiting in tests") },
 		Notify:      func(string) error { return nil },
 		LockTimeout: 100 * time.Millisecond,
+		NoSync:      true,
 	}
 }
 
@@ -219,7 +220,7 @@ func (s *sim) open() {
 		s.t.Fatal(err)
 	}
 	s.d = d
-	d.startup(context.Background())
+	d.startup()
 	d.background.Wait()
 }
 

@@ -157,6 +157,9 @@ type Store struct {
 type StoreOptions struct {
 	ReadOnly    bool          // for status: shares the lock with other readers, writes nothing
 	LockTimeout time.Duration // how long to wait for another hoursd; default 1s
+	// NoSync skips fsync on commit: for tests, whose simulated years commit
+	// thousands of times and need no protection from power loss.
+	NoSync bool
 	Now         func() time.Time
 }
 
@@ -221,7 +224,7 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 			return nil, fmt.Errorf("open state: %w", err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly, NoSync: o.NoSync})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &InUseError{Path: path, PID: readPID(filepath.Join(filepath.Dir(path), pidFile))}

@@ -218,3 +218,45 @@ func TestDST(t *testing.T) {
 		"anna@example.com 2026-10-25 | 2026-10-26 day new closed",
 	})
 }
+
+// TestCatchUp starts hoursd after checks it missed: what they would have
+// announced and still lies ahead is sent at once; what has begun is not.
+func TestCatchUp(t *testing.T) {
+	tests := []struct {
+		name       string
+		remind     []int
+		lastCheck  string // "" for a first start
+		start, end string
+		want       []string
+	}{
+		{"first start on the eve, after the check time", []int{1}, "", "2026-04-29 19:30", "2026-04-30 20:00", []string{
+			"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+			"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
+		}},
+		{"first start before the check time", []int{1}, "", "2026-04-29 17:30", "2026-04-29 20:00", []string{
+			"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+		}},
+		{"down three evenings, the week-ahead reminder is late", []int{7, 1}, "2026-04-20 18:00", "2026-04-24 10:00", "2026-04-24 20:00", []string{
+			"anna@example.com 2026-04-24 | 2026-04-30 day new 08:00-11:30",
+			"anna@example.com 2026-04-24 | 2026-05-01 day new closed",
+		}},
+		{"down over the eve: the day has begun, nothing late", []int{1}, "2026-04-28 18:00", "2026-04-30 09:00", "2026-04-30 20:00", []string{
+			"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := testConfig(dir, kundcenter2026(t), subscriber("anna", tt.remind, "mail:anna@example.com"))
+			if tt.lastCheck != "" {
+				s := newSim(t, cfg, at(t, tt.lastCheck).Add(-time.Minute))
+				s.runUntil(at(t, tt.lastCheck).Add(time.Minute), nil)
+				s.crash()
+				s.box.got = nil
+			}
+			s := newSim(t, cfg, at(t, tt.start))
+			s.runUntil(at(t, tt.end), nil)
+			diff(t, "after the start at "+tt.start, s.box.lines(), tt.want)
+		})
+	}
+}
