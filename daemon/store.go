@@ -160,7 +160,7 @@ type StoreOptions struct {
 	// NoSync skips fsync on commit: for tests, whose simulated years commit
 	// thousands of times and need no protection from power loss.
 	NoSync bool
-	Now         func() time.Time
+	Now    func() time.Time
 }
 
 // OpenStore opens (or creates) the state file in dir. Another hoursd holding it
