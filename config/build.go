@@ -407,29 +407,27 @@ func name(sv, en string) schedule.Name {
 }
 
 func (b *builder) date(path, s string) (schedule.Date, bool) {
-	if s == "" {
-		b.add(path, "missing: give a date YYYY-MM-DD")
-		return schedule.Date{}, false
-	}
-	d, err := schedule.ParseDate(s)
-	if err != nil {
-		b.add(path, "%v", err)
-		return schedule.Date{}, false
-	}
-	return d, true
+	return parseAt(b, path, s, "a date YYYY-MM-DD", schedule.ParseDate)
 }
 
 func (b *builder) yearDate(path, s string) (schedule.YearDate, bool) {
+	return parseAt(b, path, s, "a date YYYY-MM-DD, or MM-DD for every year", schedule.ParseYearDate)
+}
+
+// parseAt parses the required value s at path, reporting it as missing
+// (with what to give) or as the parser's error.
+func parseAt[T any](b *builder, path, s, what string, parse func(string) (T, error)) (T, bool) {
+	var zero T
 	if s == "" {
-		b.add(path, "missing: give a date YYYY-MM-DD, or MM-DD for every year")
-		return schedule.YearDate{}, false
+		b.add(path, "missing: give %s", what)
+		return zero, false
 	}
-	d, err := schedule.ParseYearDate(s)
+	v, err := parse(s)
 	if err != nil {
 		b.add(path, "%v", err)
-		return schedule.YearDate{}, false
+		return zero, false
 	}
-	return d, true
+	return v, true
 }
 
 // hoursOrClosed checks that a rule says either its hours or closed: true.
