@@ -639,7 +639,7 @@ func isLoopback(host string) bool {
 
 func (b *builder) pushover(p string, r *rawPushover) Channel {
 	ch := b.common(p, &r.rawChannelCommon)
-	cfg := &pushover.Config{APIURL: r.APIURL}
+	cfg := &pushover.Config{APIURL: r.APIURL, Timeout: ch.Timeout}
 	if r.Token == "" && r.TokenFile == "" {
 		b.add(join(p, "token"), "missing: the Pushover application's API token (token or token_file)")
 	} else if cfg.Token = b.secrets.resolve(b.ps, p, "token", r.Token, r.TokenFile); cfg.Token != "" && !pushoverKey.MatchString(cfg.Token) {
@@ -654,7 +654,7 @@ func (b *builder) pushover(p string, r *rawPushover) Channel {
 
 func (b *builder) discord(p string, r *rawDiscord) Channel {
 	ch := b.common(p, &r.rawChannelCommon)
-	cfg := &discord.Config{ChannelID: r.ChannelID}
+	cfg := &discord.Config{ChannelID: r.ChannelID, Timeout: ch.Timeout}
 	hasWebhook := r.WebhookURL != "" || r.WebhookURLFile != ""
 	hasBot := r.BotToken != "" || r.BotTokenFile != ""
 	switch {
@@ -683,7 +683,7 @@ func (b *builder) discord(p string, r *rawDiscord) Channel {
 
 func (b *builder) webhook(p string, r *rawWebhook) Channel {
 	ch := b.common(p, &r.rawChannelCommon)
-	cfg := &webhook.Config{}
+	cfg := &webhook.Config{Timeout: ch.Timeout}
 	if r.URL == "" && r.URLFile == "" {
 		b.add(join(p, "url"), "missing: the URL to post to (url or url_file)")
 	} else if cfg.URL = b.secrets.resolve(b.ps, p, "url", r.URL, r.URLFile); cfg.URL != "" {

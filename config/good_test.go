@@ -122,6 +122,11 @@ func TestEverything(t *testing.T) {
 		{"mail email timeout", cfg.Channel("mail").Email.Timeout, 5 * time.Second},
 		{"mail tls", cfg.Channel("mail").Email.TLS, "none"},
 		{"push api_url", cfg.Channel("push").Pushover.APIURL, "http://127.0.0.1:8080"},
+		// Each channel's own client gives up at the channel's timeout too, so
+		// an attempt abandoned by delivery does not linger.
+		{"push pushover timeout", cfg.Channel("push").Pushover.Timeout, 10 * time.Second},
+		{"bot discord timeout", cfg.Channel("bot").Discord.Timeout, 15 * time.Second},
+		{"hook webhook timeout", cfg.Channel("hook").Webhook.Timeout, 20 * time.Second},
 		{"bot token", cfg.Channel("bot").Discord.BotToken, "bot-secret-token"},
 		{"bot channel", cfg.Channel("bot").Discord.ChannelID, "123456789012345678"},
 		// viper lower-cases keys; header names are case-insensitive.
