@@ -39,13 +39,9 @@ beside a stopped daemon.`,
 			if retryFor < 0 {
 				return usageError("--retry-for: %s is negative", retryFor)
 			}
-			cfg, err := a.loadConfig()
+			cfg, log, err := a.loadLogged()
 			if err != nil {
 				return err
-			}
-			log, err := newLogger(a.stderr, cfg.Log)
-			if err != nil {
-				return usageError("%v", err)
 			}
 			opts := daemon.Options{Logger: log}
 			var d *daemon.Daemon

@@ -30,6 +30,19 @@ func newLogger(w io.Writer, l config.Log) (*slog.Logger, error) {
 	}
 }
 
+// loadLogged loads the configuration and builds the logger it asks for.
+func (a *app) loadLogged() (*config.Config, *slog.Logger, error) {
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := newLogger(a.stderr, cfg.Log)
+	if err != nil {
+		return nil, nil, usageError("%v", err)
+	}
+	return cfg, log, nil
+}
+
 // problems lists a configuration's problems for a log line.
 func problems(err error) []string {
 	var out []string

@@ -29,13 +29,9 @@ SIGHUP reloads the configuration; a configuration with errors is logged and
 the one in force is kept.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadConfig()
+			cfg, log, err := a.loadLogged()
 			if err != nil {
 				return err
-			}
-			log, err := newLogger(a.stderr, cfg.Log)
-			if err != nil {
-				return usageError("%v", err)
 			}
 			metrics := web.NewMetrics()
 			d, err := daemon.New(cfg, daemon.Options{Logger: log, Observer: metrics})
