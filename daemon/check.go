@@ -417,7 +417,10 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 		return dl
 	}
 	p := notifier.Policy{Timeout: timeout, Deadline: dl.Due, Now: d.opts.Now, Sleep: d.opts.Sleep}
-	if retryFor > 0 && now.Add(retryFor).Before(dl.Due) {
+	switch {
+	case retryFor < 0:
+		p.Deadline = time.Time{} // one attempt
+	case retryFor > 0 && now.Add(retryFor).Before(dl.Due):
 		p.Deadline = now.Add(retryFor)
 	}
 	out := d.opts.Deliver(ctx, []notifier.Target{{ID: dl.Target, Channel: dl.Channel, Sender: sender}},
@@ -578,10 +581,27 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 	return rep
 }
 
+// Check runs one check for every subscriber as if at `at`, with the same
+// once-only rules as the daemon's checks. What lies ahead is judged from
+// `at`; a message whose day has begun by the real clock is not sent but
+// recorded as failed. Transient failures are retried for retryFor at most
+// (0: one attempt); what still failed stays pending for the daemon. dry
+// plans and renders but writes and sends nothing.
+func (d *Daemon) Check(ctx context.Context, at time.Time, dry bool, retryFor time.Duration) Report {
+	cfg := d.Config()
+	if retryFor <= 0 {
+		retryFor = -1 // one attempt: the daemon's 0 would retry until the day begins
+	}
+	return d.check(ctx, cfg, subscribersOf(cfg, nil), at, checkOptions{asOf: true, dry: dry || d.opts.ReadOnly, onlyNew: true, retryFor: retryFor})
+}
+
 type checkOptions struct {
+	// asOf judges what "still lies ahead" from the check's instant rather
+	// than the clock: hoursd check --at shows what a check then would send.
+	asOf     bool
 	dry      bool
 	onlyNew  bool          // do not retry older pending messages (hoursd check)
-	retryFor time.Duration // 0: until each message's day begins
+	retryFor time.Duration // 0: until each message's day begins; < 0: one attempt
 }
 
 func (d *Daemon) checkOne(cfg *config.Config, sub *config.Subscriber, at, now time.Time, opt checkOptions) ([]Delivery, error) {
@@ -603,7 +623,11 @@ func (d *Daemon) checkOne(cfg *config.Config, sub *config.Subscriber, at, now ti
 				return err
 			}
 		}
-		out, err = d.plan(tx, cfg, sub, newWindow(at, cfg.Location, last, now))
+		ref := now
+		if opt.asOf {
+			ref = at
+		}
+		out, err = d.plan(tx, cfg, sub, newWindow(at, cfg.Location, last, ref))
 		return err
 	}
 	var err error

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -142,13 +141,4 @@ func (d *Daemon) serveStatus(w http.ResponseWriter, _ *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(st)
-}
-
-// Check runs one check for every subscriber as if at `at`, with the same
-// once-only rules as the daemon's checks. Sends are retried for retryFor at
-// most (0: until each message's day begins); what still failed stays pending
-// for the daemon. dry plans and renders but writes and sends nothing.
-func (d *Daemon) Check(ctx context.Context, at time.Time, dry bool, retryFor time.Duration) Report {
-	cfg := d.Config()
-	return d.check(ctx, cfg, subscribersOf(cfg, nil), at, checkOptions{dry: dry || d.opts.ReadOnly, onlyNew: true, retryFor: retryFor})
 }

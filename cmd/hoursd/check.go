@@ -54,9 +54,7 @@ beside a stopped daemon.`,
 				return err
 			}
 			defer d.Close()
-			// With retryFor 0 the daemon would retry until the message's day
-			// begins; a command must end, so 0 means one attempt here.
-			rep := d.Check(cmd.Context(), at, dry, max(retryFor, time.Nanosecond))
+			rep := d.Check(cmd.Context(), at, dry, retryFor)
 			printReport(a, rep, dry)
 			switch {
 			case len(rep.Errors) > 0:

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestCheckAndStatus drives `hoursd check` and `hoursd status` in process
+// against a webhook on a local server. The days it announces are set ten and
+// eleven days from now, so that sending them is not too late.
+func TestCheckAndStatus(t *testing.T) {
+	stockholm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, m, d := time.Now().In(stockholm).Date()
+	eve := time.Date(y, m, d+10, 18, 0, 0, 0, stockholm)
+	day := func(n int) string { return eve.AddDate(0, 0, n).Format(time.DateOnly) }
+	at := func(n int, hm string) string {
+		return eve.AddDate(0, 0, n).Format("2006-01-02T") + hm + eve.AddDate(0, 0, n).Format(":00Z07:00")
+	}
+	var mu sync.Mutex
+	var posts []string
+	failing := false
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if failing {
+			http.Error(w, "upstream down", http.StatusBadGateway)
+			return
+		}
+		var b bytes.Buffer
+		b.ReadFrom(r.Body)
+		posts = append(posts, b.String())
+	}))
+	defer hook.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfg, fmt.Sprintf(`timezone: Europe/Stockholm
+state_dir: %s
+http: {listen: ""}
+schedules:
+  - id: kundcenter
+    title: Försäkringskassan kundcenter
+    weekly: {mon-sun: ["08:00-16:00"]}
+    named_days:
+      - {day: valborgsmassoafton, hours: ["08:00-11:30"]}
+    exceptions:
+      - {date: %s, closed: true, name: Inventering}
+      - {date: %s, closed: true, name: Flytt}
+channels:
+  - {id: hook, type: webhook, url: "%s"}
+subscribers:
+  - {id: team, language: sv, schedules: [kundcenter], targets: [{channel: hook}]}
+`, filepath.Join(dir, "state"), day(1), day(2), hook.URL))
+
+	tests := []struct {
+		name   string
+		args   []string
+		before func()
+		code   int
+		stdout string // contained in stdout
+		stderr string // contained in stderr
+		posts  int    // webhook posts so far
+	}{
+		{"dry run as if on the eve of Valborg 2026", []string{"check", "--dry-run", "--at", "2026-04-29T18:00:00+02:00"}, nil,
+			0, "Valborgsmässoafton", "", 0},
+		{"dry run prints and sends nothing", []string{"check", "--dry-run", "--at", at(0, "18:00")}, nil,
+			0, "── to team/hook (1 change(s))", "", 0},
+		{"status before anything was sent", []string{"status"}, nil,
+			0, "(no state file yet: nothing was sent)", "", 0},
+		{"check sends", []string{"check", "--at", at(0, "18:00")}, nil,
+			0, "team/hook: sent after 1 attempt(s)", "", 1},
+		{"check again sends nothing", []string{"check", "--at", at(0, "18:30")}, nil,
+			0, "nothing to announce at " + at(0, "18:30"), "", 1},
+		{"a failing channel leaves the message pending", []string{"check", "--at", at(1, "18:00"), "--retry-for", "0"},
+			func() { mu.Lock(); failing = true; mu.Unlock() },
+			1, "team/hook: pending after 1 attempt(s)", "1 of 1 message(s) not sent; see hoursd status", 1},
+		{"status shows it with its error", []string{"status"}, nil,
+			0, "pending (1)", "", 1},
+		{"status shows the error", []string{"status"}, nil,
+			0, "502 Bad Gateway", "", 1},
+		{"a bad --at", []string{"check", "--at", "tomorrow"}, nil,
+			2, "", `--at: "tomorrow" is not an RFC 3339 time`, 1},
+		{"healthcheck without a listener", []string{"healthcheck"}, nil,
+			1, "", "http.listen is off", 1},
+	}
+	for _, tt := range tests {
+		if tt.before != nil {
+			tt.before()
+		}
+		var stdout, stderr bytes.Buffer
+		code := run(append(tt.args, "--config", cfg), &stdout, &stderr)
+		mu.Lock()
+		n := len(posts)
+		mu.Unlock()
+		if code != tt.code || !strings.Contains(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) || n != tt.posts {
+			t.Errorf("%s: hoursd %s = exit %d, %d posts\nstdout: %s\nstderr: %s\nwant exit %d, %d posts, stdout with %q, stderr with %q",
+				tt.name, strings.Join(tt.args, " "), code, n, stdout.String(), stderr.String(), tt.code, tt.posts, tt.stdout, tt.stderr)
+		}
+	}
+	if len(posts) == 1 && !strings.Contains(posts[0], "Inventering") {
+		t.Errorf("the webhook got %s, want Inventering announced", posts[0])
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		code   int
+		out    string
+	}{
+		{"healthy", 200, "ok\n", 0, "ok"},
+		{"unhealthy", 503, "unhealthy: last check: check anna: boom\n", 1, "hoursd: unhealthy: last check: check anna: boom (HTTP 503)"},
+	}
+	for _, tt := range tests {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(tt.status)
+			fmt.Fprint(w, tt.body)
+		}))
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"healthcheck", "--url", srv.URL + "/healthz"}, &stdout, &stderr)
+		srv.Close()
+		if got := strings.TrimSpace(stdout.String() + stderr.String()); code != tt.code || got != tt.out {
+			t.Errorf("%s: hoursd healthcheck = exit %d %q, want exit %d %q", tt.name, code, got, tt.code, tt.out)
+		}
+	}
+}
