@@ -185,6 +185,8 @@ type sim struct {
 	clock *fakeClock
 	box   *postbox
 	d     *Daemon
+	// realRender uses notifier.Render instead of testRender.
+	realRender bool
 }
 
 func newSim(t *testing.T, cfg *config.Config, start time.Time) *sim {
@@ -197,9 +199,13 @@ func newSim(t *testing.T, cfg *config.Config, start time.Time) *sim {
 }
 
 func (s *sim) options() Options {
+	render := testRender
+	if s.realRender {
+		render = nil
+	}
 	return Options{
 		Now:    s.clock.Now,
-		Render: testRender,
+		Render: render,
 		SenderFor: func(_ *config.Config, t config.Target) (notifier.Sender, error) {
 			return boxSender{s.box, t.Address}, nil
 		},

@@ -260,3 +260,34 @@ func TestCatchUp(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderedMessages runs checks with the real renderer: the Swedish
+// message of Valborg's eve, and the correction after an edit.
+func TestRenderedMessages(t *testing.T) {
+	dir := t.TempDir()
+	sub := subscriber("anna", []int{7, 1}, "mail:anna@example.com")
+	sub.Language = "sv"
+	c := &fakeClock{t: at(t, "2026-04-23 12:00")}
+	s := &sim{t: t, dir: dir, cfg: testConfig(dir, kundcenter2026(t), sub), clock: c, box: &postbox{clock: c, down: map[string]bool{}}, realRender: true}
+	s.open()
+	defer s.d.Close()
+	s.runUntil(at(t, "2026-04-23 20:00"), nil)
+	edited := kundcenter2026(t)
+	edited.NamedDays[1].Hours = hours(t, "08:00-13:00")
+	if err := edited.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	reload(t, s, testConfig(dir, edited, sub))
+	s.runUntil(at(t, "2026-04-24 20:00"), nil)
+
+	all := strings.Join(s.box.lines(), "\n")
+	for _, want := range []string{
+		"anna@example.com 2026-04-23 | Torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30",
+		"anna@example.com 2026-04-24 | Ändrat: torsdag 30 april (Valborgsmässoafton): öppet 08:00–13:00",
+		"tidigare meddelat: 08:00–11:30",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("messages lack %q:\n%s", want, all)
+		}
+	}
+}
