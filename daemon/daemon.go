@@ -442,7 +442,8 @@ func (d *Daemon) runSpec(spec string) {
 // Reload swaps in a new configuration: new cron entries, the new subscribers
 // and schedules for every check from now on. A configuration that load
 // rejects leaves the old one in force. The listener, log setup and state
-// directory need a restart; Reload says so when they changed.
+// directory need a restart; Reload says so when they changed. A new
+// timezone applies from the next check on (specs are evaluated in it).
 func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 	d.notify(sd.SdNotifyReloading + "\n" + sd.SdNotifyMonotonicUsec())
 	defer d.notify(sd.SdNotifyReady)
@@ -455,8 +456,8 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 		return fmt.Errorf("reload: keeping the configuration in force: %w", err)
 	}
 	old := d.Config()
-	if cfg.StateDir != old.StateDir || cfg.HTTP.Listen != old.HTTP.Listen || cfg.Log != old.Log || cfg.Timezone != old.Timezone {
-		d.log.Warn("state_dir, http.listen, log and timezone take effect at the next restart")
+	if cfg.StateDir != old.StateDir || cfg.HTTP.Listen != old.HTTP.Listen || cfg.Log != old.Log {
+		d.log.Warn("state_dir, http.listen and log take effect at the next restart")
 		cfg.StateDir, cfg.HTTP, cfg.Log = old.StateDir, old.HTTP, old.Log
 	}
 	d.cfg.Store(cfg)
