@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"regexp"
 	"slices"
@@ -119,13 +120,7 @@ func sameContent(a, b *schedule.Change) bool {
 // changes due and the corrections and cancellations of what it was told. It
 // reads the store (tx may be nil: nothing was ever told) and writes nothing.
 func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w window) ([]outgoing, error) {
-	remind := sub.Remind
-	if len(remind) == 0 {
-		remind = cfg.Defaults.Remind
-	}
-	if len(remind) == 0 {
-		remind = []int{1}
-	}
+	remind := remindOf(cfg, sub)
 	told := make([]map[annKey]*announcement, len(sub.Targets))
 	span := slices.Max(remind)
 	for i, t := range sub.Targets {
@@ -297,7 +292,7 @@ func union(a, b []int) []int {
 // message is queued, not when it is sent: the message is then this change's
 // one announcement, and a later check does not queue it a second time while
 // the first still waits for its channel.
-func (s *Store) enqueue(subscriber string, w window, out []outgoing, now time.Time) ([]Delivery, error) {
+func (s *Store) enqueue(subscriber string, at time.Time, out []outgoing, now time.Time) ([]Delivery, error) {
 	var queued []Delivery
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		queued = queued[:0]
@@ -320,7 +315,7 @@ func (s *Store) enqueue(subscriber string, w window, out []outgoing, now time.Ti
 			}
 			queued = append(queued, dl)
 		}
-		return putRun(tx, subscriber, w.At, now, len(queued), nil)
+		return putRun(tx, subscriber, at, now, len(queued), nil)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record check of %s: %w", subscriber, err)
@@ -330,13 +325,13 @@ func (s *Store) enqueue(subscriber string, w window, out []outgoing, now time.Ti
 
 // putRun records a subscriber's check; a run that stands for an earlier
 // instant (hoursd check --at in the past) does not move the record back.
-func putRun(tx *bolt.Tx, subscriber string, at, now time.Time, items int, checkErr error) error {
+func putRun(tx *bolt.Tx, subscriber string, at, now time.Time, messages int, checkErr error) error {
 	b := tx.Bucket(bucketRuns)
 	prev, err := getJSON[run](b, []byte(subscriber))
 	if err != nil {
 		return err
 	}
-	r := run{At: at, Ran: now, Items: items}
+	r := run{At: at, Ran: now, Messages: messages}
 	if checkErr != nil {
 		r.Err = checkErr.Error()
 	}
@@ -465,10 +460,7 @@ func (d *Daemon) senderFor(cfg *config.Config, dl Delivery) (notifier.Sender, ti
 	return nil, 0, fmt.Errorf("target %s is no longer in the configuration", dl.Target)
 }
 
-func (d *Daemon) finish(log interface {
-	Info(string, ...any)
-	Warn(string, ...any)
-}, dl *Delivery, st State, err error, attempts int) {
+func (d *Daemon) finish(log *slog.Logger, dl *Delivery, st State, err error, attempts int) {
 	now := d.opts.Now()
 	dl.State, dl.Updated = st, now
 	dl.Attempts += attempts
@@ -563,7 +555,7 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 		return rep
 	}
 	for _, m := range queued {
-		d.log.Info("message queued", "subscriber", m.Subscriber, "target", m.Target, "message", m.ID, "items", len(m.Items), "today", m.Today.String())
+		d.log.Info("message queued", "subscriber", m.Subscriber, "target", m.Target, "message", m.ID, "today", m.Today.String(), "changes", describeItems(m.Items))
 	}
 	// Earlier messages still pending ride along: a channel that was down
 	// gets its backlog at the next check.
@@ -651,9 +643,7 @@ func (d *Daemon) checkOne(cfg *config.Config, sub *config.Subscriber, at, now ti
 		}
 		return ds, nil
 	}
-	var w window
-	w.At = at
-	return d.store.enqueue(sub.ID, w, out, now)
+	return d.store.enqueue(sub.ID, at, out, now)
 }
 
 // subscribersOf lists the configured subscribers as pointers into cfg.

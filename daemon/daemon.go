@@ -364,7 +364,7 @@ func (d *Daemon) missed(cfg *config.Config, now time.Time) map[time.Time][]*conf
 		if last != nil && !last.At.IsZero() {
 			from = last.At.In(cfg.Location)
 		}
-		m, ok := lastMissed(sch, from, now.In(cfg.Location), maxRemind(cfg, sub))
+		m, ok := lastMissed(sch, from, now.In(cfg.Location), slices.Max(remindOf(cfg, sub)))
 		if ok {
 			out[m] = append(out[m], sub)
 		}
@@ -394,12 +394,16 @@ func lastMissed(sch cron.Schedule, last, now time.Time, remind int) (time.Time, 
 	}
 }
 
-func maxRemind(cfg *config.Config, sub *config.Subscriber) int {
-	r := cmp.Or(len(sub.Remind), 0)
-	if r == 0 {
-		return max(slices.Max(append([]int{1}, cfg.Defaults.Remind...)), 1)
+// remindOf is the subscriber's remind offsets: its own, the defaults', or
+// the evening before.
+func remindOf(cfg *config.Config, sub *config.Subscriber) []int {
+	switch {
+	case len(sub.Remind) > 0:
+		return sub.Remind
+	case len(cfg.Defaults.Remind) > 0:
+		return cfg.Defaults.Remind
 	}
-	return slices.Max(sub.Remind)
+	return []int{1}
 }
 
 // schedule puts one cron entry per distinct check spec; the job checks the

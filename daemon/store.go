@@ -133,10 +133,10 @@ func parseAnnKey(b []byte) (annKey, error) {
 
 // run is the record of a subscriber's last check.
 type run struct {
-	At    time.Time `json:"at"`  // the scheduled instant the check stood for
-	Ran   time.Time `json:"ran"` // when it actually ran
-	Items int       `json:"items"`
-	Err   string    `json:"err,omitempty"`
+	At       time.Time `json:"at"`       // the scheduled instant the check stood for
+	Ran      time.Time `json:"ran"`      // when it actually ran
+	Messages int       `json:"messages"` // queued by it
+	Err      string    `json:"err,omitempty"`
 }
 
 // Store is hoursd's state: announcements, the outbox and check runs, in one
