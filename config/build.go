@@ -134,10 +134,53 @@ func (b *builder) build() *Config {
 	return c
 }
 
+// add adds a problem, unless it is at or under the path of a value that
+// could not be decoded: that value's checks would only repeat its problem
+// ("periods[0].from: missing" after "periods[0]: must be a mapping").
 func (b *builder) add(path, format string, a ...any) {
-	if !b.undecodable[path] {
+	if !b.failed(path) {
 		b.ps.add(path, format, a...)
 	}
+}
+
+// failed says whether the value at path, or one that holds it, could not
+// be decoded; or, given keys, whether one of those keys under path could
+// not be (a rule's shape is not checked when its closed: is "yes").
+func (b *builder) failed(path string, keys ...string) bool {
+	for _, k := range keys {
+		if b.failed(join(path, k)) {
+			return true
+		}
+	}
+	if len(keys) > 0 {
+		return false
+	}
+	for p := path; p != ""; p = parentPath(p) {
+		if b.undecodable[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// failedUnder says whether a value at or under path could not be decoded.
+func (b *builder) failedUnder(path string) bool {
+	for p := range b.undecodable {
+		if p == path || strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// parentPath is the path that holds path: schedules[0] for
+// schedules[0].id, schedules for schedules[0], "" for schedules.
+func parentPath(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
 }
 
 // decode decodes a part of the file, remembering what failed.
@@ -293,7 +336,7 @@ func (b *builder) buildSchedules(c *Config) {
 		p := index("schedules", i)
 		before := len(*b.ps)
 		s := b.buildSchedule(p, &b.raw.Schedules[i])
-		if len(*b.ps) > before {
+		if len(*b.ps) > before || b.failedUnder(p) {
 			continue
 		}
 		if err := s.Validate(); err != nil {
@@ -334,6 +377,7 @@ func (b *builder) buildSchedule(p string, r *rawSchedule) *schedule.Schedule {
 		q := index(join(p, "named_days"), j)
 		n := schedule.NamedDay{Day: nd.Day, On: nd.On, Name: name(nd.Name, nd.NameEN), Closed: nd.Closed}
 		switch {
+		case b.failed(q, "day", "on"):
 		case nd.Day != "" && nd.On != "":
 			b.add(q, "give either day or on, not both")
 		case nd.Day != "":
@@ -376,6 +420,7 @@ func (b *builder) buildSchedule(p string, r *rawSchedule) *schedule.Schedule {
 		q := index(join(p, "exceptions"), j)
 		e := schedule.Exception{Name: name(re.Name, re.NameEN), Closed: re.Closed}
 		switch {
+		case b.failed(q, "date", "from", "to"):
 		case re.Date != "" && (re.From != "" || re.To != ""):
 			b.add(q, "give either date or from and to, not both")
 		case re.Date != "":
@@ -433,6 +478,7 @@ func parseAt[T any](b *builder, path, s, what string, parse func(string) (T, err
 // hoursOrClosed checks that a rule says either its hours or closed: true.
 func (b *builder) hoursOrClosed(path string, hours []string, closed bool) schedule.Hours {
 	switch {
+	case b.failed(path, "hours", "closed"):
 	case closed && len(hours) > 0:
 		b.add(path, "give either hours or closed: true, not both")
 	case !closed && len(hours) == 0:

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"regexp"
@@ -182,9 +183,7 @@ type rawTarget struct {
 // paths of the values it could not decode, whose checks would only repeat
 // the problem ("port: missing" after "port: must be a whole number").
 func decode(ps *problems, path string, in, out any) (failed []string) {
-	var md mapstructure.Metadata
 	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
-		Metadata:   &md,
 		Result:     out,
 		DecodeHook: mapstructure.ComposeDecodeHookFunc(dateToString, numbers),
 		// Not WeaklyTypedInput: `closed: "yes"` or `port: [587]` are
@@ -199,40 +198,44 @@ func decode(ps *problems, path string, in, out any) (failed []string) {
 	for _, p := range (*ps)[before:] {
 		failed = append(failed, p.Path)
 	}
-	unused := slices.Clone(md.Unused)
-	slices.Sort(unused)
-	for _, k := range unused {
-		ps.add(join(path, k), "unknown key%s", suggestKey(reflect.TypeOf(out), k))
-	}
+	unknownKeys(ps, path, in, reflect.TypeOf(out))
 	return failed
 }
 
-// suggestKey proposes the known key closest to the unknown key at path
-// (relative to a value of type t), for the typos that unknown keys mostly are.
-func suggestKey(t reflect.Type, path string) string {
-	parent, key := "", path
-	if i := strings.LastIndex(path, "."); i >= 0 {
-		parent, key = path[:i], path[i+1:]
-	}
-	if parent != "" {
-		for seg := range strings.SplitSeq(parent, ".") {
-			name, _, _ := strings.Cut(seg, "[")
-			f, ok := fieldByKey(elem(t), name)
+// unknownKeys reports every key of in that the type t does not hold, with
+// the known key it most likely stands for. mapstructure's own report of
+// unused keys (Metadata.Unused, ErrorUnused) is not used: it drops the
+// unknown keys of a mapping in which any value failed to decode, and the
+// user is to hear of every problem at once.
+func unknownKeys(ps *problems, path string, in any, t reflect.Type) {
+	t = elem(t)
+	switch t.Kind() {
+	case reflect.Struct:
+		m, ok := in.(map[string]any)
+		if !ok {
+			return // a value of the wrong type, reported by decode
+		}
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			f, ok := fieldByKey(t, k)
 			if !ok {
-				return ""
+				ps.add(join(path, k), "unknown key%s", suggest(k, keysOf(t)))
+				continue
 			}
-			t = f.Type
-			for range strings.Count(seg, "[") {
-				switch elem(t).Kind() {
-				case reflect.Slice, reflect.Array, reflect.Map:
-					t = elem(t).Elem()
-				default:
-					return ""
-				}
+			unknownKeys(ps, join(path, k), m[k], f.Type)
+		}
+	case reflect.Slice:
+		if s, ok := in.([]any); ok {
+			for i, v := range s {
+				unknownKeys(ps, index(path, i), v, t.Elem())
+			}
+		}
+	case reflect.Map:
+		if m, ok := in.(map[string]any); ok {
+			for k, v := range m {
+				unknownKeys(ps, join(path, k), v, t.Elem())
 			}
 		}
 	}
-	return suggest(key, keysOf(elem(t)))
 }
 
 // elem looks through pointers.
@@ -245,7 +248,7 @@ func elem(t reflect.Type) reflect.Type {
 
 // fieldByKey finds the field of struct t that holds key.
 func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
-	if t.Kind() != reflect.Struct {
+	if t.Kind() != reflect.Struct || key == "" || key == "-" {
 		return reflect.StructField{}, false
 	}
 	for _, f := range reflect.VisibleFields(t) {
