@@ -94,8 +94,8 @@ func buildCalendar(s *schedule.Schedule, opts CalendarOptions, l *lang) *ics.Cal
 	cal.SetProductId("-//hoursd//hoursd calendar feed//" + strings.ToUpper(l.code))
 	cal.SetCalscale("GREGORIAN")
 	cal.SetMethod(ics.MethodPublish)
-	cal.SetXWRCalName(s.Title)
-	cal.SetXWRCalDesc(calendarDescription(s, l))
+	cal.SetXWRCalName(icsText(s.Title))
+	cal.SetXWRCalDesc(icsText(calendarDescription(s, l)))
 	cal.SetXWRTimezone(loc.String())
 	// Hours change rarely and hoursd knows them a year ahead: twice a day
 	// is fresh enough and spares the daemon polling clients.
@@ -150,8 +150,8 @@ func uid(scheduleID string, d schedule.Date, kind string) string {
 // dayEvent fills in the event of a day change: all-day when closed, else from
 // the first opening to the last closing in local time with the zone's TZID.
 func dayEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, loc *time.Location, l *lang) {
-	e.SetSummary(summary(s, l.openHours(c.Hours), l.name(c.Name)))
-	e.SetDescription(description(s, l, fmt.Sprintf(l.instead, capitalise(l.openHours(c.Hours)), l.hours(c.Regular))))
+	e.SetSummary(icsText(summary(s, l.openHours(c.Hours), l.name(c.Name))))
+	e.SetDescription(icsText(description(s, l, fmt.Sprintf(l.instead, capitalise(l.openHours(c.Hours)), l.hours(c.Regular)))))
 	if c.Hours.Closed() {
 		e.SetAllDayStartAt(c.Date.Time(time.UTC))
 		e.SetAllDayEndAt(c.Date.AddDays(1).Time(time.UTC))
@@ -177,8 +177,8 @@ func periodEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, end sch
 	if name == "" {
 		name = l.special
 	}
-	e.SetSummary(summary(s, name, l.week(c.Weekly)))
-	e.SetDescription(description(s, l, fmt.Sprintf("%s: %s.", name, l.week(c.Weekly))))
+	e.SetSummary(icsText(summary(s, name, l.week(c.Weekly))))
+	e.SetDescription(icsText(description(s, l, fmt.Sprintf("%s: %s.", name, l.week(c.Weekly)))))
 	e.SetAllDayStartAt(c.Date.Time(time.UTC))
 	e.SetAllDayEndAt(end.AddDays(1).Time(time.UTC))
 }
@@ -219,6 +219,28 @@ func calendarDescription(s *schedule.Schedule, l *lang) string {
 		lines = append(lines, s.URL)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// icsText makes a text fit for an RFC 5545 TEXT value before golang-ical
+// escapes it. golang-ical escapes backslash, semicolon, comma and LF, but
+// writes a CR or another control character as it is, and a bare CR in the
+// feed ends the line early for some parsers and breaks the CRLF framing for
+// all. A title or name in the configuration may hold one (a YAML "\r\n",
+// a file edited on Windows): line breaks become LF, which is escaped as \n,
+// and other control characters, which TEXT does not allow, are dropped.
+func icsText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return '\n'
+		case r == '\n' || r == '\t':
+			return r
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // capitalise upper-cases the first letter, for text that starts a sentence.

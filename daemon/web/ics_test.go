@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	ics "github.com/arran4/golang-ical"
 	goical "github.com/emersion/go-ical"
@@ -527,6 +529,99 @@ func TestUTCOffset(t *testing.T) {
 	for _, tt := range tests {
 		if got := utcOffset(tt.secs); got != tt.want {
 			t.Errorf("utcOffset(%d) = %q, want %q", tt.secs, got, tt.want)
+		}
+	}
+}
+
+// TestCalendarFramingAndEscaping renders texts that RFC 5545 makes hard — the
+// TEXT specials , ; \ and line breaks, control characters, and names long
+// enough to fold, in Swedish letters of two octets and a dash of three — and
+// checks the raw bytes against RFC 5545 3.1 and 3.3.11, then the texts as a
+// second parser reads them back.
+func TestCalendarFramingAndEscaping(t *testing.T) {
+	long := strings.Repeat("åäöÅÄÖ–", 20) // no space: the fold must cut between runes
+	s := kundcenter(t, eve)
+	s.Title = "Kund, center; A\\B\r\nrad två\a"
+	s.Exceptions = []schedule.Exception{
+		{From: schedule.Date{Year: 2026, Month: time.December, Day: 28}, To: schedule.Date{Year: 2026, Month: time.December, Day: 28},
+			Name: schedule.Name{SV: "Stängt, för att: ja; \"visst\"\ttab"}, Closed: true},
+		{From: schedule.Date{Year: 2026, Month: time.December, Day: 29}, To: schedule.Date{Year: 2026, Month: time.December, Day: 29},
+			Name: schedule.Name{SV: long}, Hours: hours(hm(9, 0), hm(12, 0))},
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := WriteCalendar(&buf, s, CalendarOptions{Location: stockholm(t), Lang: "sv", Now: at(t, 2026, time.December, 1, 12, 0)}); err != nil {
+		t.Fatalf("WriteCalendar: %v", err)
+	}
+	feed := buf.Bytes()
+
+	// RFC 5545 3.1: lines end in CRLF and are at most 75 octets (not
+	// characters) long without it; a fold never splits a UTF-8 sequence,
+	// and TEXT holds no control character but HTAB.
+	if !bytes.HasSuffix(feed, []byte("\r\n")) {
+		t.Errorf("feed does not end in CRLF")
+	}
+	folded := 0
+	for i, line := range bytes.Split(bytes.TrimSuffix(feed, []byte("\r\n")), []byte("\r\n")) {
+		if len(line) > 75 {
+			t.Errorf("line %d is %d octets, more than 75: %q", i+1, len(line), line)
+		}
+		if !utf8.Valid(line) {
+			t.Errorf("line %d is not valid UTF-8 (a fold split a character): %q", i+1, line)
+		}
+		if j := bytes.IndexFunc(line, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }); j >= 0 {
+			t.Errorf("line %d holds control character %q at %d: %q", i+1, line[j], j, line)
+		}
+		if len(line) > 0 && line[0] == ' ' {
+			folded++
+		}
+	}
+	if folded == 0 {
+		t.Errorf("no line was folded; the test's long name no longer tests folding")
+	}
+
+	cal := decodeFeed(t, feed)
+	if got, want := cal.Props.Get("X-WR-CALNAME").Value, `Kund\, center\; A\\B\nrad två`; got != want {
+		t.Errorf("X-WR-CALNAME = %q, want %q", got, want)
+	}
+	events := eventsByDate(t, cal)
+	title := "Kund, center; A\\B\nrad två"
+	tests := []struct {
+		date, summary string
+	}{
+		{"2026-12-28", title + ": stängt (Stängt, för att: ja; \"visst\"\ttab)"},
+		{"2026-12-29", title + ": öppet 09:00–12:00 (" + long + ")"},
+		{"2026-12-31", title + ": stängt (Nyårsafton)"},
+	}
+	for _, tt := range tests {
+		e, ok := events[tt.date]
+		if !ok {
+			t.Errorf("no event on %s", tt.date)
+			continue
+		}
+		if got := text(t, e, goical.PropSummary); got != tt.summary {
+			t.Errorf("SUMMARY of %s = %q, want %q", tt.date, got, tt.summary)
+		}
+		if got := text(t, e, goical.PropDescription); !strings.Contains(got, "\nTelefon: 0771-524 524") {
+			t.Errorf("DESCRIPTION of %s = %q, want a line \"Telefon: 0771-524 524\"", tt.date, got)
+		}
+	}
+}
+
+func TestICSText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Försäkringskassan kundcenter", "Försäkringskassan kundcenter"},
+		{"a, b; c\\d", "a, b; c\\d"}, // golang-ical escapes these
+		{"rad ett\r\nrad två", "rad ett\nrad två"},
+		{"rad ett\rrad två", "rad ett\nrad två"},
+		{"tab\tstays", "tab\tstays"},
+		{"bell\a, nul\x00, del\x7f, c1\u0085", "bell, nul, del, c1"},
+	}
+	for _, tt := range tests {
+		if got := icsText(tt.in); got != tt.want {
+			t.Errorf("icsText(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
