@@ -38,11 +38,11 @@ func NewMetrics() *Metrics {
 		registry: prometheus.NewRegistry(),
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hoursd_checks_total",
-			Help: "Checks run, by result (ok: every subscriber was evaluated; error: the check failed).",
+			Help: "Checks run, one per subscriber at each of its check times, by result (error: that subscriber's check failed).",
 		}, []string{"result"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hoursd_deliveries_total",
-			Help: "Delivery attempts of messages to targets, by channel and result.",
+			Help: "Deliveries of messages to targets, by channel and outcome (sent; pending: not accepted yet, retried later; failed: given up).",
 		}, []string{"channel", "result"}),
 		pending: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "hoursd_outbox_pending",
@@ -71,7 +71,8 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-// CheckRun records one check. A successful check also moves the
+// CheckRun records one check of one subscriber (the daemon checks each
+// subscriber on its own cron spec). A successful check also moves the
 // last-successful-check time to at, the time the check ran for, so an alert
 // can fire when hoursd has not checked for longer than its schedule allows.
 func (m *Metrics) CheckRun(ok bool, at time.Time) {
@@ -83,10 +84,11 @@ func (m *Metrics) CheckRun(ok bool, at time.Time) {
 	m.lastCheck.Set(float64(at.Unix()))
 }
 
-// Delivery records one delivery attempt to a target through channel (the
-// channel's id from the configuration) with its result, e.g. "sent",
-// "retry" or "failed". The daemon decides the result words; keep them few,
-// since every distinct value is a time series.
+// Delivery records how delivering one message to a target through channel
+// (the channel's id from the configuration) ended: the daemon reports its
+// delivery states "sent", "pending" (not accepted yet; it tries again) and
+// "failed". Keep the result words few, since every distinct value is a
+// time series.
 func (m *Metrics) Delivery(channel, result string) {
 	m.deliveries.WithLabelValues(channel, result).Inc()
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -117,5 +118,28 @@ func TestMetricsRegistriesAreSeparate(t *testing.T) {
 	fams := scrape(t, New(Options{Metrics: b}))
 	if v, ok := value(fams, "hoursd_deliveries_total", map[string]string{"channel": "mail", "result": "sent"}); ok {
 		t.Errorf("second registry shows the first one's delivery (%v)", v)
+	}
+}
+
+// TestMetricsLint runs Prometheus' own naming linter (promlint, as in
+// `promtool check metrics`) over everything /metrics serves, with a sample
+// of each hoursd metric present: counters end in _total, units are base
+// units in the name, help texts exist.
+func TestMetricsLint(t *testing.T) {
+	m := NewMetrics()
+	m.CheckRun(true, at(t, 2026, time.April, 29, 18, 0))
+	m.Delivery("mail", "sent")
+	m.SetPending(1)
+	m.Reload(true)
+	fams, err := m.registry.Gather()
+	if err != nil {
+		t.Fatalf("gather metrics: %v", err)
+	}
+	problems, err := promlint.NewWithMetricFamilies(fams).Lint()
+	if err != nil {
+		t.Fatalf("lint metrics: %v", err)
+	}
+	for _, p := range problems {
+		t.Errorf("metric %s: %s", p.Metric, p.Text)
 	}
 }

@@ -282,3 +282,53 @@ func TestScrubError(t *testing.T) {
 		}
 	}
 }
+
+// TestPageEscapesContent feeds the page markup through every text that comes
+// from the configuration or the state store: it must show as text, never
+// become an element, an attribute or a link the page did not mean.
+func TestPageEscapesContent(t *testing.T) {
+	const attack = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`
+	s := kundcenter(t, eve)
+	s.Title = "Kundcenter " + attack
+	s.Phone = `0771 "><b>bold</b>`
+	s.URL = "javascript:alert(3)"
+	s.Exceptions = []schedule.Exception{{
+		From: schedule.Date{Year: 2026, Month: time.April, Day: 28}, To: schedule.Date{Year: 2026, Month: time.April, Day: 28},
+		Name: schedule.Name{SV: "Stängt " + attack}, Closed: true,
+	}}
+	status := StatusFunc(func(context.Context) ([]SubscriberStatus, error) {
+		return []SubscriberStatus{{
+			ID: "anna" + attack, Schedules: []string{"kundcenter" + attack}, LastError: "check: " + attack,
+			Deliveries: []DeliveryStatus{{Channel: "mail" + attack, Target: attack, Result: "failed" + attack, Error: attack}},
+		}}, nil
+	})
+	h := New(Options{
+		Schedules: []*schedule.Schedule{s},
+		Location:  stockholm(t),
+		Now:       func() time.Time { return at(t, 2026, time.April, 27, 12, 0) },
+		Status:    status,
+	})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != 200 {
+		t.Fatalf("GET / = %d, want 200: %s", rec.Code, rec.Body)
+	}
+	page := rec.Body.String()
+	for _, bad := range []string{"<script", "<img", "<b>", `href="javascript:`, "onerror=alert(2)>"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page holds %q unescaped", bad)
+		}
+	}
+	text := html.UnescapeString(page)
+	for _, want := range []string{
+		"Kundcenter " + attack, // the title, as text
+		"Stängt " + attack,     // the exception's name in the list
+		`0771 "><b>bold</b>`,   // the phone number
+		`href="tel:0771"`,      // its link: digits only
+		"kundcenter" + attack,  // the subscriber's schedules
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("page does not show %q as text", want)
+		}
+	}
+}
