@@ -312,6 +312,11 @@ func (s *Schedule) Changes(from Date, days int) []Change {
 // periodChange is what a subscriber hears when the period in force changes
 // on d from prev to r.period (either may be -1 for none). Periods whose
 // weekly hours equal the usual week make no change: nothing is different.
+//
+// Hours and Regular of a period change are the hours of the new week and of
+// the usual week on the first weekday, from d on, where the change shows:
+// not the hours of d itself, which may be a Sunday or a holiday and would
+// then say "closed" of a season that is open every weekday.
 func (s *Schedule) periodChange(d Date, wd time.Weekday, prev int, r eval) (Change, bool) {
 	weeklyOf := func(i int) Week {
 		if i < 0 {
@@ -319,17 +324,31 @@ func (s *Schedule) periodChange(d Date, wd time.Weekday, prev int, r eval) (Chan
 		}
 		return s.Periods[i].Weekly
 	}
-	c := Change{Schedule: s.ID, Date: d, Hours: r.hours, Regular: s.Weekly[wd]}
+	c := Change{Schedule: s.ID, Date: d}
 	switch {
 	case r.period >= 0 && !weeklyOf(r.period).Equal(s.Weekly):
 		p := &s.Periods[r.period]
 		c.Kind, c.Name, c.Until = KindPeriodStart, p.Name, p.lastDate(d)
 		c.Weekly, c.RegularWeekly = p.Weekly, weeklyOf(prev)
+		wd = firstDifference(c.Weekly, s.Weekly, wd)
 	case prev >= 0 && !weeklyOf(prev).Equal(s.Weekly):
 		c.Kind, c.Name = KindPeriodEnd, s.Periods[prev].Name
 		c.Weekly, c.RegularWeekly = weeklyOf(r.period), s.Periods[prev].Weekly
+		wd = firstDifference(c.Weekly, c.RegularWeekly, wd)
 	default:
 		return Change{}, false
 	}
+	c.Hours, c.Regular = c.Weekly[wd], s.Weekly[wd]
 	return c, true
+}
+
+// firstDifference is the first weekday from wd on whose hours differ
+// between a and b; wd when the weeks are equal.
+func firstDifference(a, b Week, wd time.Weekday) time.Weekday {
+	for i := range time.Weekday(7) {
+		if day := (wd + i) % 7; !a[day].Equal(b[day]) {
+			return day
+		}
+	}
+	return wd
 }

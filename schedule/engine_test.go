@@ -280,8 +280,9 @@ func TestPeriodChanges(t *testing.T) {
 			name:    "a period starting on a Sunday",
 			periods: []Period{{Name: Name{SV: "Juni"}, From: YearDate{2026, 6, 7}, To: YearDate{2026, 6, 13}, Weekly: weekdays(h("08:00-15:00"))}},
 			want: []string{
-				`2026-06-07 period-start "Juni" closed (regular closed) until 2026-06-13 weekly mon-fri 08:00-15:00 (before mon-fri 08:00-16:00)`,
-				`2026-06-14 period-end "Juni" closed (regular closed) weekly mon-fri 08:00-16:00 (before mon-fri 08:00-15:00)`,
+				// The hours are Monday's, where the period shows, not the Sunday's.
+				`2026-06-07 period-start "Juni" 08:00-15:00 (regular 08:00-16:00) until 2026-06-13 weekly mon-fri 08:00-15:00 (before mon-fri 08:00-16:00)`,
+				`2026-06-14 period-end "Juni" 08:00-16:00 (regular 08:00-16:00) weekly mon-fri 08:00-16:00 (before mon-fri 08:00-15:00)`,
 			},
 		},
 		{
@@ -291,7 +292,25 @@ func TestPeriodChanges(t *testing.T) {
 			want: []string{
 				`2026-06-01 period-start "Sommar" 08:00-15:00 (regular 08:00-16:00) until 2026-06-30 weekly mon-fri 08:00-15:00 (before mon-fri 08:00-16:00)`,
 				`2026-07-01 period-start "Juli" 09:00-14:00 (regular 08:00-16:00) until 2026-07-31 weekly mon-fri 09:00-14:00 (before mon-fri 08:00-15:00)`,
-				`2026-08-01 period-end "Juli" closed (regular closed) weekly mon-fri 08:00-16:00 (before mon-fri 09:00-14:00)`,
+				`2026-08-01 period-end "Juli" 08:00-16:00 (regular 08:00-16:00) weekly mon-fri 08:00-16:00 (before mon-fri 09:00-14:00)`,
+			},
+		},
+		{
+			name:    "a period starting on a holiday",
+			periods: []Period{{Name: Name{SV: "Maj"}, From: YearDate{2026, 5, 14}, To: YearDate{2026, 5, 20}, Weekly: weekdays(h("08:00-15:00"))}},
+			want: []string{
+				// Kristi himmelsfärdsdag is closed, but the period is not.
+				`2026-05-14 period-start "Maj" 08:00-15:00 (regular 08:00-16:00) until 2026-05-20 weekly mon-fri 08:00-15:00 (before mon-fri 08:00-16:00)`,
+				`2026-05-21 period-end "Maj" 08:00-16:00 (regular 08:00-16:00) weekly mon-fri 08:00-16:00 (before mon-fri 08:00-15:00)`,
+			},
+		},
+		{
+			name: "a period that changes only Saturdays",
+			periods: []Period{{Name: Name{SV: "Lördagar"}, From: YearDate{2026, 6, 1}, To: YearDate{2026, 6, 30},
+				Weekly: func() Week { w := weekdays(h("08:00-16:00")); w[time.Saturday] = h("10:00-13:00"); return w }()}},
+			want: []string{
+				`2026-06-01 period-start "Lördagar" 10:00-13:00 (regular closed) until 2026-06-30 weekly mon-fri 08:00-16:00; sat 10:00-13:00 (before mon-fri 08:00-16:00)`,
+				`2026-07-01 period-end "Lördagar" closed (regular closed) weekly mon-fri 08:00-16:00 (before mon-fri 08:00-16:00; sat 10:00-13:00)`,
 			},
 		},
 		{
@@ -307,7 +326,7 @@ func TestPeriodChanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Schedule{ID: "x", Weekly: weekdays(h("08:00-16:00")), Periods: tt.periods}
+			s := &Schedule{ID: "x", Weekly: weekdays(h("08:00-16:00")), Periods: tt.periods, Holidays: &Holidays{Calendar: "se", Closed: true}}
 			if err := s.Validate(); err != nil {
 				t.Fatal(err)
 			}

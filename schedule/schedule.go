@@ -57,9 +57,15 @@ type Change struct {
 	Date     Date
 	Kind     Kind
 	Name     Name
-	Hours    Hours // the hours that apply (for a period: its weekly hours on weekdays, see Period)
-	Regular  Hours // what periods and weekly would give (for period-start/-end: the weekly hours)
+	Hours    Hours // the hours that apply; for period-start/-end, see below
+	Regular  Hours // what periods and weekly give; for period-start/-end, see below
 	Until    Date  // period-start only: the period's last date
+
+	// For period-start and period-end, Hours and Regular are the hours of
+	// the week from Date on and of the usual week (weekly) on the first
+	// weekday from Date on where the change shows, so that a period
+	// starting on a Sunday or a holiday still reads "08:00-15:00 instead of
+	// 08:00-16:00" rather than "closed instead of closed".
 
 	// For period-start and period-end: the weekly hours from that date on and
 	// the weekly hours before it, so a message can say "Mon–Fri 08:00–15:00".
