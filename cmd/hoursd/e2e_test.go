@@ -142,6 +142,14 @@ subscribers:
 	if out, err := exec.Command(bin, "healthcheck", "--config", cfgPath).CombinedOutput(); err != nil {
 		t.Errorf("hoursd healthcheck: %v\n%s", err, out)
 	}
+	// Beside the running daemon: status asks it over HTTP, check is refused.
+	if out, err := exec.Command(bin, "status", "--config", cfgPath).CombinedOutput(); err != nil || !strings.Contains(string(out), "recent deliveries (1)") {
+		t.Errorf("hoursd status beside the daemon: %v\n%s\nwant one recent delivery", err, out)
+	}
+	out, err := exec.Command(bin, "check", "--config", cfgPath).CombinedOutput()
+	if want := fmt.Sprintf("is in use by another hoursd (pid %d)", cmd.Process.Pid); err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("hoursd check beside the daemon: %v\n%s\nwant it refused: %s", err, out, want)
+	}
 
 	// A broken file on SIGHUP: logged, the old configuration kept.
 	writeFile(t, cfgPath, "schedules: [\n")
