@@ -98,23 +98,13 @@ func TestCorrectionsAndCancellations(t *testing.T) {
 	s.runUntil(at(t, "2026-04-24 12:00"), nil)
 
 	// Valborg now closes at 13:00.
-	edited := kundcenter2026(t)
-	edited.NamedDays[1].Hours = hours(t, "08:00-13:00")
-	if err := edited.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	reload(t, s, testConfig(dir, edited, sub))
+	reload(t, s, testConfig(dir, valborgUntil13(t), sub))
 	s.runUntil(at(t, "2026-05-08 12:00"), nil)
 
 	// Kristi himmelsfärdsdag open as usual after all; 3 June closed.
-	again := kundcenter2026(t,
+	reload(t, s, testConfig(dir, valborgUntil13(t,
 		schedule.Exception{From: date(t, "2026-05-14"), To: date(t, "2026-05-14"), Hours: hours(t, "08:00-16:00")},
-		schedule.Exception{From: date(t, "2026-06-03"), To: date(t, "2026-06-03"), Closed: true, Name: schedule.Name{SV: "Stängt", EN: "Closed"}})
-	again.NamedDays[1].Hours = hours(t, "08:00-13:00")
-	if err := again.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	reload(t, s, testConfig(dir, again, sub))
+		schedule.Exception{From: date(t, "2026-06-03"), To: date(t, "2026-06-03"), Closed: true, Name: schedule.Name{SV: "Stängt", EN: "Closed"}}), sub))
 	s.runUntil(at(t, "2026-06-05 00:00"), nil)
 
 	want := []string{
@@ -129,6 +119,17 @@ func TestCorrectionsAndCancellations(t *testing.T) {
 		"anna@example.com 2026-06-02 | 2026-06-03 day new closed",
 	}
 	diff(t, "checks around two edits", s.box.lines(), want)
+}
+
+// valborgUntil13 is kundcenter2026 edited: Valborg closes at 13:00.
+func valborgUntil13(t *testing.T, exceptions ...schedule.Exception) *schedule.Schedule {
+	t.Helper()
+	s := kundcenter2026(t, exceptions...)
+	s.NamedDays[1].Hours = hours(t, "08:00-13:00")
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func reload(t *testing.T, s *sim, cfg *config.Config) {
@@ -272,12 +273,7 @@ func TestRenderedMessages(t *testing.T) {
 	s.open()
 	defer s.d.Close()
 	s.runUntil(at(t, "2026-04-23 20:00"), nil)
-	edited := kundcenter2026(t)
-	edited.NamedDays[1].Hours = hours(t, "08:00-13:00")
-	if err := edited.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	reload(t, s, testConfig(dir, edited, sub))
+	reload(t, s, testConfig(dir, valborgUntil13(t), sub))
 	s.runUntil(at(t, "2026-04-24 20:00"), nil)
 
 	all := strings.Join(s.box.lines(), "\n")
