@@ -35,6 +35,8 @@ it, the answer comes from the daemon's /status.json on http.listen.`,
 				if st, err = fetchStatus(cmd.Context(), "http://"+localAddr(cfg.HTTP.Listen)+"/status.json"); err != nil {
 					return fmt.Errorf("the daemon holds the state; asking it failed: %w", err)
 				}
+			case errors.Is(err, daemon.ErrInUse):
+				return fmt.Errorf("%w (with http.listen set, hoursd status asks the running daemon instead)", err)
 			case err != nil:
 				return err
 			default:
