@@ -10,7 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/viper"
@@ -38,6 +42,9 @@ const envPrefix = "HOURSD"
 // the dots of nested keys written as underscores (log.level:
 // HOURSD_LOG_LEVEL). viper's AutomaticEnv would not do: Unmarshal and
 // AllSettings only see variables bound to keys viper already knows.
+// An empty variable is ignored, as if unset (compose files pass
+// HOURSD_TIMEZONE=${TZ} with TZ unset), except HOURSD_HTTP_LISTEN, which
+// turns the listener off when empty, as listen: "" does.
 var envKeys = []string{
 	"timezone",
 	"state_dir",
@@ -48,10 +55,21 @@ var envKeys = []string{
 	"defaults.language",
 }
 
-// maxFileSize bounds what hoursd reads as a configuration: a real one is a
-// few kilobytes, and a wrong path (a disk image, /dev/zero) must not eat the
-// memory of the machine.
-const maxFileSize = 4 << 20
+// emptyEnvKeys are the keys of envKeys whose variable counts when empty.
+var emptyEnvKeys = []string{"http.listen"}
+
+// maxFileSize bounds what hoursd reads as a configuration or a secret file:
+// a real one is a few kilobytes, and a wrong path (a disk image, /dev/zero)
+// must not eat the memory of the machine. Decoded, a file takes about a
+// hundred times its size.
+const maxFileSize = 1 << 20
+
+// maxNesting bounds how deeply lists and tables nest in a TOML file. The
+// TOML parser recurses without a limit, and a few megabytes of "[[[[" end
+// the process with a stack overflow that no recover catches; hoursd's
+// deepest key is five levels down. (The YAML and JSON parsers stop at
+// 10000 levels on their own.)
+const maxNesting = 100
 
 // Load loads the configuration from path, or when path is "" from
 // $HOURSD_CONFIG, /etc/hoursd/config.yaml if it exists, or the embedded
@@ -140,7 +158,7 @@ func readFileLimited(name string) ([]byte, error) {
 	var buf bytes.Buffer
 	n, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
-		return nil, &os.PathError{Op: "read", Path: name, Err: err}
+		return nil, err // an *os.PathError already
 	}
 	if n > maxFileSize {
 		return nil, &os.PathError{Op: "read", Path: name, Err: fmt.Errorf("larger than %d bytes", maxFileSize)}
@@ -156,24 +174,30 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 	// them, the user gets a message, never a stack trace.
 	defer func() {
 		if r := recover(); r != nil {
-			cfg, err = nil, &ValidationError{Source: source, Problems: []Problem{{Message: fmt.Sprintf("cannot read the configuration (hoursd bug, please report it): %v", r)}}}
+			cfg, err = nil, &ValidationError{Source: source, Problems: []Problem{{Path: source, Message: fmt.Sprintf("cannot read the configuration (hoursd bug, please report it): %v", r)}}}
 		}
 	}()
 
 	// A key delimiter that no key contains: viper splits keys on it, and
 	// a webhook header or a weekly key may well contain a dot.
+	if format == "toml" {
+		if line, deep := tooDeep(data); deep {
+			return nil, &ValidationError{Source: source, Problems: []Problem{{Path: fmt.Sprintf("line %d", line), Message: fmt.Sprintf("toml: lists and tables nest more than %d deep", maxNesting)}}}
+		}
+	}
 	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
 	v.SetConfigType(format)
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return nil, &ValidationError{Source: source, Problems: syntaxProblems(format, data, err)}
+		return nil, &ValidationError{Source: source, Problems: syntaxProblems(source, format, data, err)}
 	}
-	v.SetEnvPrefix(envPrefix)
-	v.SetEnvKeyReplacer(strings.NewReplacer("::", "_"))
-	// HOURSD_HTTP_LISTEN= (empty) turns the listener off, as listen: "" does.
-	v.AllowEmptyEnv(true)
+	// The environment is set as viper's overrides rather than bound with
+	// BindEnv: viper would read os.Getenv behind the loader's back (the
+	// secrets and the tests go through lookupEnv), and it can only take
+	// all empty variables or none.
 	for _, k := range envKeys {
-		if err := v.BindEnv(strings.ReplaceAll(k, ".", "::")); err != nil {
-			return nil, fmt.Errorf("load config: bind environment to %s: %w", k, err)
+		name := envPrefix + "_" + strings.ToUpper(strings.ReplaceAll(k, ".", "_"))
+		if val, ok := l.lookupEnv(name); ok && (val != "" || slices.Contains(emptyEnvKeys, k)) {
+			v.Set(strings.ReplaceAll(k, ".", "::"), val)
 		}
 	}
 
@@ -197,8 +221,22 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 }
 
 // syntaxProblems turn a parser's error into problems at the lines where
-// the file stops making sense.
-func syntaxProblems(format string, data []byte, err error) []Problem {
+// the file stops making sense. A problem no line can be given for is at
+// source, the file's name.
+func syntaxProblems(source, format string, data []byte, err error) []Problem {
+	ps := parserProblems(format, data, err)
+	for i := range ps {
+		if ps[i].Path == "" {
+			ps[i].Path = source
+		}
+		// The parsers quote the character they stumbled on, which in a
+		// binary file is a control character for the terminal.
+		ps[i].Message = printable(ps[i].Message)
+	}
+	return ps
+}
+
+func parserProblems(format string, data []byte, err error) []Problem {
 	var pe viper.ConfigParseError
 	if errors.As(err, &pe) {
 		err = pe.Unwrap()
@@ -243,7 +281,87 @@ func syntaxProblems(format string, data []byte, err error) []Problem {
 			return ps
 		}
 	}
-	return []Problem{{Message: fmt.Sprintf("%s: %s", format, msg)}}
+	msg = strings.TrimPrefix(msg, format+": ")
+	if strings.Contains(msg, "control characters") || strings.Contains(msg, "UTF-8") {
+		if off := firstUnprintable(data); off >= 0 {
+			return []Problem{{Path: fmt.Sprintf("line %d", lineAt(data, int64(off))), Message: format + ": " + msg}}
+		}
+	}
+	return []Problem{{Message: format + ": " + msg}}
+}
+
+// firstUnprintable is the offset of the first byte of data that is not
+// UTF-8 or is a control character other than tab, CR and LF; -1 if none.
+func firstUnprintable(data []byte) int {
+	for i, r := range string(data) {
+		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r') {
+			return i
+		}
+	}
+	return -1
+}
+
+// printable writes the control characters of s as Go escapes (\x01).
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// tooDeep says whether lists and tables nest more than maxNesting deep in
+// the TOML data, and at which line they get there. It skips strings and
+// comments; it need not be exact about broken files, which the parser
+// reports after it.
+func tooDeep(data []byte) (line int, deep bool) {
+	depth := 0
+	line = 1
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '\n':
+			line++
+		case '#':
+			for i+1 < len(data) && data[i+1] != '\n' {
+				i++
+			}
+		case '"', '\'':
+			delim := []byte{c}
+			if bytes.HasPrefix(data[i:], []byte{c, c, c}) {
+				delim = []byte{c, c, c}
+			}
+			i += len(delim)
+			for i < len(data) && !bytes.HasPrefix(data[i:], delim) {
+				if data[i] == '\n' {
+					if len(delim) == 1 {
+						break // a one-line string does not go on
+					}
+					line++
+				}
+				if data[i] == '\\' && c == '"' && i+1 < len(data) && data[i+1] != '\n' {
+					i++ // an escaped character, maybe the quote
+				}
+				i++
+			}
+			if len(delim) == 1 && i < len(data) && data[i] == '\n' {
+				i-- // the newline is counted above
+			} else {
+				i += len(delim) - 1
+			}
+		case '[', '{':
+			if depth++; depth > maxNesting {
+				return line, true
+			}
+		case ']', '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return 0, false
 }
 
 // lineAt is the 1-based line of byte offset off in data.

@@ -105,9 +105,9 @@ func TestLoadFileErrors(t *testing.T) {
 // an empty HOURSD_HTTP_LISTEN turns the listener off.
 func TestEnvOverrides(t *testing.T) {
 	file := writeFile(t, t.TempDir(), "c.yaml", minimalYAML+`
-timezone: Europe/Stockholm
+timezone: America/Chicago
 state_dir: /var/lib/hoursd
-log: {level: info, format: text}
+log: {level: warn, format: text}
 http: {listen: "127.0.0.1:9470"}
 defaults: {check: "0 18 * * *", language: sv}
 `)
@@ -123,14 +123,19 @@ defaults: {check: "0 18 * * *", language: sv}
 		{"http listen", map[string]string{"HOURSD_HTTP_LISTEN": "0.0.0.0:9999"}, func(c *Config) any { return c.HTTP.Listen }, "0.0.0.0:9999"},
 		{"empty http listen turns it off", map[string]string{"HOURSD_HTTP_LISTEN": ""}, func(c *Config) any { return c.HTTP.Listen }, ""},
 		{"defaults reach subscribers", map[string]string{"HOURSD_DEFAULTS_CHECK": "@daily", "HOURSD_DEFAULTS_LANGUAGE": "en"}, func(c *Config) any { return c.Subscribers[0].Check + " " + c.Subscribers[0].Language }, "@daily en"},
-		{"nothing set keeps the file", nil, func(c *Config) any { return c.Timezone + " " + c.StateDir }, "Europe/Stockholm /var/lib/hoursd"},
+		{"nothing set keeps the file", nil, func(c *Config) any { return c.Timezone + " " + c.StateDir }, "America/Chicago /var/lib/hoursd"},
+		// An empty variable is as good as unset: a compose file's
+		// HOURSD_TIMEZONE=${TZ} with TZ unset must not put the file's
+		// timezone back to the default.
+		{"empty variables keep the file", map[string]string{"HOURSD_TIMEZONE": "", "HOURSD_STATE_DIR": "", "HOURSD_LOG_LEVEL": "", "HOURSD_DEFAULTS_CHECK": ""},
+			func(c *Config) any {
+				return c.Timezone + " " + c.StateDir + " " + c.Log.Level + " " + c.Subscribers[0].Check
+			}, "America/Chicago /var/lib/hoursd warn 0 18 * * *"},
+		{"lower-case variable names are not hoursd's", map[string]string{"hoursd_log_level": "debug", "HOURSD_log_level": "debug"}, func(c *Config) any { return c.Log.Level }, "warn"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			cfg := mustLoad(t, testLoader(nil, nil), file)
+			cfg := mustLoad(t, testLoader(tt.env, nil), file)
 			if got := tt.get(cfg); got != tt.want {
 				t.Errorf("with %v: got %v, want %v", tt.env, got, tt.want)
 			}
@@ -141,18 +146,15 @@ defaults: {check: "0 18 * * *", language: sv}
 	// the file leaves out too.
 	t.Run("keys the file leaves out", func(t *testing.T) {
 		bare := writeFile(t, t.TempDir(), "bare.yaml", minimalYAML)
-		t.Setenv("HOURSD_LOG_LEVEL", "warn")
-		t.Setenv("HOURSD_HTTP_LISTEN", "")
-		t.Setenv("HOURSD_TIMEZONE", "UTC")
-		cfg := mustLoad(t, testLoader(nil, nil), bare)
+		env := map[string]string{"HOURSD_LOG_LEVEL": "warn", "HOURSD_HTTP_LISTEN": "", "HOURSD_TIMEZONE": "UTC"}
+		cfg := mustLoad(t, testLoader(env, nil), bare)
 		if cfg.Log.Level != "warn" || cfg.HTTP.Listen != "" || cfg.Timezone != "UTC" {
 			t.Errorf("log level %q, listen %q, timezone %q; want warn, \"\" and UTC from the environment", cfg.Log.Level, cfg.HTTP.Listen, cfg.Timezone)
 		}
 	})
 
 	t.Run("a bad value is reported at its key", func(t *testing.T) {
-		t.Setenv("HOURSD_TIMEZONE", "Mars/Olympus_Mons")
-		_, err := testLoader(nil, nil).load(file)
+		_, err := testLoader(map[string]string{"HOURSD_TIMEZONE": "Mars/Olympus_Mons"}, nil).load(file)
 		ps := problemsOf(t, err)
 		if len(ps) != 1 || ps[0].Path != "timezone" {
 			t.Errorf("problems = %v, want one at timezone", ps)

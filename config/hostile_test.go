@@ -1,0 +1,96 @@
+package config
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestHostileFiles loads files that are not configurations at all, or are
+// built to make a parser hang, recurse or allocate without end. Each must
+// give one problem saying what is wrong, at its line where there is one,
+// without a panic and without eating memory.
+func TestHostileFiles(t *testing.T) {
+	laughs := "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+	for i, c := range "bcdefghi" {
+		prev := string("abcdefgh"[i])
+		laughs += string(c) + ": &" + string(c) + " [" + strings.Repeat("*"+prev+", ", 8) + "*" + prev + "]\n"
+	}
+	tests := []struct {
+		name     string
+		file     string
+		content  string
+		wantPath string
+		wantMsg  string
+	}{
+		{"empty YAML file", "c.yaml", "", "schedules", "no schedule is configured"},
+		{"empty TOML file", "c.toml", "", "schedules", "no schedule is configured"},
+		{"empty JSON file", "c.json", "", "line 1", "json: unexpected end of JSON input"},
+		{"binary YAML", "c.yaml", "timezone: UTC\n\x00\x01\x02\xff\xfe\x7f", "line 2", "yaml: control characters are not allowed"},
+		{"binary TOML", "c.toml", "\x7f\x00\x01\xff", "line 1", `toml: invalid character at start of key: \x7f`},
+		{"binary JSON", "c.json", "\x00\x01\xff", "line 1", `json: invalid character '\x00' looking for beginning of value`},
+		{"billion laughs", "c.yaml", laughs, "c.yaml", "yaml: document contains excessive aliasing"},
+		{"YAML nested 20000 deep", "c.yaml", "a: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000), "c.yaml", "yaml: exceeded max depth of 10000"},
+		{"JSON nested 20000 deep", "c.json", `{"a": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "}", "line 1", "json: invalid character '[' exceeded max depth"},
+		// Without the nesting limit the TOML parser recursed until the
+		// process died of a stack overflow, which no recover catches.
+		{"TOML lists nested 300000 deep", "c.toml", "\n\na = " + strings.Repeat("[", 300000) + strings.Repeat("]", 300000), "line 3", "toml: lists and tables nest more than 100 deep"},
+		{"TOML tables nested 200000 deep", "c.toml", "a = " + strings.Repeat("{b=", 200000) + "1" + strings.Repeat("}", 200000), "line 1", "toml: lists and tables nest more than 100 deep"},
+		{"a file over the size limit", "c.yaml", "#" + strings.Repeat(" ", maxFileSize), "--config", "larger than 1048576 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := writeFile(t, t.TempDir(), tt.file, tt.content)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := testLoader(nil, nil).load(name)
+			runtime.ReadMemStats(&after)
+			ps := problemsOf(t, err)
+			if tt.wantPath == tt.file {
+				tt.wantPath = name
+			}
+			if len(ps) != 1 || ps[0].Path != tt.wantPath || !strings.Contains(ps[0].Message, tt.wantMsg) {
+				t.Errorf("Load(%s) problems = %q, want one at %s saying %q", tt.name, ps, tt.wantPath, tt.wantMsg)
+			}
+			if used := after.TotalAlloc - before.TotalAlloc; used > 64<<20 {
+				t.Errorf("Load(%s) allocated %d MiB, want at most 64", tt.name, used>>20)
+			}
+		})
+	}
+}
+
+// TestTooDeep checks the TOML nesting count where strings and comments
+// hold brackets that nest nothing.
+func TestTooDeep(t *testing.T) {
+	deep := strings.Repeat("[", maxNesting+1)
+	tests := []struct {
+		name     string
+		toml     string
+		wantLine int // 0: not too deep
+	}{
+		{"flat", "a = [[1], [2]]\n[[schedules]]\nid = \"s\"\n", 0},
+		{"exactly the limit", "a = " + strings.Repeat("[", maxNesting) + strings.Repeat("]", maxNesting), 0},
+		{"one more", "a = 1\nb = " + deep, 2},
+		{"brackets in a basic string", `a = "` + deep + `"` + "\nb = 1", 0},
+		{"brackets in an escaped string", `a = "\"` + deep + `\\"`, 0},
+		{"brackets in a literal string", "a = '" + deep + "'", 0},
+		{"brackets in a multi-line string", "a = \"\"\"\n" + deep + "\n\"\"\"\nb = 1", 0},
+		{"brackets in a comment", "# " + deep + "\nb = 1", 0},
+		{"an unclosed string ends at its line", "a = \"x\nb = " + deep, 2},
+		{"lines counted through a multi-line string", "a = '''\n\n'''\nb = " + deep, 4},
+	}
+	for _, tt := range tests {
+		line, deep := tooDeep([]byte(tt.toml))
+		if deep != (tt.wantLine > 0) || line != tt.wantLine {
+			t.Errorf("%s: tooDeep = line %d, %v; want line %d, %v", tt.name, line, deep, tt.wantLine, tt.wantLine > 0)
+		}
+	}
+}
+
+// TestPrintable checks that control characters quoted by a parser reach
+// the terminal as escapes.
+func TestPrintable(t *testing.T) {
+	if got, want := printable("key: \x7f\x00ä\t"), `key: \x7f\x00ä\t`; got != want {
+		t.Errorf("printable = %q, want %q", got, want)
+	}
+}
