@@ -137,6 +137,12 @@ func (n *Notifier) Send(ctx context.Context, subject, body string) error {
 		return n.redact(fmt.Errorf("email: set up client: %w", err))
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+		if msg.IsDelivered() {
+			// The relay said 250 to the message; what failed is the RSET or
+			// QUIT after it. Reporting a failure would make hoursd send
+			// the same mail again.
+			return nil
+		}
 		return n.redact(classify(fmt.Errorf("email: send to %s via %s:%d: %w", n.to, n.cfg.Host, n.cfg.Port, err)))
 	}
 	return nil
@@ -203,13 +209,29 @@ func (n *Notifier) redact(err error) error {
 // failures are transient; SMTP 5xx, refused authentication, a certificate
 // that does not verify and a server without STARTTLS are permanent, because
 // the same send will fail the same way until someone changes something.
+//
+// A go-mail SendError carries the server's reply code (ErrorCode) when
+// there was a reply. Without one (code 0) the connection failed in the
+// middle of the transaction — an EOF, a reset, the timeout closing it — and
+// that is transient, although SendError.IsTemp says false for it: IsTemp
+// only looks for a leading "4" in the text, and SendError does not unwrap
+// to the network error. Only the reasons that are about the message itself
+// stay permanent.
 func classify(err error) error {
 	var se *mail.SendError
 	if errors.As(err, &se) {
-		if se.IsTemp() {
+		code := se.ErrorCode()
+		switch {
+		case code >= 400 && code < 500:
 			return notifier.Transient(err, 0)
+		case code >= 500:
+			return err
 		}
-		return err
+		switch se.Reason {
+		case mail.ErrGetSender, mail.ErrGetRcpts, mail.ErrNoUnencoded:
+			return err
+		}
+		return notifier.Transient(err, 0)
 	}
 	var te *textproto.Error
 	if errors.As(err, &te) {

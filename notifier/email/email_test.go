@@ -66,17 +66,24 @@ type relay struct {
 	rcpt     []error // replies to the first RCPTs, in order; then 250
 	messages []string
 	authed   []string
+
+	// Faults: the connection is closed before the reply to the next
+	// dropBeforeReply messages (not accepted), or right after the 250 to
+	// the next dropAfterAccept ones (accepted: RSET and QUIT then fail).
+	dropBeforeReply, dropAfterAccept int
 }
 
 type session struct {
-	r      *relay
-	authed bool
-	auth   bool // the server requires auth
+	r        *relay
+	conn     *smtp.Conn
+	authed   bool
+	auth     bool // the server requires auth
+	accepted bool // the last DATA was accepted and the connection is to drop
 }
 
 func (r *relay) serve(t *testing.T, mode string, cert tls.Certificate, requireAuth bool) (host string, port int) {
 	t.Helper()
-	be := smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{r: r, auth: requireAuth}, nil })
+	be := smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{r: r, conn: c, auth: requireAuth}, nil })
 	s := smtp.NewServer(be)
 	s.Domain = "localhost"
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
@@ -138,12 +145,28 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	if s.r.dropBeforeReply > 0 {
+		s.r.dropBeforeReply--
+		s.conn.Conn().Close() // the raw connection: go-smtp holds the Conn's lock here
+		return nil
+	}
 	s.r.messages = append(s.r.messages, string(b))
-	s.r.mu.Unlock()
+	if s.r.dropAfterAccept > 0 {
+		s.r.dropAfterAccept--
+		s.accepted = true
+	}
 	return nil
 }
 
-func (s *session) Reset()        {}
+// Reset runs after the reply to DATA has been written (and on RSET).
+func (s *session) Reset() {
+	if s.accepted {
+		s.accepted = false
+		s.conn.Conn().Close() // the raw connection: go-smtp holds the Conn's lock here
+	}
+}
+
 func (s *session) Logout() error { return nil }
 
 var (
@@ -159,22 +182,29 @@ func TestEmailDelivery(t *testing.T) {
 		auth          bool
 		password      string
 		rcpt          []error
+		dropBefore    int // connections lost before the reply to DATA
+		dropAfter     int // connections lost right after the 250 to DATA
 		wantSent      bool
 		wantAttempts  int
 		wantPermanent bool
 		wantDelays    []time.Duration
 		wantErr       string
 	}{
-		{"starttls with auth", TLSStartTLS, true, password, nil, true, 1, false, nil, ""},
-		{"implicit tls with auth", TLSImplicit, true, password, nil, true, 1, false, nil, ""},
-		{"none to loopback", TLSNone, false, "", nil, true, 1, false, nil, ""},
-		{"451 then success", TLSStartTLS, true, password, []error{greylisted}, true, 2, false, []time.Duration{time.Second}, ""},
-		{"550 permanent", TLSStartTLS, true, password, []error{noMailbox}, false, 1, true, nil, "550"},
-		{"wrong password permanent", TLSImplicit, true, "wrong-pw", nil, false, 1, true, nil, "535"},
+		{"starttls with auth", TLSStartTLS, true, password, nil, 0, 0, true, 1, false, nil, ""},
+		{"implicit tls with auth", TLSImplicit, true, password, nil, 0, 0, true, 1, false, nil, ""},
+		{"none to loopback", TLSNone, false, "", nil, 0, 0, true, 1, false, nil, ""},
+		{"451 then success", TLSStartTLS, true, password, []error{greylisted}, 0, 0, true, 2, false, []time.Duration{time.Second}, ""},
+		{"550 permanent", TLSStartTLS, true, password, []error{noMailbox}, 0, 0, false, 1, true, nil, "550"},
+		{"wrong password permanent", TLSImplicit, true, "wrong-pw", nil, 0, 0, false, 1, true, nil, "535"},
+		// No reply to DATA: the mail was not accepted and is sent again.
+		{"connection lost before the reply", TLSStartTLS, true, password, nil, 1, 0, true, 2, false, []time.Duration{time.Second}, ""},
+		// 250 to DATA, then the connection is gone before RSET and QUIT:
+		// the mail was accepted, and sending it again would duplicate it.
+		{"connection lost after acceptance", TLSStartTLS, true, password, nil, 0, 1, true, 1, false, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &relay{rcpt: tt.rcpt}
+			r := &relay{rcpt: tt.rcpt, dropBeforeReply: tt.dropBefore, dropAfterAccept: tt.dropAfter}
 			host, port := r.serve(t, tt.mode, cert, tt.auth)
 			cfg := Config{Host: host, Port: port, TLS: tt.mode, From: "Öppettider <hoursd@example.com>",
 				TLSConfig: &tls.Config{RootCAs: pool}, Timeout: 10 * time.Second}
@@ -206,6 +236,9 @@ func TestEmailDelivery(t *testing.T) {
 			}
 			if !tt.wantSent {
 				return
+			}
+			if len(r.messages) != 1 {
+				t.Errorf("the relay accepted %d messages, want 1", len(r.messages))
 			}
 			if tt.auth && len(r.authed) == 0 {
 				t.Errorf("the relay saw no authentication")
