@@ -242,6 +242,18 @@ func swedishName(n schedule.Name) string {
 	return n.EN
 }
 
+// displayName is a name as the text output of the schedule commands shows
+// it: Swedish, the language of the places hoursd follows, with the English
+// name in parentheses for readers who do not know the Swedish days
+// ("Valborgsmässoafton (Walpurgis Night)"). The labels around it are English.
+func displayName(n schedule.Name) string {
+	name := swedishName(n)
+	if n.EN != "" && n.EN != name {
+		name += " (" + n.EN + ")"
+	}
+	return name
+}
+
 // writeChangesText prints the changes grouped by schedule, one aligned line
 // per change: weekday, date, name, the hours, and the usual hours beside them.
 func writeChangesText(w io.Writer, scheds []*schedule.Schedule, changes []schedule.Change, from, to schedule.Date) error {
@@ -264,7 +276,7 @@ func writeChangesText(w io.Writer, scheds []*schedule.Schedule, changes []schedu
 		tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  DAY\tDATE\tNAME\tHOURS\tUSUAL")
 		for _, c := range mine {
-			name, hours, usual := swedishName(c.Name), c.Hours.String(), c.Regular.String()
+			name, hours, usual := displayName(c.Name), c.Hours.String(), c.Regular.String()
 			if name == "" {
 				name = "(no name)"
 			}
@@ -323,12 +335,8 @@ func writeDay(w io.Writer, scheds []*schedule.Schedule, d schedule.Date) error {
 		tw := tabwriter.NewWriter(&buf, 0, 0, 1, ' ', 0)
 		fmt.Fprintf(tw, "  hours:\t%s\n", day.Hours)
 		fmt.Fprintf(tw, "  usual:\t%s\n", day.Regular)
-		if n := day.Name; n != (schedule.Name{}) {
-			name := swedishName(n)
-			if n.EN != "" && n.EN != name {
-				name += " (" + n.EN + ")"
-			}
-			fmt.Fprintf(tw, "  name:\t%s\n", name)
+		if day.Name != (schedule.Name{}) {
+			fmt.Fprintf(tw, "  name:\t%s\n", displayName(day.Name))
 		}
 		fmt.Fprintf(tw, "  rule:\t%s\n", day.Rule)
 		if err := tw.Flush(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -52,23 +53,36 @@ func validate(t *testing.T, ss ...*schedule.Schedule) []*schedule.Schedule {
 	return ss
 }
 
-// kundcenter is the schedule of design.md, as the embedded configuration
-// has it.
+// useBuiltInDefault makes config.Load("") find the built-in default
+// configuration (config/default.yaml), as hoursd does on a machine without
+// a configuration file, whatever the environment of the test says.
+func useBuiltInDefault(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{"HOURSD_CONFIG", "HOURSD_TIMEZONE"} {
+		t.Setenv(k, "")
+	}
+	if _, err := os.Stat(config.SystemPath); err == nil {
+		t.Skipf("%s exists; this test needs the built-in default", config.SystemPath)
+	}
+}
+
+// kundcenter is the kundcenter schedule of the built-in default
+// configuration, loaded as hoursd loads it.
 func kundcenter(t *testing.T) *schedule.Schedule {
-	s := testSchedule(t, "kundcenter", "08:00-16:00",
-		"skartorsdagen=08:00-11:30", "valborgsmassoafton=08:00-11:30", "midsommarafton=closed",
-		"alla-helgons-afton=08:00-11:30", "julafton=closed", "nyarsafton=closed")
-	s.Title, s.Phone = "Försäkringskassan kundcenter", "0771-524 524"
-	summer := schedule.Period{
-		Name: schedule.Name{SV: "Sommaröppettider"},
-		From: schedule.YearDate{Year: 2025, Month: 6, Day: 30},
-		To:   schedule.YearDate{Year: 2025, Month: 8, Day: 24},
+	t.Helper()
+	useBuiltInDefault(t)
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatalf("config.Load(\"\"): %v", err)
 	}
-	for wd := time.Monday; wd <= time.Friday; wd++ {
-		summer.Weekly[wd] = hours(t, "08:00-15:00")
+	if cfg.Source != config.DefaultSource {
+		t.Fatalf("config.Load(\"\") loaded %s, want the %s", cfg.Source, config.DefaultSource)
 	}
-	s.Periods = []schedule.Period{summer}
-	return validate(t, s)[0]
+	s := cfg.Schedule("kundcenter")
+	if s == nil {
+		t.Fatal("the built-in default has no schedule kundcenter")
+	}
+	return s
 }
 
 // jsonLine is one change as design.md prints it.
@@ -184,7 +198,7 @@ func TestUpcomingText(t *testing.T) {
 	want := `Försäkringskassan kundcenter (kundcenter), 0771-524 524
 Days that differ from the usual hours, Thu 2025-06-19 to Fri 2025-08-29:
   DAY  DATE        NAME                                      HOURS                USUAL
-  Fri  2025-06-20  Midsommarafton                            closed               08:00-16:00
+  Fri  2025-06-20  Midsommarafton (Midsummer Eve)            closed               08:00-16:00
   Mon  2025-06-30  Sommaröppettider, until Sun 2025-08-24    mon-fri 08:00-15:00  mon-fri 08:00-16:00
   Mon  2025-08-25  Sommaröppettider over, usual hours again  mon-fri 08:00-16:00
   Fri  2025-08-29  (no name)                                 10:00-12:00          08:00-16:00
@@ -271,32 +285,10 @@ func TestDateFlagDefaults(t *testing.T) {
 // configuration.
 func runHoursd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Setenv("HOURSD_CONFIG", "")
-	t.Setenv("HOURSD_TIMEZONE", "")
-	if _, err := os.Stat(config.SystemPath); err == nil {
-		t.Skipf("%s exists; this test needs the built-in default", config.SystemPath)
-	}
+	useBuiltInDefault(t)
 	var out, errOut bytes.Buffer
 	code = run(args, &out, &errOut)
 	return code, out.String(), errOut.String()
-}
-
-func TestUpcomingEndToEnd(t *testing.T) {
-	code, out, errOut := runHoursd(t, "upcoming", "--from", "2026-01-01", "--days", "365", "--format", "json")
-	if code != 0 {
-		t.Fatalf("hoursd upcoming exited %d: %s", code, errOut)
-	}
-	if out != kundcenter2026 {
-		t.Errorf("hoursd upcoming --from 2026-01-01 --days 365 --format json =\n%s\nwant\n%s", out, kundcenter2026)
-	}
-
-	code, out, errOut = runHoursd(t, "day", "--date", "2026-10-30", "--schedule", "kundcenter")
-	if code != 0 {
-		t.Fatalf("hoursd day exited %d: %s", code, errOut)
-	}
-	if !strings.Contains(out, "hours: 08:00-11:30") || !strings.Contains(out, "named_days[3] (alla-helgons-afton)") {
-		t.Errorf("hoursd day --date 2026-10-30 =\n%s\nwant 08:00-11:30 from named_days[3] (alla-helgons-afton)", out)
-	}
 }
 
 func TestScheduleCommandsBadInput(t *testing.T) {
@@ -310,6 +302,9 @@ func TestScheduleCommandsBadInput(t *testing.T) {
 		{"negative days", []string{"upcoming", "--days", "-1"}, "upcoming: --days -1: the window must be at least 1 day"},
 		{"days not a number", []string{"upcoming", "--days", "many"}, `invalid argument "many" for "--days"`},
 		{"past year 9999", []string{"upcoming", "--from", "9999-12-01", "--days", "40"}, "upcoming: --days 40 from 9999-12-01 goes past 9999-12-31"},
+		{"a billion days", []string{"upcoming", "--from", "2026-01-01", "--days", "999999999"}, "upcoming: --days 999999999 from 2026-01-01 goes past 9999-12-31"},
+		{"days beyond int64", []string{"upcoming", "--days", "99999999999999999999"}, `invalid argument "99999999999999999999" for "--days"`},
+		{"impossible date for day", []string{"day", "--date", "2026-02-30"}, `day: --date: date "2026-02-30": February 2026 has no day 30`},
 		{"unknown schedule", []string{"upcoming", "--schedule", "nope"}, `upcoming: --schedule "nope": no such schedule in built-in default (known: kundcenter)`},
 		{"unknown schedule for day", []string{"day", "--schedule", "nope"}, `day: --schedule "nope"`},
 		{"unknown format", []string{"upcoming", "--format", "xml"}, `upcoming: --format "xml" is not text or json`},
@@ -326,6 +321,228 @@ func TestScheduleCommandsBadInput(t *testing.T) {
 			}
 			if out != "" || strings.Contains(errOut, "goroutine") {
 				t.Errorf("hoursd %s printed %q on stdout and %q on stderr; want only the error", strings.Join(tt.args, " "), out, errOut)
+			}
+		})
+	}
+}
+
+// kundcenter2027 is every change of the built-in schedule in 2027, from the
+// almanac: Easter is 28 March, Midsommarafton 25 June, Alla helgons dag
+// 6 November; Första maj, Nationaldagen, Juldagen and Annandag jul fall on
+// weekends and are no change.
+var kundcenter2027 = jsonArray(
+	jsonLine("kundcenter", "2027-01-01", "day", "Nyårsdagen", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-01-06", "day", "Trettondedag jul", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-03-25", "day", "Skärtorsdagen", "", "08:00-11:30", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-03-26", "day", "Långfredagen", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-03-29", "day", "Annandag påsk", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-04-30", "day", "Valborgsmässoafton", "", "08:00-11:30", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-05-06", "day", "Kristi himmelsfärdsdag", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-06-25", "day", "Midsommarafton", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-11-05", "day", "Dag före alla helgons dag", "", "08:00-11:30", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-12-24", "day", "Julafton", "", "", "08:00-16:00"),
+	jsonLine("kundcenter", "2027-12-31", "day", "Nyårsafton", "", "", "08:00-16:00"),
+)
+
+// seedLines2025 is every line of "Följande dagar 2025 har avvikande
+// öppettider" on the seed page (../shared/seed/forsakringskassan-kundcenter.txt),
+// with the change hoursd must report for it. Where the page's words differ
+// from the catalogue's name (Trettondagen, 1 maj), the catalogue's is given.
+var seedLines2025 = []struct {
+	line, date, name, hours string // hours "" is closed
+}{
+	{"Nyårsdagen 1 januari, stängt", "2025-01-01", "Nyårsdagen", ""},
+	{"Trettondagen 6 januari, stängt", "2025-01-06", "Trettondedag jul", ""},
+	{"Skärtorsdagen 17 april, öppet 8–11.30", "2025-04-17", "Skärtorsdagen", "08:00-11:30"},
+	{"Långfredagen 18 april, stängt", "2025-04-18", "Långfredagen", ""},
+	{"Annandag påsk 21 april, stängt", "2025-04-21", "Annandag påsk", ""},
+	{"Valborgsmässoafton 30 april, 8–11.30", "2025-04-30", "Valborgsmässoafton", "08:00-11:30"},
+	{"1 maj, stängt", "2025-05-01", "Första maj", ""},
+	{"Kristi himmelsfärdsdag 29 maj, stängt", "2025-05-29", "Kristi himmelsfärdsdag", ""},
+	{"Sveriges nationaldag 6 juni, stängt", "2025-06-06", "Sveriges nationaldag", ""},
+	{"Midsommarafton 20 juni, stängt", "2025-06-20", "Midsommarafton", ""},
+	{"Dag före alla helgons dag 31 oktober, öppet 8–11.30", "2025-10-31", "Dag före alla helgons dag", "08:00-11:30"},
+	{"Julafton 24 december, stängt", "2025-12-24", "Julafton", ""},
+	{"Juldagen 25 december, stängt", "2025-12-25", "Juldagen", ""},
+	{"Annandag jul 26 december, stängt", "2025-12-26", "Annandag jul", ""},
+	{"Nyårsafton 31 december, stängt", "2025-12-31", "Nyårsafton", ""},
+}
+
+// TestBuiltInDefaultSeed2025 runs `hoursd upcoming --format json` on the
+// built-in default for 2025 and finds every line of the seed page in it,
+// the summer hours ("30 juni – 24 augusti 2025. Måndag–fredag: 8–15") as
+// their start and end, and nothing else.
+func TestBuiltInDefaultSeed2025(t *testing.T) {
+	code, out, errOut := runHoursd(t, "upcoming", "--from", "2025-01-01", "--days", "365", "--format", "json")
+	if code != 0 {
+		t.Fatalf("hoursd upcoming exited %d: %s", code, errOut)
+	}
+	got := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(out, "["), "]\n"), ",\n ") {
+		got[l] = true
+	}
+	var want []string
+	for _, sl := range seedLines2025 {
+		line := jsonLine("kundcenter", sl.date, "day", sl.name, "", sl.hours, "08:00-16:00")
+		want = append(want, line)
+		t.Run(sl.line, func(t *testing.T) {
+			if !got[line] {
+				t.Errorf("hoursd upcoming for 2025 lacks\n%s\nin\n%s", line, out)
+			}
+		})
+	}
+	summer := []string{
+		jsonLine("kundcenter", "2025-06-30", "period-start", "Sommaröppettider", "2025-08-24", "08:00-15:00", "08:00-16:00"),
+		jsonLine("kundcenter", "2025-08-25", "period-end", "Sommaröppettider", "", "08:00-16:00", "08:00-16:00"),
+	}
+	for _, line := range summer {
+		if !got[line] {
+			t.Errorf("hoursd upcoming for 2025 lacks the summer hours\n%s", line)
+		}
+	}
+	// The whole output, in date order: the summer hours come between
+	// Midsommarafton and Dag före alla helgons dag.
+	want = append(want[:10:10], append(summer, want[10:]...)...)
+	if w := jsonArray(want...); out != w {
+		t.Errorf("hoursd upcoming --from 2025-01-01 --days 365 --format json =\n%s\nwant\n%s", out, w)
+	}
+}
+
+// TestBuiltInDefaultLaterYears checks the same rules in the years after the
+// seed page: the days of issue 2 (Skärtorsdagen 2026-04-02, Dag före alla
+// helgons dag 2026-10-30, 2027-03-25, 2027-11-05) among every change of
+// those years, and no summer hours, which are dated 2025 only.
+func TestBuiltInDefaultLaterYears(t *testing.T) {
+	for _, tt := range []struct{ from, want string }{
+		{"2026-01-01", kundcenter2026},
+		{"2027-01-01", kundcenter2027},
+	} {
+		t.Run(tt.from, func(t *testing.T) {
+			code, out, errOut := runHoursd(t, "upcoming", "--from", tt.from, "--days", "365", "--format", "json")
+			if code != 0 {
+				t.Fatalf("hoursd upcoming exited %d: %s", code, errOut)
+			}
+			if out != tt.want {
+				t.Errorf("hoursd upcoming --from %s --days 365 --format json =\n%s\nwant\n%s", tt.from, out, tt.want)
+			}
+		})
+	}
+}
+
+// TestDayCommand runs `hoursd day` on a weekend, a holiday, an eve with
+// short hours, a named day that does not open a Sunday, and exceptions from
+// a configuration file.
+func TestDayCommand(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "hoursd.yaml")
+	if err := os.WriteFile(file, []byte(`timezone: Europe/Stockholm
+schedules:
+  - id: bibliotek
+    title: Stadsbiblioteket
+    weekly: {mon-fri: ["10:00-19:00"], sat: ["11:00-15:00"]}
+    holidays: {calendar: se, closed: true}
+    exceptions:
+      - {date: 2026-09-12, name: Inventering, closed: true}
+      - {from: 2026-12-28, to: 2026-12-30, hours: ["12:00-16:00"]}
+      - {date: 2026-01-06, hours: ["12:00-15:00"]}
+channels: [{id: console, type: console}]
+subscribers: [{id: me, schedules: [bibliotek], targets: [{channel: console}]}]
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const fk = "\nFörsäkringskassan kundcenter (kundcenter), 0771-524 524\n"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{
+			name: "weekend",
+			args: []string{"day", "--date", "2026-03-28"},
+			want: "Saturday 2026-03-28\n" + fk + `  hours: closed
+  usual: closed
+  rule:  weekly (sat)
+`,
+		},
+		{
+			name: "holiday on a weekday",
+			args: []string{"day", "--date", "2026-01-06"},
+			want: "Tuesday 2026-01-06\n" + fk + `  hours: closed
+  usual: 08:00-16:00
+  name:  Trettondedag jul (Epiphany)
+  rule:  holidays (se: Trettondedag jul is a public holiday)
+`,
+		},
+		{
+			name: "holiday on a Saturday",
+			args: []string{"day", "--date", "2026-06-06", "--schedule", "kundcenter"},
+			want: "Saturday 2026-06-06\n" + fk + `  hours: closed
+  usual: closed
+  name:  Sveriges nationaldag (National Day of Sweden)
+  rule:  holidays (se: Sveriges nationaldag is a public holiday)
+`,
+		},
+		{
+			name: "shortened eve",
+			args: []string{"day", "--date", "2027-11-05"},
+			want: "Friday 2027-11-05\n" + fk + `  hours: 08:00-11:30
+  usual: 08:00-16:00
+  name:  Dag före alla helgons dag (Day before All Saints' Day)
+  rule:  named_days[3] (alla-helgons-afton)
+`,
+		},
+		{
+			name: "named day on a Sunday stays closed",
+			args: []string{"day", "--date", "2028-04-30"},
+			want: "Sunday 2028-04-30\n" + fk + `  hours: closed
+  usual: closed
+  name:  Valborgsmässoafton (Walpurgis Night)
+  rule:  weekly (sun); named_days[1] (valborgsmassoafton) gives hours only to days that are otherwise open
+`,
+		},
+		{
+			name: "exception closes a Saturday",
+			args: []string{"--config", file, "day", "--date", "2026-09-12"},
+			want: `Saturday 2026-09-12
+
+Stadsbiblioteket (bibliotek)
+  hours: closed
+  usual: 11:00-15:00
+  name:  Inventering
+  rule:  exceptions[0] (2026-09-12)
+`,
+		},
+		{
+			name: "exception run",
+			args: []string{"--config", file, "day", "--date", "2026-12-29"},
+			want: `Tuesday 2026-12-29
+
+Stadsbiblioteket (bibliotek)
+  hours: 12:00-16:00
+  usual: 10:00-19:00
+  rule:  exceptions[1] (2026-12-28..2026-12-30)
+`,
+		},
+		{
+			name: "exception opens a holiday",
+			args: []string{"--config", file, "day", "--date", "2026-01-06"},
+			want: `Tuesday 2026-01-06
+
+Stadsbiblioteket (bibliotek)
+  hours: 12:00-15:00
+  usual: 10:00-19:00
+  name:  Trettondedag jul (Epiphany)
+  rule:  exceptions[2] (2026-01-06)
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runHoursd(t, tt.args...)
+			if code != 0 || errOut != "" {
+				t.Fatalf("hoursd %s exited %d: %s", strings.Join(tt.args, " "), code, errOut)
+			}
+			if out != tt.want {
+				t.Errorf("hoursd %s =\n%s\nwant\n%s", strings.Join(tt.args, " "), out, tt.want)
 			}
 		})
 	}
