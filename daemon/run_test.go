@@ -99,3 +99,52 @@ func until(t *testing.T, s string) time.Duration {
 	t.Helper()
 	return time.Until(at(t, s))
 }
+
+// hangingSender accepts nothing until its send is cancelled.
+type hangingSender struct{ started chan struct{} }
+
+func (h hangingSender) Send(ctx context.Context, _, _ string) error {
+	close(h.started)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestStopWithSendInFlight stops hoursd while a send hangs: Run waits the
+// grace period, cancels the send, and returns; the message stays pending for
+// the next start.
+func TestStopWithSendInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := testConfig(t.TempDir(), kundcenter2026(t), subscriber("anna", []int{1}, "mail:anna@example.com"))
+		s := &sim{t: t, clock: &fakeClock{}}
+		opts := s.options()
+		opts.Now = time.Now
+		opts.Watchdog = func() (time.Duration, error) { return 0, nil }
+		opts.ShutdownGrace = 10 * time.Second
+		started := make(chan struct{})
+		opts.SenderFor = func(*config.Config, config.Target) (notifier.Sender, error) { return hangingSender{started}, nil }
+		d, err := New(cfg, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		ctx, stop := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- d.Run(ctx) }()
+		<-started // 5 January 2000, 18:00: Trettondedag jul's eve
+		t0 := time.Now()
+		stop()
+		if err := <-done; err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+		if waited := time.Since(t0); waited != 10*time.Second {
+			t.Errorf("Run returned %s after the stop, want the 10s grace", waited)
+		}
+		st, err := d.Status()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Pending) != 1 || st.Pending[0].Today.String() != "2000-01-05" {
+			t.Errorf("pending after the stop = %+v, want the message of 5 January", st.Pending)
+		}
+	})
+}
