@@ -120,45 +120,54 @@ type Daemon struct {
 	mux *http.ServeMux
 }
 
+// withDefaults fills in the production choice for every field left zero.
+func (o Options) withDefaults() Options {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Render == nil {
+		o.Render = notifier.Render
+	}
+	if o.Deliver == nil {
+		o.Deliver = notifier.Deliver
+	}
+	if o.SenderFor == nil {
+		o.SenderFor = (*config.Config).Sender
+	}
+	if o.Notify == nil {
+		o.Notify = func(state string) error { _, err := sd.SdNotify(false, state); return err }
+	}
+	if o.Watchdog == nil {
+		o.Watchdog = func() (time.Duration, error) { return sd.SdWatchdogEnabled(false) }
+	}
+	if o.Observer == nil {
+		o.Observer = noObserver{}
+	}
+	if o.ShutdownGrace <= 0 {
+		o.ShutdownGrace = 10 * time.Second
+	}
+	return o
+}
+
 // New opens the state under cfg.StateDir and returns a Daemon ready to Run
 // or Check. Close it when done.
 func New(cfg *config.Config, opts Options) (*Daemon, error) {
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Render == nil {
-		opts.Render = notifier.Render
-	}
-	if opts.Deliver == nil {
-		opts.Deliver = notifier.Deliver
-	}
-	if opts.SenderFor == nil {
-		opts.SenderFor = (*config.Config).Sender
-	}
-	if opts.Notify == nil {
-		opts.Notify = func(state string) error { _, err := sd.SdNotify(false, state); return err }
-	}
-	if opts.Watchdog == nil {
-		opts.Watchdog = func() (time.Duration, error) { return sd.SdWatchdogEnabled(false) }
-	}
-	if opts.Observer == nil {
-		opts.Observer = noObserver{}
-	}
-	if opts.ShutdownGrace <= 0 {
-		opts.ShutdownGrace = 10 * time.Second
-	}
+	opts = opts.withDefaults()
 	if err := checkSpecs(cfg); err != nil {
 		return nil, err
 	}
 	st, err := OpenStore(cfg.StateDir, StoreOptions{ReadOnly: opts.ReadOnly, LockTimeout: opts.LockTimeout, Now: opts.Now, NoSync: opts.NoSync})
-	if err != nil {
+	switch {
+	case opts.ReadOnly && errors.Is(err, fs.ErrNotExist):
+		st = nil // a dry run or status before the first start: nothing was ever told
+	case err != nil:
 		return nil, err
 	}
 	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux()}
-	if st.MovedAside != "" {
+	if st != nil && st.MovedAside != "" {
 		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
 			"damage", st.Damage, "moved_to", st.MovedAside)
 	}
@@ -173,25 +182,12 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	return d, nil
 }
 
-// NewReadOnly returns a Daemon over an existing state file that writes
-// nothing: for `hoursd check --dry-run` and `hoursd status`. A state dir with
-// no state file yet is fine: nothing was ever told.
+// NewReadOnly returns a Daemon over the state that writes nothing: for
+// `hoursd check --dry-run` and `hoursd status`. A state dir with no state
+// file yet is fine: nothing was ever told.
 func NewReadOnly(cfg *config.Config, opts Options) (*Daemon, error) {
 	opts.ReadOnly = true
-	d, err := New(cfg, opts)
-	if errors.Is(err, fs.ErrNotExist) {
-		opts.Logger = cmp.Or(opts.Logger, slog.New(slog.DiscardHandler))
-		d = &Daemon{opts: opts, log: opts.Logger, inflight: map[uint64]struct{}{}}
-		if d.opts.Now == nil {
-			d.opts.Now = time.Now
-		}
-		if d.opts.Render == nil {
-			d.opts.Render = notifier.Render
-		}
-		d.cfg.Store(cfg)
-		return d, nil
-	}
-	return d, err
+	return New(cfg, opts)
 }
 
 func checkSpecs(cfg *config.Config) error {
