@@ -78,7 +78,11 @@ func (p Policy) delay(n int, retryAfter time.Duration) time.Duration {
 // Every attempt is bounded by Policy.Timeout even if the Sender ignores its
 // context: the send runs in its own goroutine and Deliver stops waiting at the
 // deadline (the channel packages set their own network timeouts, so such a
-// goroutine ends soon after). Transient failures are retried until
+// goroutine ends soon after). A send that outlives its timeout is never
+// started again beside itself: the retry waits for it instead, so a target
+// has at most one send in flight and a late success is not sent twice.
+// Deliver returns when every target has an outcome; only a send that still
+// ignores its context then is left running, one at most per target. Transient failures are retried until
 // Policy.Deadline; permanent ones are not. A hanging target holds one slot and
 // nothing else, so it never delays the others.
 func Deliver(ctx context.Context, targets []Target, msg Message, p Policy) []Outcome {
@@ -114,12 +118,26 @@ func deliverOne(ctx context.Context, t Target, msg Message, p Policy) Outcome {
 		o.Err = fmt.Errorf("deliver to %s: the delivery deadline %s has passed", t.ID, p.Deadline.Format(time.RFC3339))
 		return o
 	}
+	var pending <-chan error // an attempt that timed out and has not returned yet
 	for {
-		o.Attempts++
-		err := attempt(ctx, t.Sender, msg, p.Timeout)
-		if err == nil {
-			o.Sent, o.Err = true, nil
-			return o
+		var err error
+		if pending != nil {
+			// A send that ignored its timeout is still running. Starting
+			// another beside it could deliver the message twice (the first
+			// may yet get through) and would pile up goroutines, so wait
+			// for that one again instead, as long as an attempt may take.
+			pending, err = await(ctx, pending, p.Timeout)
+			if pending == nil && err == nil {
+				o.Sent, o.Err = true, nil
+				return o
+			}
+		}
+		if pending == nil {
+			o.Attempts++
+			if pending, err = attempt(ctx, t.Sender, msg, p.Timeout); err == nil {
+				o.Sent, o.Err = true, nil
+				return o
+			}
 		}
 		o.Err = err
 		if ctx.Err() != nil {
@@ -141,11 +159,14 @@ func deliverOne(ctx context.Context, t Target, msg Message, p Policy) Outcome {
 }
 
 // attempt is one send bounded by timeout, whether or not s honours ctx.
-func attempt(ctx context.Context, s Sender, msg Message, timeout time.Duration) error {
+// When the timeout ends the wait but not the send, the send's result
+// channel is returned as pending, so that the caller neither forgets it nor
+// starts a second send beside it.
+func attempt(ctx context.Context, s Sender, msg Message, timeout time.Duration) (pending <-chan error, err error) {
 	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	done := make(chan error, 1) // buffered: an abandoned send must not block forever
 	go func() {
+		defer cancel()
 		defer func() {
 			if r := recover(); r != nil {
 				done <- fmt.Errorf("sender panicked: %v", r)
@@ -153,16 +174,23 @@ func attempt(ctx context.Context, s Sender, msg Message, timeout time.Duration) 
 		}()
 		done <- s.Send(actx, msg.Subject, msg.Body)
 	}()
+	return await(ctx, done, timeout)
+}
+
+// await waits up to timeout for a send's result. A send still running at
+// the end is returned as pending, with a transient timeout error.
+func await(ctx context.Context, done <-chan error, timeout time.Duration) (pending <-chan error, err error) {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
 	select {
 	case err := <-done:
 		if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			return Transient(fmt.Errorf("send timed out after %s: %w", timeout, err), 0)
+			return nil, Transient(fmt.Errorf("send timed out after %s: %w", timeout, err), 0)
 		}
-		return err
-	case <-actx.Done():
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return Transient(fmt.Errorf("send timed out after %s", timeout), 0)
+		return nil, err
+	case <-ctx.Done():
+		return done, ctx.Err()
+	case <-t.C:
+		return done, Transient(fmt.Errorf("send timed out after %s", timeout), 0)
 	}
 }

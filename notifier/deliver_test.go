@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -277,4 +278,73 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// late is a Sender that ignores its context and accepts the message only
+// after a while, like a library without a timeout talking to a slow server.
+type late struct {
+	after time.Duration
+	calls atomic.Int64
+}
+
+func (l *late) Send(context.Context, string, string) error {
+	l.calls.Add(1)
+	time.Sleep(l.after) // simulated time: the tests run it in a synctest bubble
+	return nil
+}
+
+// honest hangs until its context ends, as every channel package does.
+type honest struct{ calls atomic.Int64 }
+
+func (h *honest) Send(ctx context.Context, _, _ string) error {
+	h.calls.Add(1)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestDeliverSendThatOutlivesItsTimeout(t *testing.T) {
+	tests := []struct {
+		name         string
+		sender       Sender
+		wantSent     bool
+		wantAttempts int
+		wantCalls    int64
+		wantLeft     int // goroutines still running when Deliver has returned
+	}{
+		// Times out at 30s, is waited for again after the 1s backoff and
+		// gets through at 45s: sent once, never a second copy beside it.
+		{"late success is not sent twice", &late{after: 45 * time.Second}, true, 1, 1, 0},
+		// Never returns within the 10 minutes: still one send, one goroutine.
+		{"hung send is not started again", &late{after: time.Hour}, false, 1, 1, 1},
+		// Honours its context: a fresh attempt every 31s (30s timeout, 1s
+		// backoff) until the 10 minutes are up, nothing left over.
+		{"honest sender retried until the deadline", &honest{}, false, 20, 20, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				before := runtime.NumGoroutine()
+				p := Policy{Timeout: 30 * time.Second, Deadline: time.Now().Add(10 * time.Minute),
+					Backoff: 2 * time.Second, MaxBackoff: 2 * time.Second, Jitter: func() float64 { return 0 }}
+				o := Deliver(t.Context(), []Target{{ID: "anna/mail/0", Sender: tt.sender}}, Message{}, p)[0]
+				synctest.Wait()
+				left := runtime.NumGoroutine() - before
+				var calls int64
+				switch s := tt.sender.(type) {
+				case *late:
+					calls = s.calls.Load()
+				case *honest:
+					calls = s.calls.Load()
+				}
+				if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || calls != tt.wantCalls {
+					t.Errorf("Deliver() = sent %v, %d attempts, %d sends (err %v), want sent %v, %d attempts, %d sends",
+						o.Sent, o.Attempts, calls, o.Err, tt.wantSent, tt.wantAttempts, tt.wantCalls)
+				}
+				if left != tt.wantLeft {
+					t.Errorf("goroutines left running after Deliver = %d, want %d", left, tt.wantLeft)
+				}
+				time.Sleep(time.Hour) // let a hung send end inside the bubble
+			})
+		})
+	}
 }
