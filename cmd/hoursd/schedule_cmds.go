@@ -41,14 +41,14 @@ tomorrow in the configuration's time zone unless --from says otherwise.
   hoursd upcoming --from 2026-01-01 --days 365
   hoursd upcoming --schedule kundcenter --format json`,
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.format != "text" && o.format != "json" {
 				return usageError("upcoming: --format %q is not text or json", o.format)
 			}
 			if o.days < 1 {
 				return usageError("upcoming: --days %d: the window must be at least 1 day", o.days)
 			}
-			scheds, from, err := a.schedulesOn("upcoming", o.schedule, "from", o.from, 1)
+			scheds, from, err := a.schedulesOn(cmd, o.schedule, "from", o.from, 1)
 			if err != nil {
 				return err
 			}
@@ -78,8 +78,8 @@ configuration before hoursd announces anything from it.`,
 		Example: `  hoursd day --date 2026-04-30
   hoursd day --date 2026-06-19 --schedule kundcenter`,
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			scheds, d, err := a.schedulesOn("day", o.schedule, "date", o.date, 0)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			scheds, d, err := a.schedulesOn(cmd, o.schedule, "date", o.date, 0)
 			if err != nil {
 				return err
 			}
@@ -104,7 +104,19 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // schedulesOn loads the configuration and resolves what the schedule
 // commands share: the --schedule flag and a date flag, whose default is today
 // plus offset days. This is the one place those commands read the clock.
-func (a *app) schedulesOn(cmd, scheduleID, dateName, dateValue string, offset int) ([]*schedule.Schedule, schedule.Date, error) {
+//
+// A date flag given but empty (`--from "$DAY"` with DAY unset) is an error
+// rather than the default: a script would otherwise get tomorrow's answer
+// to a question about another day.
+func (a *app) schedulesOn(c *cobra.Command, scheduleID, dateName, dateValue string, offset int) ([]*schedule.Schedule, schedule.Date, error) {
+	cmd := c.Name()
+	if dateValue == "" && c.Flags().Changed(dateName) {
+		dflt := "today"
+		if offset == 1 {
+			dflt = "tomorrow"
+		}
+		return nil, schedule.Date{}, usageError("%s: --%s is empty; give a date YYYY-MM-DD, or leave the flag out for %s", cmd, dateName, dflt)
+	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return nil, schedule.Date{}, err

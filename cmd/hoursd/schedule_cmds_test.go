@@ -304,6 +304,8 @@ func TestScheduleCommandsBadInput(t *testing.T) {
 		{"past year 9999", []string{"upcoming", "--from", "9999-12-01", "--days", "40"}, "upcoming: --days 40 from 9999-12-01 goes past 9999-12-31"},
 		{"a billion days", []string{"upcoming", "--from", "2026-01-01", "--days", "999999999"}, "upcoming: --days 999999999 from 2026-01-01 goes past 9999-12-31"},
 		{"days beyond int64", []string{"upcoming", "--days", "99999999999999999999"}, `invalid argument "99999999999999999999" for "--days"`},
+		{"empty from", []string{"upcoming", "--from", ""}, "upcoming: --from is empty; give a date YYYY-MM-DD, or leave the flag out for tomorrow"},
+		{"empty date", []string{"day", "--date="}, "day: --date is empty; give a date YYYY-MM-DD, or leave the flag out for today"},
 		{"impossible date for day", []string{"day", "--date", "2026-02-30"}, `day: --date: date "2026-02-30": February 2026 has no day 30`},
 		{"unknown schedule", []string{"upcoming", "--schedule", "nope"}, `upcoming: --schedule "nope": no such schedule in built-in default (known: kundcenter)`},
 		{"unknown schedule for day", []string{"day", "--schedule", "nope"}, `day: --schedule "nope"`},
