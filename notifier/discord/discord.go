@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/notifier/internal/httppost"
+	"github.com/hoursd/hoursd/notifier/internal/secret"
 )
 
 // MaxContent is Discord's limit on a message's content, in characters.
@@ -48,6 +50,7 @@ type Config struct {
 // Notifier posts to one Discord channel.
 type Notifier struct {
 	post *httppost.Poster
+	cfg  Config // for String
 
 	mu   sync.Mutex
 	done map[[32]byte]int // message → parts already accepted, while it is incomplete
@@ -80,7 +83,7 @@ func New(cfg Config) (*Notifier, error) {
 	default:
 		return nil, errors.New("discord: webhook_url, or bot_token with channel_id, is required")
 	}
-	return &Notifier{post: httppost.New(o), done: map[[32]byte]int{}}, nil
+	return &Notifier{post: httppost.New(o), cfg: cfg, done: map[[32]byte]int{}}, nil
 }
 
 func absolute(raw string) bool {
@@ -178,3 +181,31 @@ func byteIndexOfRune(s string, n int) int {
 	}
 	return len(s)
 }
+
+// String shows the configuration with the webhook URL's path and the bot
+// token masked, so that a Config that reaches a log line or an error by
+// mistake does not carry them.
+func (c Config) String() string {
+	return fmt.Sprintf("discord.Config{WebhookURL:%q, BotToken:%q, ChannelID:%q, APIURL:%q, Timeout:%s}",
+		secret.URL(c.WebhookURL), secret.String(c.BotToken), c.ChannelID, c.APIURL, c.Timeout)
+}
+
+// GoString is String, for %#v.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue is what slog logs for a Config (the JSON handler would otherwise
+// marshal every exported field, the secrets included).
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("webhook_url", secret.URL(c.WebhookURL)),
+		slog.String("bot_token", secret.String(c.BotToken)), slog.String("channel_id", c.ChannelID),
+		slog.String("api_url", c.APIURL), slog.Duration("timeout", c.Timeout))
+}
+
+// String names the notifier without its secrets.
+func (n *Notifier) String() string { return "discord via " + n.cfg.String() }
+
+// GoString is String, for %#v.
+func (n *Notifier) GoString() string { return n.String() }
+
+// LogValue logs the notifier as String describes it.
+func (n *Notifier) LogValue() slog.Value { return slog.StringValue(n.String()) }

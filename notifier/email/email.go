@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/textproto"
 	"strings"
@@ -24,6 +25,7 @@ import (
 	mail "github.com/wneessen/go-mail"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/internal/secret"
 )
 
 // The TLS modes.
@@ -253,3 +255,30 @@ func classify(err error) error {
 	}
 	return err
 }
+
+// String shows the configuration with the password masked, so that a Config
+// that reaches a log line or an error by mistake does not carry it.
+func (c Config) String() string {
+	return fmt.Sprintf("email.Config{Host:%q, Port:%d, TLS:%q, Username:%q, Password:%q, From:%q, Timeout:%s}",
+		c.Host, c.Port, c.TLS, c.Username, secret.String(c.Password), c.From, c.Timeout)
+}
+
+// GoString is String, for %#v.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue is what slog logs for a Config (the JSON handler would otherwise
+// marshal every exported field, the password included).
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("host", c.Host), slog.Int("port", c.Port), slog.String("tls", c.TLS),
+		slog.String("username", c.Username), slog.String("password", secret.String(c.Password)),
+		slog.String("from", c.From), slog.Duration("timeout", c.Timeout))
+}
+
+// String names the notifier without its configuration's secrets.
+func (n *Notifier) String() string { return "email to " + n.to + " via " + n.cfg.String() }
+
+// GoString is String, for %#v.
+func (n *Notifier) GoString() string { return n.String() }
+
+// LogValue logs the notifier as String describes it.
+func (n *Notifier) LogValue() slog.Value { return slog.StringValue(n.String()) }

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -35,6 +36,7 @@ import (
 	gp "github.com/gregdel/pushover"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/internal/secret"
 )
 
 // DefaultAPIURL is Pushover's API base.
@@ -217,3 +219,36 @@ func Cut(s string, limit int, note string) string {
 	r := []rune(s)
 	return strings.TrimRight(string(r[:keep]), " \n") + note
 }
+
+// String shows the configuration with the token masked, so that a Config
+// that reaches a log line or an error by mistake does not carry it.
+func (c Config) String() string {
+	return fmt.Sprintf("pushover.Config{Token:%q, APIURL:%q, Timeout:%s}", secret.String(c.Token), redactedURL(c.APIURL), c.Timeout)
+}
+
+// GoString is String, for %#v.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue is what slog logs for a Config (the JSON handler would otherwise
+// marshal every exported field, the token included).
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("token", secret.String(c.Token)),
+		slog.String("api_url", redactedURL(c.APIURL)), slog.Duration("timeout", c.Timeout))
+}
+
+// redactedURL is the API base with a password in it masked (a proxy's).
+func redactedURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return secret.Mask
+}
+
+// String names the notifier without its token or the user key.
+func (n *Notifier) String() string { return "pushover via " + n.cfg.String() }
+
+// GoString is String, for %#v.
+func (n *Notifier) GoString() string { return n.String() }
+
+// LogValue logs the notifier as String describes it.
+func (n *Notifier) LogValue() slog.Value { return slog.StringValue(n.String()) }

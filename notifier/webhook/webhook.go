@@ -13,12 +13,17 @@ package webhook
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/notifier/internal/httppost"
+	"github.com/hoursd/hoursd/notifier/internal/secret"
 )
 
 // Config is a generic webhook.
@@ -31,7 +36,10 @@ type Config struct {
 }
 
 // Notifier posts to one URL.
-type Notifier struct{ post *httppost.Poster }
+type Notifier struct {
+	post *httppost.Poster
+	cfg  Config // for String
+}
 
 var _ notifier.Sender = (*Notifier)(nil)
 
@@ -55,7 +63,7 @@ func New(cfg Config) (*Notifier, error) {
 	for k, v := range cfg.Headers {
 		h.Set(k, v)
 	}
-	return &Notifier{post: httppost.New(httppost.Options{
+	return &Notifier{cfg: cfg, post: httppost.New(httppost.Options{
 		What: "webhook", URL: cfg.URL, Header: h, Timeout: cfg.Timeout, Client: cfg.HTTPClient,
 		Payload: func(subject, body string) any {
 			return Payload{Subject: subject, Body: body, Title: subject, Message: body, Text: subject + "\n\n" + body}
@@ -68,3 +76,38 @@ func New(cfg Config) (*Notifier, error) {
 func (n *Notifier) Send(ctx context.Context, subject, body string) error {
 	return n.post.Send(ctx, subject, body)
 }
+
+// String shows the configuration with the URL's path and query and every
+// header value masked, so that a Config that reaches a log line or an error
+// by mistake does not carry them.
+func (c Config) String() string {
+	return fmt.Sprintf("webhook.Config{URL:%q, Headers:%v, Timeout:%s}", secret.URL(c.URL), c.maskedHeaders(), c.Timeout)
+}
+
+// GoString is String, for %#v.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue is what slog logs for a Config (the JSON handler would otherwise
+// marshal every exported field, the secrets included).
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("url", secret.URL(c.URL)),
+		slog.Any("headers", c.maskedHeaders()), slog.Duration("timeout", c.Timeout))
+}
+
+// maskedHeaders are the header names, in order, each with its value masked.
+func (c Config) maskedHeaders() []string {
+	names := slices.Sorted(maps.Keys(c.Headers))
+	for i, k := range names {
+		names[i] = k + ": " + secret.String(c.Headers[k])
+	}
+	return names
+}
+
+// String names the notifier without its secrets.
+func (n *Notifier) String() string { return "webhook via " + n.cfg.String() }
+
+// GoString is String, for %#v.
+func (n *Notifier) GoString() string { return n.String() }
+
+// LogValue logs the notifier as String describes it.
+func (n *Notifier) LogValue() slog.Value { return slog.StringValue(n.String()) }
