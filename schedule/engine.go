@@ -25,10 +25,11 @@ type namedMatcher struct {
 }
 
 // yearDays marks, for each month and day of one year, which public holiday
-// and which named day fall on it (index + 1; 0 for none).
+// and which named day fall on it (index + 1; 0 for none). int32 holds the
+// index of any named day a configuration file can list.
 type yearDays struct {
 	holiday [13][32]int8
-	named   [13][32]int16
+	named   [13][32]int32
 }
 
 func newEvaluator(s *Schedule) *evaluator {
@@ -101,7 +102,7 @@ func (e *evaluator) yearOf(year int) *yearDays {
 			// The first named day listed for a date wins, except that a
 			// closed one beats one with hours: closed: true always applies.
 			if *slot == 0 || (!e.s.NamedDays[*slot-1].Closed && e.s.NamedDays[i].Closed) {
-				*slot = int16(i + 1)
+				*slot = int32(i + 1)
 			}
 		}
 	}

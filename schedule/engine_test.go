@@ -621,3 +621,28 @@ func ExampleSchedule_Changes() {
 	// 2026-04-30 Thursday Valborgsmässoafton 08:00-11:30 instead of 08:00-16:00
 	// 2026-05-01 Friday Första maj closed instead of 08:00-16:00
 }
+
+// TestManyNamedDays checks a schedule with more named days than an int16
+// counts (a generated configuration may have them): the last ones must
+// still be found, not wrap to a negative index, which panicked.
+func TestManyNamedDays(t *testing.T) {
+	s := &Schedule{ID: "x", Weekly: weekdays(mustHours(t, "08:00-16:00"))}
+	const n = 1<<15 + 10
+	for i := range n {
+		nd := NamedDay{On: "07-01", Hours: mustHours(t, "09:00-10:00")}
+		if i == n-2 {
+			nd = NamedDay{On: "07-02", Hours: mustHours(t, "09:00-10:00")}
+		}
+		if i == n-1 { // on the same date; closed: true wins
+			nd = NamedDay{On: "07-02", Name: Name{SV: fmt.Sprint("dag ", i)}, Closed: true}
+		}
+		s.NamedDays = append(s.NamedDays, nd)
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	day := s.Day(Date{2026, time.July, 2})
+	if day.Hours.String() != "closed" || day.Name.SV != fmt.Sprint("dag ", n-1) {
+		t.Errorf("Day(2026-07-02) = %s %q, want closed by named_days[%d]", day.Hours, day.Name.SV, n-1)
+	}
+}
