@@ -69,9 +69,12 @@ var (
 	tlsModes   = []string{"starttls", "tls", "none"}
 )
 
-// MinEvery is the shortest interval of an "@every" check: hoursd reasons in
-// days, and checking more often only costs.
-const MinEvery = time.Minute
+// MinEvery is the shortest interval of an "@every" check. hoursd reasons in
+// days, so a daily check is what a subscriber wants; an interval of seconds is
+// allowed for trying hoursd out and for tests (announcements are told once
+// however often the check runs), but not under a second, which robfig/cron
+// would round up to one second and so run the check without pause.
+const MinEvery = time.Second
 
 // cronParser accepts what the design promises for `check`: five fields or a
 // descriptor (@daily, @every 6h). It is robfig/cron's standard parser.
@@ -101,6 +104,13 @@ func ParseCheck(spec string) (s cron.Schedule, err error) {
 	s, err = cronParser.Parse(t)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a cron spec of 5 fields or a descriptor such as @daily: %w", spec, err)
+	}
+	// robfig/cron accepts dates that never come (0 18 30 2 *, the 30th
+	// of February) and then gives the zero time as the next run: the
+	// check would silently never happen. It looks five years ahead, so
+	// the 29th of February passes.
+	if s.Next(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
+		return nil, fmt.Errorf("%q never comes: no date matches it", spec)
 	}
 	return s, nil
 }
@@ -874,9 +884,11 @@ func known(ids []string) string {
 	return " (configured: " + strings.Join(ids, ", ") + ")"
 }
 
-// suggest proposes the closest of candidates to a misspelt word.
+// suggest proposes the closest of candidates to a misspelt word. The
+// distance allowed grows with the word, so that a short unknown key ("a")
+// is not taken for a typo of an unrelated one ("log").
 func suggest(word string, candidates []string) string {
-	best, bestDist := "", 4
+	best, bestDist := "", 1+max(1, min(3, len(word)/4))
 	for _, c := range candidates {
 		if d := editDistance(word, c); d < bestDist {
 			best, bestDist = c, d
@@ -888,24 +900,29 @@ func suggest(word string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %s?)", best)
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes (ids
-// are ASCII).
+// editDistance is the number of letters to insert, delete, replace or swap
+// with their neighbour to turn a into b (the optimal string alignment
+// distance), in bytes: keys and ids are ASCII.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }

@@ -79,7 +79,9 @@ func TestDesignExample(t *testing.T) {
 	}
 	if mail.Email.Password != smtpPassword || mail.Email.Host != "smtp.example.com" || mail.Email.Port != 587 ||
 		mail.Email.TLS != "starttls" || mail.Email.From != "Öppettider <hoursd@example.com>" || mail.Timeout != 30*time.Second {
-		t.Errorf("Channel(mail) = %+v timeout %v, want smtp.example.com:587 starttls, the password of $SMTP_PASSWORD, timeout 30s", *mail.Email, mail.Timeout)
+		// Not %+v of the email.Config: it would print the password.
+		t.Errorf("Channel(mail) = %s:%d %s from %q timeout %v, password from $SMTP_PASSWORD %v; want smtp.example.com:587 starttls, the password of $SMTP_PASSWORD, timeout 30s",
+			mail.Email.Host, mail.Email.Port, mail.Email.TLS, mail.Email.From, mail.Timeout, mail.Email.Password == smtpPassword)
 	}
 	if push := cfg.Channel("push"); push.Pushover.Token != pushoverToken {
 		t.Errorf("Channel(push).Pushover.Token is not the content of %s without its newline", pushoverFile)

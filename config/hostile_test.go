@@ -94,3 +94,25 @@ func TestPrintable(t *testing.T) {
 		t.Errorf("printable = %q, want %q", got, want)
 	}
 }
+
+// TestSuggest checks which unknown words are taken for typos of a known
+// one: short words only when one letter is off.
+func TestSuggest(t *testing.T) {
+	keys := []string{"timezone", "state_dir", "log", "http", "defaults", "templates", "schedules", "channels", "subscribers", "tls", "hours"}
+	tests := []struct{ word, want string }{
+		{"timzone", " (did you mean timezone?)"},
+		{"tsl", " (did you mean tls?)"}, // letters swapped
+		{"hour", " (did you mean hours?)"},
+		{"subscibers", " (did you mean subscribers?)"},
+		{"a", ""},
+		{"x", ""},
+		{"lg", " (did you mean log?)"},
+		{"colour", ""},
+		{"channel_id", ""},
+	}
+	for _, tt := range tests {
+		if got := suggest(tt.word, keys); got != tt.want {
+			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}

@@ -26,8 +26,17 @@ func (s Secret) GoString() string { return redacted }
 // LogValue hides the secret from slog.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
-// MarshalText hides the secret from YAML, JSON and TOML encoders.
-func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+// MarshalText hides the secret from YAML, JSON and TOML encoders, which
+// is how `hoursd config show` prints it. A value that only names an
+// environment variable ("${SMTP_PASSWORD}") is written as it stands: the
+// name is not the secret, it says where the secret comes from (as a
+// <key>_file's path does), and the output then loads again as it is.
+func (s Secret) MarshalText() ([]byte, error) {
+	if envRef.MatchString(string(s)) {
+		return []byte(s), nil
+	}
+	return []byte(redacted), nil
+}
 
 // envRef matches a value that is a whole reference to an environment
 // variable, ${NAME}. Only the whole value is replaced: a secret is never

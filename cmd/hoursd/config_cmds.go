@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -13,7 +14,7 @@ func newValidateCmd(a *app) *cobra.Command {
 		Long: `validate loads the configuration as hoursd run would (the file, the
 environment, the secrets) and checks all of it. It prints one line saying what
 was loaded and exits 0, or lists every problem with its key path and exits 2.`,
-		Args: cobra.NoArgs,
+		Args: noFileArg,
 		RunE: func(*cobra.Command, []string) error {
 			cfg, err := a.loadConfig()
 			if err != nil {
@@ -31,8 +32,12 @@ func newConfigCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Inspect the configuration",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		// cobra hands a word that is no subcommand to RunE.
+		Args: cobra.ArbitraryArgs,
+		RunE: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError("config: unknown subcommand %q; the subcommand is show", args[0])
+			}
 			return usageError("config: name a subcommand: show")
 		},
 	}
@@ -41,8 +46,10 @@ func newConfigCmd(a *app) *cobra.Command {
 		Short: "Print the effective configuration, secrets as ***",
 		Long: `show prints the configuration hoursd would run with, as YAML: the file
 with every default filled in and the HOURSD_* environment applied. Passwords,
-tokens and webhook URLs are printed as ***.`,
-		Args: cobra.NoArgs,
+tokens and webhook URLs are printed as ***; where the file names a variable
+("${SMTP_PASSWORD}") or a file (password_file) instead, the name is printed,
+so that the output loads again as it is.`,
+		Args: noFileArg,
 		RunE: func(*cobra.Command, []string) error {
 			cfg, err := a.loadConfig()
 			if err != nil {
@@ -52,4 +59,14 @@ tokens and webhook URLs are printed as ***.`,
 		},
 	})
 	return cmd
+}
+
+// noFileArg refuses arguments as a usage error (exit status 2), where
+// cobra.NoArgs would give a plain error and status 1. A file name given
+// without --config is the likely mistake.
+func noFileArg(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageError("%s takes no arguments: name the file with --config", strings.TrimPrefix(cmd.CommandPath(), "hoursd "))
+	}
+	return nil
 }
