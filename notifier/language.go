@@ -21,6 +21,7 @@ type language struct {
 	today    string
 	tomorrow string
 	closed   string
+	open     string
 	and      string
 
 	// states of a day: new hours next to the regular ones.
@@ -29,16 +30,23 @@ type language struct {
 	openUsuallyCl string // "öppet %s (vanligtvis stängt)"
 	closedAllWeek string
 
-	periodStart    string // from %s, %s apply: %s
-	relativeComma  bool   // Swedish closes "i morgon, måndag 30 juni," with a comma
-	periodUntil    string
-	otherHours     string
-	periodEnd      string
-	changed        string
-	previously     string
-	cancelledDay   string
-	cancelledStart string
-	cancelledEnd   string
+	// Periods lead with their name, as a notice does ("Sommaröppettider
+	// från och med …"): the name is the user's own text, and at the start
+	// of a sentence its capital letter reads right in both languages
+	// ("Sommaröppettider", "Christmas hours"), which it would not in the
+	// middle of one.
+	periodStart     string // name, date: "%s från och med %s"
+	periodUntil     string // ", till och med %s"
+	usually         string // "vanligtvis %s": the usual hours beside the new ones
+	otherHours      string
+	periodEnd       string
+	changed         string
+	previously      string // "tidigare meddelat: %s", inside the sentence's parentheses
+	cancelledDay    string
+	cancelledClosed string // a cancelled opening on a usually closed day
+	notAsAnnounced  string
+	cancelledStart  string
+	cancelledEnd    string
 
 	header       string // title, phone
 	subjectNew   string
@@ -55,30 +63,33 @@ var swedish = language{
 	short:    [7]string{"sön", "mån", "tis", "ons", "tors", "fre", "lör"},
 	months: [13]string{"", "januari", "februari", "mars", "april", "maj", "juni", "juli",
 		"augusti", "september", "oktober", "november", "december"},
-	today:          "i dag",
-	tomorrow:       "i morgon",
-	closed:         "stängt",
-	and:            "och",
-	closedInstead:  "stängt (vanligtvis öppet %s)",
-	openInstead:    "öppet %s i stället för %s",
-	openUsuallyCl:  "öppet %s (vanligtvis stängt)",
-	closedAllWeek:  "stängt alla dagar",
-	periodStart:    "från och med %s gäller %s: %s",
-	relativeComma:  true,
-	periodUntil:    ", till och med %s",
-	otherHours:     "andra öppettider",
-	periodEnd:      "från och med %s gäller de vanliga öppettiderna igen: %s",
-	changed:        "Ändrat: ",
-	previously:     " (tidigare meddelat: %s)",
-	cancelledDay:   "%s: de vanliga öppettiderna gäller ändå, %s",
-	cancelledStart: "%s från och med %s blir inte av; de vanliga öppettiderna gäller ändå: %s",
-	cancelledEnd:   "de vanliga öppettiderna kommer inte tillbaka %s som tidigare meddelat; %s gäller fortfarande",
-	header:         "%s, tel. %s",
-	subjectNew:     "Ändrade öppettider%s: %s",
-	subjectFixed:   "Rättade öppettider%s: %s",
-	onDate:         " %s",
-	fromDate:       " från och med %s",
-	testSubject:    "hoursd test message",
+	today:           "i dag",
+	tomorrow:        "i morgon",
+	closed:          "stängt",
+	open:            "öppet",
+	and:             "och",
+	closedInstead:   "stängt (vanligtvis öppet %s)",
+	openInstead:     "öppet %s i stället för %s",
+	openUsuallyCl:   "öppet %s (vanligtvis stängt)",
+	closedAllWeek:   "stängt alla dagar",
+	periodStart:     "%s från och med %s",
+	periodUntil:     " till och med %s",
+	usually:         "vanligtvis %s",
+	otherHours:      "Andra öppettider",
+	periodEnd:       "de vanliga öppettiderna gäller igen från och med %s: %s",
+	changed:         "Ändrat: ",
+	previously:      "tidigare meddelat: %s",
+	cancelledDay:    "%s: de vanliga öppettiderna gäller ändå, %s",
+	cancelledClosed: "%s: stängt ändå, som vanligt",
+	notAsAnnounced:  "inte %s som tidigare meddelat",
+	cancelledStart:  "%s från och med %s blir inte av; de vanliga öppettiderna gäller ändå: %s",
+	cancelledEnd:    "%s fortsätter: de vanliga öppettiderna kommer inte tillbaka %s som tidigare meddelat",
+	header:          "%s, tel. %s",
+	subjectNew:      "Ändrade öppettider%s: %s",
+	subjectFixed:    "Rättade öppettider%s: %s",
+	onDate:          " %s",
+	fromDate:        " från och med %s",
+	testSubject:     "Testmeddelande från hoursd",
 	testBody: "Det här är ett testmeddelande från hoursd till %s via %s.\n" +
 		"Om du läser det här når hoursd dig den här vägen.",
 }
@@ -88,30 +99,33 @@ var english = language{
 	short:    [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
 	months: [13]string{"", "January", "February", "March", "April", "May", "June", "July",
 		"August", "September", "October", "November", "December"},
-	today:          "today",
-	tomorrow:       "tomorrow",
-	closed:         "closed",
-	and:            "and",
-	closedInstead:  "closed (usually open %s)",
-	openInstead:    "open %s instead of %s",
-	openUsuallyCl:  "open %s (usually closed)",
-	closedAllWeek:  "closed every day",
-	periodStart:    "from %s, %s apply: %s",
-	relativeComma:  false,
-	periodUntil:    ", until %s",
-	otherHours:     "different hours",
-	periodEnd:      "from %s, the usual hours apply again: %s",
-	changed:        "Changed: ",
-	previously:     " (announced earlier: %s)",
-	cancelledDay:   "%s: the usual hours apply after all, %s",
-	cancelledStart: "%s from %s will not happen; the usual hours apply after all: %s",
-	cancelledEnd:   "the usual hours do not return on %s as announced earlier; %s still apply",
-	header:         "%s, phone %s",
-	subjectNew:     "Changed hours%s: %s",
-	subjectFixed:   "Corrected hours%s: %s",
-	onDate:         " on %s",
-	fromDate:       " from %s",
-	testSubject:    "hoursd test message",
+	today:           "today",
+	tomorrow:        "tomorrow",
+	closed:          "closed",
+	open:            "open",
+	and:             "and",
+	closedInstead:   "closed (usually open %s)",
+	openInstead:     "open %s instead of %s",
+	openUsuallyCl:   "open %s (usually closed)",
+	closedAllWeek:   "closed every day",
+	periodStart:     "%s from %s",
+	periodUntil:     " until %s",
+	usually:         "usually %s",
+	otherHours:      "Different hours",
+	periodEnd:       "the usual hours apply again from %s: %s",
+	changed:         "Changed: ",
+	previously:      "announced earlier: %s",
+	cancelledDay:    "%s: the usual hours apply after all, %s",
+	cancelledClosed: "%s: closed after all, as usual",
+	notAsAnnounced:  "not %s as announced earlier",
+	cancelledStart:  "%s from %s are cancelled; the usual hours apply after all: %s",
+	cancelledEnd:    "%s continue: the usual hours do not return on %s as announced earlier",
+	header:          "%s, phone %s",
+	subjectNew:      "Changed hours%s: %s",
+	subjectFixed:    "Corrected hours%s: %s",
+	onDate:          " on %s",
+	fromDate:        " from %s",
+	testSubject:     "hoursd test message",
 	testBody: "This is a test message from hoursd to %s via %s.\n" +
 		"If you are reading it, hoursd can reach you this way.",
 }
@@ -147,6 +161,26 @@ func (l *language) dayRef(d, today schedule.Date) string {
 		return l.tomorrow + ", " + l.date(d, today)
 	}
 	return l.date(d, today)
+}
+
+// dayRefMid is dayRef for the middle of a sentence: "i morgon, måndag 30
+// juni," is an apposition and closes with a comma before the sentence goes
+// on, in Swedish as in English.
+func (l *language) dayRefMid(d, today schedule.Date) string {
+	if n := d.Sub(today); n == 0 || n == 1 {
+		return l.dayRef(d, today) + ","
+	}
+	return l.dayRef(d, today)
+}
+
+// note adds a remark in parentheses, into the sentence's last parentheses
+// when it already ends with some: "stängt (vanligtvis öppet 08:00–16:00;
+// tidigare meddelat: 08:00–11:30)" rather than two pairs in a row.
+func note(s, remark string) string {
+	if before, ok := strings.CutSuffix(s, ")"); ok {
+		return before + "; " + remark + ")"
+	}
+	return s + " (" + remark + ")"
 }
 
 // clock formats minutes after midnight as HH:MM. hoursd formats clocks here
@@ -226,6 +260,16 @@ func equalHours(a, b schedule.Hours) bool {
 	}
 	for i := range a {
 		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// equalWeeks compares the hours of every weekday.
+func equalWeeks(a, b schedule.Week) bool {
+	for d := range a {
+		if !equalHours(a[d], b[d]) {
 			return false
 		}
 	}

@@ -104,52 +104,66 @@ func kindOrder(k schedule.Kind) int {
 // sentence is the built-in text of one item, without its final full stop.
 func (l *language) sentence(it Item, today schedule.Date) string {
 	c := it.Change
-	ref := l.dayRef(c.Date, today)
-	name := l.name(c.Name)
 	switch c.Kind {
 	case schedule.KindPeriodStart:
+		name := l.name(c.Name)
 		if name == "" {
 			name = l.otherHours
 		}
 		if it.Status == StatusCancellation {
-			return fmt.Sprintf(l.cancelledStart, name, ref, l.week(c.RegularWeekly))
+			return fmt.Sprintf(l.cancelledStart, name, l.dayRefMid(c.Date, today), l.week(c.RegularWeekly))
 		}
-		if l.relativeComma && c.Date.Sub(today) <= 1 && c.Date.Sub(today) >= 0 {
-			ref += ","
-		}
-		s := fmt.Sprintf(l.periodStart, ref, name, l.week(c.Weekly))
+		s := fmt.Sprintf(l.periodStart, name, l.dayRef(c.Date, today))
 		if !c.Until.IsZero() {
-			s += fmt.Sprintf(l.periodUntil, l.date(c.Until, today))
+			s = fmt.Sprintf(l.periodStart, name, l.dayRefMid(c.Date, today)) +
+				fmt.Sprintf(l.periodUntil, l.date(c.Until, today))
 		}
-		return s + l.previous(it)
+		s += ": " + l.week(c.Weekly)
+		if !equalWeeks(c.RegularWeekly, c.Weekly) {
+			s = note(s, fmt.Sprintf(l.usually, l.week(c.RegularWeekly)))
+		}
+		return l.previous(s, it)
 	case schedule.KindPeriodEnd:
 		if it.Status == StatusCancellation {
+			name := l.name(c.Name)
 			if name == "" {
 				name = l.otherHours
 			}
-			return fmt.Sprintf(l.cancelledEnd, ref, name)
+			return fmt.Sprintf(l.cancelledEnd, name, l.dayRefMid(c.Date, today))
 		}
-		return fmt.Sprintf(l.periodEnd, ref, l.week(c.Weekly)) + l.previous(it)
+		return l.previous(fmt.Sprintf(l.periodEnd, l.dayRef(c.Date, today), l.week(c.Weekly)), it)
 	}
-	if name != "" {
+	ref := l.dayRef(c.Date, today)
+	if name := l.name(c.Name); name != "" {
 		ref += " (" + name + ")"
 	}
 	if it.Status == StatusCancellation {
-		return fmt.Sprintf(l.cancelledDay, ref, l.hours(c.Regular))
+		s := fmt.Sprintf(l.cancelledDay, ref, l.hours(c.Regular))
+		if len(c.Regular) == 0 {
+			s = fmt.Sprintf(l.cancelledClosed, ref)
+		}
+		if it.Previous != nil && it.Previous.Kind == schedule.KindDay {
+			was := l.hours(it.Previous.Hours)
+			if len(c.Regular) == 0 && len(it.Previous.Hours) > 0 {
+				was = l.open + " " + was // "inte öppet 10:00–14:00", on a day that is usually closed
+			}
+			s = note(s, fmt.Sprintf(l.notAsAnnounced, was))
+		}
+		return s
 	}
-	return ref + ": " + l.state(c.Hours, c.Regular) + l.previous(it)
+	return l.previous(ref+": "+l.state(c.Hours, c.Regular), it)
 }
 
-// previous is what a correction says was announced before.
-func (l *language) previous(it Item) string {
+// previous adds what a correction says was announced before.
+func (l *language) previous(s string, it Item) string {
 	if it.Status != StatusCorrection || it.Previous == nil {
-		return ""
+		return s
 	}
 	p := it.Previous
 	if p.Kind == schedule.KindDay {
-		return fmt.Sprintf(l.previously, l.hours(p.Hours))
+		return note(s, fmt.Sprintf(l.previously, l.hours(p.Hours)))
 	}
-	return fmt.Sprintf(l.previously, l.week(p.Weekly))
+	return note(s, fmt.Sprintf(l.previously, l.week(p.Weekly)))
 }
 
 // line is the item as it stands in the body: a full sentence, marked when
@@ -178,15 +192,22 @@ func (l *language) subject(gs []group, items []Item, today schedule.Date) string
 		}
 	}
 	if same {
+		// A day is "i morgon" / "fredag 1 maj"; a period starts or ends on
+		// it, so its date is "från och med i morgon" / "from tomorrow".
+		d := l.date(first.Date, today)
+		switch first.Date.Sub(today) {
+		case 0:
+			d = l.today
+		case 1:
+			d = l.tomorrow
+		}
 		switch {
-		case first.Date.Sub(today) == 0:
-			when = " " + l.today
-		case first.Date.Sub(today) == 1:
-			when = " " + l.tomorrow
-		case first.Kind == schedule.KindDay:
-			when = fmt.Sprintf(l.onDate, l.date(first.Date, today))
+		case first.Kind != schedule.KindDay:
+			when = fmt.Sprintf(l.fromDate, d)
+		case d == l.today || d == l.tomorrow:
+			when = " " + d
 		default:
-			when = fmt.Sprintf(l.fromDate, l.date(first.Date, today))
+			when = fmt.Sprintf(l.onDate, d)
 		}
 	}
 	format := l.subjectFixed

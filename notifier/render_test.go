@@ -104,6 +104,17 @@ var renderCases = []struct {
 		{Status: StatusCancellation, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-08-25"),
 			Kind: schedule.KindPeriodEnd, Name: sommar, Weekly: regular, RegularWeekly: summerW}},
 	}},
+	{"corrections-closed", "2026-12-26", []Item{
+		// An opening on a usually closed Sunday, called off.
+		{Status: StatusCancellation, Change: day("kundcenter", "2026-12-27", schedule.Name{}, nil, nil),
+			Previous: &schedule.Change{Kind: schedule.KindDay, Hours: hrs("10:00-14:00")}},
+		// A shortened day that is now closed: one pair of parentheses.
+		{Status: StatusCorrection, Change: day("kundcenter", "2026-12-30", schedule.Name{}, nil, full),
+			Previous: &schedule.Change{Kind: schedule.KindDay, Hours: hrs("08:00-12:00")}},
+		{Status: StatusNew, Change: schedule.Change{Schedule: "pension", Date: date("2026-12-27"),
+			Kind: schedule.KindPeriodEnd, Name: schedule.Name{SV: "Julöppettider", EN: "Christmas hours"},
+			Weekly: regular, RegularWeekly: weekdays(short)}},
+	}},
 	{"mixed", "2026-12-23", []Item{
 		// Deliberately out of order: Render sorts.
 		{Status: StatusNew, Change: day("pension", "2026-12-31", schedule.Name{SV: "Nyårsafton", EN: "New Year's Eve"}, nil, full)},
@@ -154,15 +165,21 @@ func TestRenderPhrases(t *testing.T) {
 	}{
 		{"shortened sv", "sv", 0, []string{"I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.", "Ändrade öppettider i morgon: Försäkringskassan kundcenter", "tel. 0771-524 524"}},
 		{"shortened en", "en", 0, []string{"Tomorrow, Thursday 30 April (Walpurgis Eve): open 08:00–11:30 instead of 08:00–16:00.", "Changed hours tomorrow: Försäkringskassan kundcenter"}},
-		{"closed sv", "sv", 1, []string{"Fredag 1 maj (Första maj): stängt"}},
-		{"closed en", "en", 1, []string{"Friday 1 May (May Day): closed"}},
-		{"period start sv", "sv", 2, []string{"Från och med i morgon, måndag 30 juni, gäller Sommaröppettider: mån–fre 08:00–15:00, till och med söndag 24 augusti."}},
-		{"period start en", "en", 2, []string{"From tomorrow, Monday 30 June, Summer hours apply: Mon–Fri 08:00–15:00, until Sunday 24 August."}},
-		{"period end sv", "sv", 3, []string{"Från och med måndag 25 augusti gäller de vanliga öppettiderna igen: mån–fre 08:00–16:00."}},
+		{"closed sv", "sv", 1, []string{"Fredag 1 maj (Första maj): stängt (vanligtvis öppet 08:00–16:00)."}},
+		{"closed en", "en", 1, []string{"Friday 1 May (May Day): closed (usually open 08:00–16:00)."}},
+		{"period start sv", "sv", 2, []string{"Sommaröppettider från och med i morgon, måndag 30 juni, till och med söndag 24 augusti: mån–fre 08:00–15:00 (vanligtvis mån–fre 08:00–16:00).", "Ändrade öppettider från och med i morgon:"}},
+		{"period start en", "en", 2, []string{"Summer hours from tomorrow, Monday 30 June, until Sunday 24 August: Mon–Fri 08:00–15:00 (usually Mon–Fri 08:00–16:00).", "Changed hours from tomorrow:"}},
+		{"period end sv", "sv", 3, []string{"De vanliga öppettiderna gäller igen från och med måndag 25 augusti: mån–fre 08:00–16:00."}},
 		{"correction sv", "sv", 4, []string{"Ändrat: i morgon", "(tidigare meddelat: 08:00–11:30)", "Rättade öppettider"}},
-		{"cancellation sv", "sv", 5, []string{"vanliga öppettiderna gäller ändå, 08:00–16:00"}},
-		{"cancellation en", "en", 5, []string{"the usual hours apply after all, 08:00–16:00"}},
-		{"year shown sv", "sv", 7, []string{"dag 6 januari 2027", "08:00–12:00 och 13:00–15:00", "öppet 10:00–14:00 (vanligtvis stängt)"}},
+		{"cancellation sv", "sv", 5, []string{"vanliga öppettiderna gäller ändå, 08:00–16:00 (inte 08:00–11:30 som tidigare meddelat)."}},
+		{"cancellation en", "en", 5, []string{"the usual hours apply after all, 08:00–16:00 (not 08:00–11:30 as announced earlier)."}},
+		{"period cancellation sv", "sv", 6, []string{"Sommaröppettider fortsätter: de vanliga öppettiderna kommer inte tillbaka måndag 25 augusti som tidigare meddelat."}},
+		{"cancelled opening sv", "sv", 7, []string{"I morgon, söndag 27 december: stängt ändå, som vanligt (inte öppet 10:00–14:00 som tidigare meddelat)."}},
+		{"cancelled opening en", "en", 7, []string{"Tomorrow, Sunday 27 December: closed after all, as usual (not open 10:00–14:00 as announced earlier)."}},
+		{"one pair of parentheses sv", "sv", 7, []string{"Ändrat: onsdag 30 december: stängt (vanligtvis öppet 08:00–16:00; tidigare meddelat: 08:00–12:00)."}},
+		{"period end tomorrow sv", "sv", 7, []string{"De vanliga öppettiderna gäller igen från och med i morgon, söndag 27 december: mån–fre 08:00–16:00."}},
+		{"period end tomorrow en", "en", 7, []string{"The usual hours apply again from tomorrow, Sunday 27 December: Mon–Fri 08:00–16:00."}},
+		{"year shown sv", "sv", 8, []string{"dag 6 januari 2027", "08:00–12:00 och 13:00–15:00", "öppet 10:00–14:00 (vanligtvis stängt)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,7 +199,7 @@ func TestRenderPhrases(t *testing.T) {
 }
 
 func TestRenderMixedOrder(t *testing.T) {
-	tc := renderCases[7]
+	tc := renderCases[8]
 	msg, err := Render(Request{Language: "sv", Today: date(tc.today), Places: places, Items: tc.items}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -286,7 +303,7 @@ func TestRenderTemplateExecutionError(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseTemplates: %v", err)
 	}
-	tc := renderCases[7]
+	tc := renderCases[8]
 	_, err = Render(Request{Language: "sv", Today: date(tc.today), Subscriber: "anna", Places: places, Items: tc.items}, tmpl)
 	if err == nil || !strings.HasPrefix(err.Error(), "render body template for anna: ") {
 		t.Errorf("Render() error = %v, want a body template error", err)
@@ -300,5 +317,12 @@ func TestTestMessage(t *testing.T) {
 	}
 	if msg.Subject != "hoursd test message" || !strings.Contains(msg.Body, "to anna via mail") {
 		t.Errorf("TestMessage = %+v, want subject %q and a body naming anna and mail", msg, "hoursd test message")
+	}
+	sv, err := TestMessage("sv", "anna", "mail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sv.Subject != "Testmeddelande från hoursd" || !strings.Contains(sv.Body, "till anna via mail") {
+		t.Errorf("TestMessage(sv) = %+v, want subject %q and a body naming anna and mail", sv, "Testmeddelande från hoursd")
 	}
 }

@@ -25,8 +25,9 @@ func newTestSendCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "test-send --subscriber ID",
 		Short: "Send a test message to each target of a subscriber and report each result",
-		Long: `Send "hoursd test message" to every target of one subscriber, each on its
-own and at the same time, with the same timeouts and retries as a real check,
+		Long: `Send a test message ("Testmeddelande från hoursd", in English "hoursd
+test message") to every target of one subscriber, each on its own and at
+the same time, with the same timeouts and retries as a real check,
 and print one line per target: sent or failed, after how many attempts, and
 why. Nothing is written to the state store.
 

@@ -111,8 +111,8 @@ func TestTestSend(t *testing.T) {
 				t.Errorf("testSend() printed\n%s\nwant\n%s", out.String(), strings.Join(tt.wantLines, "\n"))
 			}
 			if s := tt.senders["mail"]; s != nil && len(s.subjects) > 0 {
-				if s.subjects[0] != "hoursd test message" || !strings.Contains(s.bodies[0], "till anna via mail") {
-					t.Errorf("test message = %q / %q, want the test subject and a body naming anna and mail", s.subjects[0], s.bodies[0])
+				if s.subjects[0] != "Testmeddelande från hoursd" || !strings.Contains(s.bodies[0], "till anna via mail") {
+					t.Errorf("test message = %q / %q, want the Swedish test subject and a body naming anna and mail", s.subjects[0], s.bodies[0])
 				}
 			}
 		})
