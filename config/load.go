@@ -201,7 +201,7 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 		}
 	}
 
-	var ps problems
+	ps := problems(keyClashes(format, data))
 	var raw rawFile
 	b := builder{
 		raw:         &raw,
