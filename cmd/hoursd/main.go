@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	// The zone database is embedded so hoursd works on scratch and
 	// distroless images and on hosts without /usr/share/zoneinfo.
@@ -45,6 +46,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "hoursd: %v\n", ee.err)
 		}
 		return ee.code
+	case strings.HasPrefix(err.Error(), "unknown command "):
+		// cobra's own usage error has no type of its own.
+		fmt.Fprintf(stderr, "hoursd: %v\n", err)
+		return 2
 	default:
 		fmt.Fprintf(stderr, "hoursd: %v\n", err)
 		return 1

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,7 +38,7 @@ day differs from the usual hours: holidays, shortened eves, summer hours.`,
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVarP(&a.configPath, "config", "c", "",
 		"configuration file (YAML, TOML or JSON); default $HOURSD_CONFIG, /etc/hoursd/config.yaml, or the built-in default")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%s", flagProblem(err)) })
 	root.AddCommand(
 		newRunCmd(a),
 		newCheckCmd(a),
@@ -50,4 +53,24 @@ day differs from the usual hours: holidays, shortened eves, summer hours.`,
 		newVersionCmd(a),
 	)
 	return root
+}
+
+// flagProblem words a flag error for people: pflag passes on strconv's
+// "strconv.ParseInt: parsing "abc": invalid syntax", which says nothing a
+// user of hoursd needs.
+func flagProblem(err error) string {
+	var ne *strconv.NumError
+	if !errors.As(err, &ne) {
+		return err.Error()
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, ": strconv."); i >= 0 {
+		msg = msg[:i]
+	}
+	switch {
+	case errors.Is(ne.Err, strconv.ErrRange):
+		return msg + ": out of range"
+	default:
+		return msg + ": not a number"
+	}
 }
