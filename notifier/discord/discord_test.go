@@ -2,6 +2,7 @@ package discord
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -195,5 +196,26 @@ func TestNewErrors(t *testing.T) {
 				t.Errorf("New error %q holds a secret", err)
 			}
 		})
+	}
+}
+
+// TestDiscordNetworkErrorHidesWebhook posts to a server that is gone: Go's
+// HTTP client then reports a *url.Error that quotes the whole URL, the
+// webhook's token with it.
+func TestDiscordNetworkErrorHidesWebhook(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	n, err := New(Config{WebhookURL: gone.URL + hookPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = n.Send(t.Context(), "Ändrade öppettider", "Stängt.")
+	if retry, _ := notifier.IsTransient(err); !retry {
+		t.Fatalf("Send() to a closed server = %v, want a transient error", err)
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if strings.Contains(e.Error(), "s3cr3t") {
+			t.Errorf("error %q holds the webhook token", e)
+		}
 	}
 }
