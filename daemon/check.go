@@ -359,13 +359,28 @@ func (s *Store) failRun(subscriber string, at, now time.Time, checkErr error) er
 
 // send delivers queued messages, each to its target, concurrently (one
 // target's trouble never delays another's), and records every outcome.
-// Messages another goroutine is already sending are skipped.
+// Messages another goroutine is already sending, and those no longer pending
+// in the store, are skipped.
 func (d *Daemon) send(ctx context.Context, cfg *config.Config, ds []Delivery, retryFor time.Duration) []Delivery {
 	var wg sync.WaitGroup
 	res := make([]Delivery, len(ds))
 	for i, dl := range ds {
 		if !d.claim(dl.ID) {
 			res[i] = dl
+			continue
+		}
+		// ds may be a snapshot taken before another goroutine sent the
+		// message and released it: only the store, read after the claim,
+		// says whether it still waits. Without this a check that read the
+		// outbox while the start-up send (or an earlier check) was
+		// finishing would send the same message a second time.
+		if cur, err := d.store.get(dl.ID); err != nil || cur == nil || cur.State != StatePending {
+			d.release(dl.ID)
+			if cur != nil {
+				res[i] = *cur
+			} else {
+				res[i] = dl
+			}
 			continue
 		}
 		wg.Go(func() {

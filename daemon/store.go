@@ -446,6 +446,17 @@ func (s *Store) pending() ([]Delivery, error) {
 	return out, err
 }
 
+// get reads one outbox message; nil if there is none with that id.
+func (s *Store) get(id uint64) (*Delivery, error) {
+	var d *Delivery
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		d, err = getJSON[Delivery](tx.Bucket(bucketOutbox), idKey(id))
+		return err
+	})
+	return d, err
+}
+
 // record stores the outcome of one attempt to send a message. Sent messages
 // are kept for status; see prune.
 func (s *Store) record(id uint64, mutate func(*Delivery)) error {

@@ -71,7 +71,7 @@ subscribers:
 		posts  int    // webhook posts so far
 	}{
 		{"dry run as if on the eve of Valborg 2026", []string{"check", "--dry-run", "--at", "2026-04-29T18:00:00+02:00"}, nil,
-			0, "Valborgsmässoafton", "", 0},
+			0, "torsdag 30 april (", "", 0},
 		{"dry run prints and sends nothing", []string{"check", "--dry-run", "--at", at(0, "18:00")}, nil,
 			0, "── to team/hook (1 change(s))", "", 0},
 		{"status before anything was sent", []string{"status"}, nil,

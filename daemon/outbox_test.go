@@ -1,0 +1,111 @@
+package daemon
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// TestStaleOutboxSnapshot hands send a list of pending messages read before
+// another goroutine sent one of them, as a check that read the outbox while
+// the start-up send was finishing would: the message is not sent again.
+func TestStaleOutboxSnapshot(t *testing.T) {
+	sub := subscriber("anna", []int{1}, "mail:anna@example.com")
+	s := newSim(t, testConfig(t.TempDir(), kundcenter2026(t), sub), at(t, "2026-04-29 12:00"))
+	s.box.setDown("anna@example.com", true)
+	s.runUntil(at(t, "2026-04-29 18:30"), nil)
+	stale, err := s.d.store.pending()
+	if err != nil || len(stale) != 1 {
+		t.Fatalf("pending after a failed send = %d messages (%v), want 1", len(stale), err)
+	}
+	s.box.setDown("anna@example.com", false)
+	s.d.send(t.Context(), s.cfg, stale, -1) // the start-up send
+	s.d.send(t.Context(), s.cfg, stale, -1) // a check with the same, now stale, list
+	diff(t, "one pending message handed to send twice", s.box.lines(), []string{
+		"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+	})
+}
+
+// gateSender holds every send until the gate opens, then delivers it to the
+// postbox: a channel slow enough that checks pile up behind it.
+type gateSender struct {
+	boxSender
+	gate <-chan struct{}
+}
+
+func (g gateSender) Send(ctx context.Context, subject, body string) error {
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	g.box.clock.Set(time.Now())
+	return g.boxSender.Send(ctx, subject, body)
+}
+
+// TestOverlappingChecks runs the real loop with a check every two seconds and
+// a channel that takes a minute to accept the message (within its timeout): thirty checks
+// fire while it hangs, none blocks on it, and the target hears the change
+// once. cron runs overlapping jobs of one spec (hoursd adds no Skip or Delay
+// wrapper, which would hold every later check behind a send retried for
+// days); planning under planMu and claiming each message make that safe.
+func TestOverlappingChecks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// The bubble starts on Saturday 1 January 2000; Sunday 2 January
+		// opens as an exception.
+		sunday := schedule.Exception{From: date(t, "2000-01-02"), To: date(t, "2000-01-02"), Hours: hours(t, "10:00-12:00")}
+		sub := subscriber("anna", []int{1}, "mail:anna@example.com")
+		sub.Check = "@every 2s"
+		cfg := testConfig(t.TempDir(), kundcenter2026(t, sunday), sub)
+		cfg.Channels[0].Timeout = 5 * time.Minute // one attempt hangs through the minute
+		s := &sim{t: t, clock: &fakeClock{}}
+		s.box = &postbox{clock: s.clock, down: map[string]bool{}}
+		gate := make(chan struct{})
+		var mu sync.Mutex
+		calls := 0
+		opts := s.options()
+		opts.Now = time.Now
+		opts.Watchdog = func() (time.Duration, error) { return 0, nil }
+		opts.SenderFor = func(*config.Config, config.Target) (notifier.Sender, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			return gateSender{boxSender{s.box, "anna@example.com"}, gate}, nil
+		}
+		d, err := New(cfg, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		ctx, stop := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- d.Run(ctx) }()
+		time.Sleep(time.Minute)
+		st, err := d.Status()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Pending) != 1 || st.Subscribers[0].LastCheck.Before(time.Now().Add(-2*time.Second)) {
+			t.Errorf("after a minute of a hanging send: %d pending, last check %s (now %s), want 1 pending and checks going on",
+				len(st.Pending), st.Subscribers[0].LastCheck, time.Now())
+		}
+		close(gate)
+		time.Sleep(10 * time.Second)
+		stop()
+		if err := <-done; err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+		diff(t, "checks every 2s behind a hanging send", s.box.lines(), []string{
+			"anna@example.com 2000-01-01 | 2000-01-02 day new 10:00-12:00",
+		})
+		if calls != 1 {
+			t.Errorf("the message was handed to its channel %d times, want 1", calls)
+		}
+	})
+}
