@@ -88,6 +88,9 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 	case http.StatusOK:
 		fmt.Fprint(w, `{"id": "1", "channel_id": "42", "content": "..."}`)
+	case http.StatusBadRequest:
+		w.WriteHeader(status)
+		fmt.Fprint(w, `{"message": "Invalid Form Body", "code": 50035, "errors": {"content": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}]}}}`)
 	default:
 		w.WriteHeader(status)
 		fmt.Fprint(w, `{"message": "Internal Server Error", "code": 0}`)
@@ -113,6 +116,7 @@ func TestDiscordDelivery(t *testing.T) {
 		{"bot success", true, botToken, "", nil, "Stängt.", true, 1, false, nil, 1},
 		{"500 then success", false, "", hookPath, []int{500}, "Stängt.", true, 2, false, []time.Duration{time.Second}, 1},
 		{"429 then success", false, "", hookPath, []int{429}, "Stängt.", true, 2, false, []time.Duration{2500 * time.Millisecond}, 1},
+		{"400 invalid form body permanent", false, "", hookPath, []int{400}, "Stängt.", false, 1, true, nil, 0},
 		{"unknown webhook", false, "", "/api/webhooks/1/wrong", nil, "Stängt.", false, 1, true, nil, 0},
 		{"bad bot token", true, "wrong-token", "", nil, "Stängt.", false, 1, true, nil, 0},
 		{"long message split", false, "", hookPath, nil, long, true, 1, false, nil, 3},
@@ -217,5 +221,20 @@ func TestDiscordNetworkErrorHidesWebhook(t *testing.T) {
 		if strings.Contains(e.Error(), "s3cr3t") {
 			t.Errorf("error %q holds the webhook token", e)
 		}
+	}
+}
+
+func TestDiscordHangingServer(t *testing.T) {
+	srv := notifiertest.HangingServer(t)
+	n, err := New(Config{WebhookURL: srv.URL + hookPath, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = n.Send(t.Context(), "Ändrade öppettider", "Stängt.")
+	if retry, _ := notifier.IsTransient(err); !retry {
+		t.Fatalf("Send() to a server that never answers = %v, want a transient error", err)
+	}
+	if strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("error %q holds the webhook token", err)
 	}
 }
