@@ -93,7 +93,7 @@ func testSend(ctx context.Context, w io.Writer, sub *config.Subscriber,
 			o := sendTest(ctx, id, sub, t, senderFor, timeout, p)
 			mu.Lock()
 			defer mu.Unlock()
-			lines[i] = describeOutcome(o, t)
+			lines[i] = describeOutcome(o, t, !p.Deadline.IsZero())
 			if !o.Sent {
 				failed++
 			}
@@ -126,8 +126,10 @@ func sendTest(ctx context.Context, id string, sub *config.Subscriber, t config.T
 	return notifier.Deliver(ctx, []notifier.Target{{ID: id, Channel: t.Channel, Sender: s}}, msg, p)[0]
 }
 
-// describeOutcome is one line of test-send's report.
-func describeOutcome(o notifier.Outcome, t config.Target) string {
+// describeOutcome is one line of test-send's report; retried says whether
+// a transient failure was retried until the --wait deadline or, with
+// --wait 0, tried once.
+func describeOutcome(o notifier.Outcome, t config.Target, retried bool) string {
 	where := o.Target
 	if t.Address != "" {
 		// An address helps the reader; a Pushover user key is left out,
@@ -144,5 +146,8 @@ func describeOutcome(o notifier.Outcome, t config.Target) string {
 	case o.Permanent:
 		return fmt.Sprintf("%s: failed, permanently (%s): %v", where, attempts, o.Err)
 	}
-	return fmt.Sprintf("%s: failed (%s, gave up at the deadline): %v", where, attempts, o.Err)
+	if !retried {
+		return fmt.Sprintf("%s: failed (%s, not retried with --wait 0; may pass later): %v", where, attempts, o.Err)
+	}
+	return fmt.Sprintf("%s: failed (%s, still failing when --wait ran out): %v", where, attempts, o.Err)
 }

@@ -51,28 +51,34 @@ func TestTestSend(t *testing.T) {
 		buildErr  map[string]error
 		wantLines []string
 		wantErr   string
+		once      bool // --wait 0: no deadline, one attempt
 	}{
 		{"all sent",
 			map[string]*scriptedSender{"mail": {}, "push": {errs: []error{notifier.Transient(errors.New("pushover: http 500"), 0)}}},
 			nil,
-			[]string{"anna/mail/0 <anna@example.com>: sent (1 attempt)", "anna/push/1: sent (2 attempts)"}, ""},
+			[]string{"anna/mail/0 <anna@example.com>: sent (1 attempt)", "anna/push/1: sent (2 attempts)"}, "", false},
 		{"one permanent failure",
 			map[string]*scriptedSender{"mail": {}, "push": {errs: []error{errors.New("pushover: send message: http 400: user identifier is invalid")}}},
 			nil,
 			[]string{"anna/mail/0 <anna@example.com>: sent (1 attempt)",
 				"anna/push/1: failed, permanently (1 attempt): pushover: send message: http 400: user identifier is invalid"},
-			"test-send: 1 of 2 targets of anna failed"},
+			"test-send: 1 of 2 targets of anna failed", false},
 		{"sender cannot be built",
 			map[string]*scriptedSender{"mail": {}},
 			map[string]error{"push": errors.New("build sender for channel push: pushover: token must be an application token of 30 letters and digits")},
 			[]string{"anna/mail/0 <anna@example.com>: sent (1 attempt)",
 				"anna/push/1: failed, permanently (0 attempts): build sender for channel push: pushover: token must be an application token of 30 letters and digits"},
-			"test-send: 1 of 2 targets of anna failed"},
+			"test-send: 1 of 2 targets of anna failed", false},
 		{"gives up at the deadline",
 			map[string]*scriptedSender{"mail": {errs: slicesRepeat(notifier.Transient(errors.New("email: 451 greylisted"), 0), 100)}, "push": {}},
 			nil,
-			[]string{"anna/mail/0 <anna@example.com>: failed (6 attempts, gave up at the deadline): email: 451 greylisted", "anna/push/1: sent (1 attempt)"},
-			"test-send: 1 of 2 targets of anna failed"},
+			[]string{"anna/mail/0 <anna@example.com>: failed (6 attempts, still failing when --wait ran out): email: 451 greylisted", "anna/push/1: sent (1 attempt)"},
+			"test-send: 1 of 2 targets of anna failed", false},
+		{"one attempt with --wait 0",
+			map[string]*scriptedSender{"mail": {errs: []error{notifier.Transient(errors.New("email: 451 greylisted"), 0)}}, "push": {}},
+			nil,
+			[]string{"anna/mail/0 <anna@example.com>: failed (1 attempt, not retried with --wait 0; may pass later): email: 451 greylisted", "anna/push/1: sent (1 attempt)"},
+			"test-send: 1 of 2 targets of anna failed", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +103,9 @@ func TestTestSend(t *testing.T) {
 				return nil
 			}
 			p.Backoff = 2 * time.Second
+			if tt.once {
+				p.Deadline = time.Time{}
+			}
 
 			var out bytes.Buffer
 			err := testSend(t.Context(), &out, sub, senderFor, timeout, p)
