@@ -116,3 +116,50 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsNeverInProblems puts a secret where it does not belong — a
+// field of another type, an unknown key, a key of another channel type, a
+// broken line — and checks that no problem repeats it.
+func TestSecretsNeverInProblems(t *testing.T) {
+	const secret = "Zq8SecretValue7Kx"
+	head := "schedules: [{id: s, weekly: {}}]\n"
+	tests := []struct {
+		name, file, content string
+		env                 map[string]string
+	}{
+		{"password as a list", "c.yaml", head + "channels: [{id: m, type: email, host: localhost, from: a@example.com, username: u, password: [" + secret + "]}]", nil},
+		{"password as a mapping", "c.yaml", head + "channels: [{id: m, type: email, host: localhost, from: a@example.com, username: u, password: {" + secret + ": 1}}]", nil},
+		{"password in the port", "c.yaml", head + "channels: [{id: m, type: email, host: localhost, from: a@example.com, port: " + secret + "}]", nil},
+		{"token in closed", "c.yaml", "schedules: [{id: s, weekly: {}, exceptions: [{date: 2026-01-01, closed: " + secret + "}]}]", nil},
+		{"token in remind", "c.yaml", head + "defaults: {remind: [" + secret + "]}", nil},
+		{"token in a list of ids", "c.yaml", head + "subscribers: [{id: a, schedules: " + secret + ", targets: [{channel: x}]}]", nil},
+		{"unknown top-level key", "c.yaml", head + "pasword: " + secret, nil},
+		{"unknown channel key", "c.yaml", head + "channels: [{id: p, type: pushover, tokn: " + secret + "}]", nil},
+		{"key of another channel type", "c.yaml", head + "channels: [{id: p, type: pushover, password: " + secret + "}]", nil},
+		{"key of an unknown channel type", "c.yaml", head + "channels: [{id: p, type: pushovr, token: " + secret + "}]", nil},
+		{"header as a list", "c.yaml", head + "channels: [{id: w, type: webhook, url: https://example.com/, headers: {x-key: [" + secret + "]}}]", nil},
+		{"token that is not a Pushover token", "c.yaml", head + "channels: [{id: p, type: pushover, token: " + secret + "}]", nil},
+		{"webhook URL that is not http", "c.yaml", head + "channels: [{id: w, type: webhook, url: ftp://" + secret + "}]", nil},
+		{"variable holding a bad URL", "c.yaml", head + "channels: [{id: d, type: discord, webhook_url: \"${HOOK}\"}]", map[string]string{"HOOK": "discord.com/api/webhooks/" + secret}},
+		{"secret around a variable", "c.yaml", head + "channels: [{id: d, type: discord, webhook_url: \"https://" + secret + "/${HOOK}\"}]", nil},
+		{"YAML broken after a secret", "c.yaml", head + "channels: [{id: m, password: " + secret + " x: y}]", nil},
+		{"YAML secret as a stray scalar", "c.yaml", head + "channels:\n  - id: m\n  " + secret + "\n", nil},
+		{"YAML document that is a secret", "c.yaml", secret, nil},
+		{"TOML string not ended", "c.toml", "[[channels]]\npassword = \"" + secret + "\n", nil},
+		{"TOML secret as a key", "c.toml", "[[channels]]\n" + secret + "\n", nil},
+		{"TOML value that is no value", "c.toml", "[[channels]]\npassword = " + secret + "\n", nil},
+		{"JSON broken after a secret", "c.json", `{"channels": [{"password": "` + secret + `" "x": 1}]}`, nil},
+		{"JSON document that is a secret", "c.json", `"` + secret + `"`, nil},
+		{"JSON bare secret", "c.json", `{"password": ` + secret + `}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := writeFile(t, t.TempDir(), tt.file, tt.content)
+			_, err := testLoader(tt.env, nil).load(name)
+			ps := problemsOf(t, err)
+			if got := formatProblems(ps) + err.Error(); strings.Contains(strings.ToLower(got), strings.ToLower(secret)) {
+				t.Errorf("Load(%s) repeats the secret:\n%s", tt.name, got)
+			}
+		})
+	}
+}

@@ -13,6 +13,7 @@ type Problem struct {
 	Message string
 }
 
+// String is the problem as hoursd prints it: "path: message".
 func (p Problem) String() string {
 	if p.Path == "" {
 		return p.Message
