@@ -7,11 +7,15 @@ import (
 	"context"
 	"flag"
 	"image/png"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -31,6 +35,38 @@ var screenshotDir = flag.String("browser.out", "",
 // browserTimeout bounds each chromium run; a cold start on a 2-core CI
 // machine takes a few seconds.
 const browserTimeout = 60 * time.Second
+
+// phoneWidth is the CSS width of the phone the page must fit (an iPhone 12
+// to 15, the narrowest common size but for the smallest models).
+const phoneWidth = 390
+
+// layoutProbe lays the status page out at phoneWidth and writes into its own
+// DOM what chromium's --dump-dom cannot show: the viewport's width, the
+// page's width, and the elements that stick out beyond the viewport. The page
+// itself runs no script and forbids framing (CSP frame-ancestors), so the
+// probe fetches its HTML and renders it in a srcdoc iframe of the phone's
+// width, where its media queries see a phone. Elements inside .scroll boxes
+// may be wider: those scroll on their own, by design.
+const layoutProbe = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"></head><body style="margin:0">
+<iframe id="f" style="width:390px;height:844px;border:0"></iframe>
+<pre id="out"></pre>
+<script>
+fetch("/").then(r => r.text()).then(html => {
+  const f = document.getElementById("f");
+  f.onload = () => {
+    const d = f.contentDocument, vw = d.documentElement.clientWidth;
+    const wide = [...d.body.querySelectorAll("*")]
+      .filter(e => !e.closest(".scroll") && e.getBoundingClientRect().right > vw + 0.5)
+      .map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "")).slice(0, 10);
+    document.getElementById("out").textContent =
+      "viewport=" + vw + " page=" + d.documentElement.scrollWidth + " wide=[" + wide.join(" ") + "]";
+  };
+  f.srcdoc = html;
+});
+</script></body></html>`
+
+var probePattern = regexp.MustCompile(`viewport=(\d+) page=(\d+) wide=\[([^\]]*)\]`)
 
 // findChromium returns chromium's path, or skips the test where it is not
 // installed — except under CI, where a missing browser is a broken setup.
@@ -60,7 +96,7 @@ func runChromium(t *testing.T, chromium string, args ...string) []byte {
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-dev-shm-usage", "--hide-scrollbars",
-		"--user-data-dir=" + profile, "--window-size=390,844",
+		"--user-data-dir=" + profile, "--window-size=" + strconv.Itoa(phoneWidth) + ",844",
 	}
 	cmd := exec.CommandContext(ctx, chromium, append(base, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+profile)
@@ -88,12 +124,18 @@ func tail(s string, n int) string {
 func TestBrowserStatusPage(t *testing.T) {
 	chromium := findChromium(t)
 	now := at(t, 2026, time.April, 29, 9, 0)
-	srv := httptest.NewServer(New(Options{
+	mux := http.NewServeMux()
+	mux.Handle("/", New(Options{
 		Schedules: []*schedule.Schedule{kundcenter(t, eve)},
 		Location:  stockholm(t),
 		Now:       func() time.Time { return now },
 		Status:    fakeStatus(t),
 	}))
+	mux.HandleFunc("GET /layout-probe", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, layoutProbe)
+	})
+	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
 	t.Run("dom", func(t *testing.T) {
@@ -125,6 +167,21 @@ func TestBrowserStatusPage(t *testing.T) {
 		}
 	})
 
+	t.Run("phone layout", func(t *testing.T) {
+		dom := string(runChromium(t, chromium, "--virtual-time-budget=10000", "--dump-dom", srv.URL+"/layout-probe"))
+		m := probePattern.FindStringSubmatch(dom)
+		if m == nil {
+			t.Fatalf("layout probe reported nothing\n%s", tail(dom, 2000))
+		}
+		width, _ := strconv.Atoi(m[1])
+		if width != phoneWidth {
+			t.Fatalf("layout probe measured a viewport %dpx wide, want %d", width, phoneWidth)
+		}
+		if wide := strings.TrimSpace(m[3]); m[2] != m[1] || wide != "" {
+			t.Errorf("status page at %dpx is %spx wide: a phone has to scroll sideways; too wide: %s", phoneWidth, m[2], wide)
+		}
+	})
+
 	t.Run("screenshot", func(t *testing.T) {
 		dir := *screenshotDir
 		if dir == "" {
@@ -144,7 +201,7 @@ func TestBrowserStatusPage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", path, err)
 		}
-		if cfg.Width != 390 || cfg.Height != 844 {
+		if cfg.Width != phoneWidth || cfg.Height != 844 {
 			t.Errorf("screenshot is %dx%d, want the phone viewport 390x844", cfg.Width, cfg.Height)
 		}
 		t.Logf("screenshot of the status page at 390x844: %s", path)
