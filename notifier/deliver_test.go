@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -283,25 +282,33 @@ func containsAny(s string, subs ...string) bool {
 // late is a Sender that ignores its context and accepts the message only
 // after a while, like a library without a timeout talking to a slow server.
 type late struct {
-	after time.Duration
-	calls atomic.Int64
+	after          time.Duration
+	calls, running atomic.Int64
 }
 
 func (l *late) Send(context.Context, string, string) error {
 	l.calls.Add(1)
+	l.running.Add(1)
+	defer l.running.Add(-1)
 	time.Sleep(l.after) // simulated time: the tests run it in a synctest bubble
 	return nil
 }
 
 // honest hangs until its context ends, as every channel package does.
-type honest struct{ calls atomic.Int64 }
+type honest struct{ calls, running atomic.Int64 }
 
 func (h *honest) Send(ctx context.Context, _, _ string) error {
 	h.calls.Add(1)
+	h.running.Add(1)
+	defer h.running.Add(-1)
 	<-ctx.Done()
 	return ctx.Err()
 }
 
+// TestDeliverSendThatOutlivesItsTimeout checks that a target never has two
+// sends at once and what is left running when Deliver returns. The bubble
+// is also a leak check: synctest.Test fails if any goroutine Deliver started
+// is still blocked when the test function ends.
 func TestDeliverSendThatOutlivesItsTimeout(t *testing.T) {
 	tests := []struct {
 		name         string
@@ -309,7 +316,7 @@ func TestDeliverSendThatOutlivesItsTimeout(t *testing.T) {
 		wantSent     bool
 		wantAttempts int
 		wantCalls    int64
-		wantLeft     int // goroutines still running when Deliver has returned
+		wantLeft     int64 // sends still running when Deliver has returned
 	}{
 		// Times out at 30s, is waited for again after the 1s backoff and
 		// gets through at 45s: sent once, never a second copy beside it.
@@ -323,25 +330,25 @@ func TestDeliverSendThatOutlivesItsTimeout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				before := runtime.NumGoroutine()
 				p := Policy{Timeout: 30 * time.Second, Deadline: time.Now().Add(10 * time.Minute),
 					Backoff: 2 * time.Second, MaxBackoff: 2 * time.Second, Jitter: func() float64 { return 0 }}
 				o := Deliver(t.Context(), []Target{{ID: "anna/mail/0", Sender: tt.sender}}, Message{}, p)[0]
+				// Every goroutine of the bubble that can still finish
+				// does so before Wait returns; what is left is stuck.
 				synctest.Wait()
-				left := runtime.NumGoroutine() - before
-				var calls int64
+				var calls, left int64
 				switch s := tt.sender.(type) {
 				case *late:
-					calls = s.calls.Load()
+					calls, left = s.calls.Load(), s.running.Load()
 				case *honest:
-					calls = s.calls.Load()
+					calls, left = s.calls.Load(), s.running.Load()
 				}
 				if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || calls != tt.wantCalls {
 					t.Errorf("Deliver() = sent %v, %d attempts, %d sends (err %v), want sent %v, %d attempts, %d sends",
 						o.Sent, o.Attempts, calls, o.Err, tt.wantSent, tt.wantAttempts, tt.wantCalls)
 				}
 				if left != tt.wantLeft {
-					t.Errorf("goroutines left running after Deliver = %d, want %d", left, tt.wantLeft)
+					t.Errorf("sends left running after Deliver = %d, want %d", left, tt.wantLeft)
 				}
 				time.Sleep(time.Hour) // let a hung send end inside the bubble
 			})

@@ -5,8 +5,10 @@ package notifiertest
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,4 +43,21 @@ func HangingServer(t testing.TB) *httptest.Server {
 	}))
 	t.Cleanup(func() { close(release); srv.Close() })
 	return srv
+}
+
+// CheckTransientWithoutSecrets fails the test unless err is a transient
+// error (a server that never answers, a connection refused) in whose text,
+// and in the text of every error it wraps, none of the secrets appears.
+func CheckTransientWithoutSecrets(t testing.TB, err error, secrets ...string) {
+	t.Helper()
+	if retry, _ := notifier.IsTransient(err); !retry {
+		t.Fatalf("Send() = %v, want a transient error", err)
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		for _, s := range secrets {
+			if strings.Contains(e.Error(), s) {
+				t.Errorf("error %q holds the secret %q", e, s)
+			}
+		}
+	}
 }
