@@ -194,10 +194,12 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 	// BindEnv: viper would read os.Getenv behind the loader's back (the
 	// secrets and the tests go through lookupEnv), and it can only take
 	// all empty variables or none.
+	fromEnv := map[string]string{} // key -> the variable that set it
 	for _, k := range envKeys {
 		name := envPrefix + "_" + strings.ToUpper(strings.ReplaceAll(k, ".", "_"))
 		if val, ok := l.lookupEnv(name); ok && (val != "" || slices.Contains(emptyEnvKeys, k)) {
 			v.Set(strings.ReplaceAll(k, ".", "::"), val)
+			fromEnv[k] = name
 		}
 	}
 
@@ -214,6 +216,12 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 	cfg = b.build()
 	cfg.Source = source
 	if len(ps) > 0 {
+		// The value is not in the file: say where it came from.
+		for i, p := range ps {
+			if name, ok := fromEnv[p.Path]; ok {
+				ps[i].Message += " (set by $" + name + ")"
+			}
+		}
 		ps.sort()
 		return nil, &ValidationError{Source: source, Problems: ps}
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -154,10 +155,14 @@ defaults: {check: "0 18 * * *", language: sv}
 	})
 
 	t.Run("a bad value is reported at its key", func(t *testing.T) {
-		_, err := testLoader(map[string]string{"HOURSD_TIMEZONE": "Mars/Olympus_Mons"}, nil).load(file)
+		_, err := testLoader(map[string]string{"HOURSD_TIMEZONE": "Mars/Olympus_Mons", "HOURSD_DEFAULTS_CHECK": "0 18 * *"}, nil).load(file)
 		ps := problemsOf(t, err)
-		if len(ps) != 1 || ps[0].Path != "timezone" {
-			t.Errorf("problems = %v, want one at timezone", ps)
+		want := []Problem{
+			{"defaults.check", `"0 18 * *" is not a cron spec of 5 fields or a descriptor such as @daily: expected exactly 5 fields, found 4: [0 18 * *] (set by $HOURSD_DEFAULTS_CHECK)`},
+			{"timezone", `unknown time zone "Mars/Olympus_Mons" (set by $HOURSD_TIMEZONE)`},
+		}
+		if !slices.Equal(ps, want) {
+			t.Errorf("problems = %q, want %q", ps, want)
 		}
 	})
 }
