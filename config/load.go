@@ -86,7 +86,7 @@ func Load(path string) (*Config, error) {
 type loader struct {
 	lookupEnv  func(string) (string, bool)
 	readFile   func(string) ([]byte, error)
-	stat       func(string) (fs.FileInfo, error)
+	stat       func(string) (fs.FileInfo, error) // os.Lstat: a dangling link is there
 	systemPath string
 }
 
@@ -94,7 +94,7 @@ func newLoader() *loader {
 	return &loader{
 		lookupEnv:  os.LookupEnv,
 		readFile:   readFileLimited,
-		stat:       os.Stat,
+		stat:       os.Lstat,
 		systemPath: SystemPath,
 	}
 }
@@ -113,7 +113,11 @@ func (l *loader) locate(path string) (name, from string) {
 	if p := l.getenv("HOURSD_CONFIG"); p != "" {
 		return p, "$HOURSD_CONFIG"
 	}
-	if _, err := l.stat(l.systemPath); err == nil {
+	// Only a system file that is not there at all means the built-in
+	// default: a dangling symlink (a config volume that did not mount) or a
+	// directory hoursd may not search is reported, not silently replaced
+	// by the console configuration.
+	if _, err := l.stat(l.systemPath); !errors.Is(err, fs.ErrNotExist) {
 		return l.systemPath, l.systemPath
 	}
 	return "", ""

@@ -59,13 +59,47 @@ func TestSearchOrder(t *testing.T) {
 			if !tt.sysExists {
 				l.systemPath = filepath.Join(dir, "missing.yaml")
 			}
-			l.stat = os.Stat
+			l.stat = os.Lstat
 			cfg, err := l.load(tt.flag)
 			if err != nil {
 				t.Fatalf("Load(%q): %v", tt.flag, err)
 			}
 			if cfg.Source != tt.wantSource || cfg.StateDir != tt.wantState {
 				t.Errorf("Load(%q) read %s (state_dir %s), want %s (state_dir %s)", tt.flag, cfg.Source, cfg.StateDir, tt.wantSource, tt.wantState)
+			}
+		})
+	}
+}
+
+// TestSystemFileTrouble checks that a system file that is there but cannot
+// be read is reported, not replaced by the built-in default.
+func TestSystemFileTrouble(t *testing.T) {
+	dir := t.TempDir()
+	dangling := filepath.Join(dir, "config.yaml")
+	if err := os.Symlink(filepath.Join(dir, "not-mounted", "config.yaml"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		stat    func(string) (fs.FileInfo, error)
+		wantMsg string
+	}{
+		{"dangling symlink", newLoader().stat, "no such file or directory"},
+		{"directory not searchable", func(name string) (fs.FileInfo, error) {
+			return nil, &fs.PathError{Op: "lstat", Path: name, Err: fs.ErrPermission}
+		}, "cannot read " + dangling},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := testLoader(nil, nil)
+			l.systemPath, l.stat = dangling, tt.stat
+			cfg, err := l.load("")
+			if err == nil {
+				t.Fatalf("Load() = %s, want a problem with %s", cfg.Summary(), dangling)
+			}
+			ps := problemsOf(t, err)
+			if len(ps) != 1 || ps[0].Path != dangling || !strings.Contains(ps[0].Message, tt.wantMsg) {
+				t.Errorf("Load() problems = %q, want one at %s saying %q", ps, dangling, tt.wantMsg)
 			}
 		})
 	}
