@@ -53,13 +53,13 @@ func TestValidateAndShow(t *testing.T) {
 			never:      []string{"SECRETPART", "sometoken"},
 		},
 		{
-			name:       "config show prints the effective configuration with secrets as ***",
+			name:       "config show of a file whose secret file is missing exits 2 naming it",
 			args:       []string{"config", "show", "--config", "../../deploy/examples/forsakringskassan.yaml"},
 			wantCode:   2, // the Pushover token file does not exist here
 			wantStderr: []string{"  channels[1].token_file: cannot read secret file /run/credentials/hoursd.service/pushover"},
 		},
 		{
-			name:       "config show of a file without secret files",
+			name:       "config show of a file whose variable is unset exits 2 naming it",
 			args:       []string{"config", "show", "--config", "../../config/testdata/good/everything.yaml"},
 			wantCode:   2,
 			wantStderr: []string{"environment variable DISCORD_BOT_TOKEN is not set"},
