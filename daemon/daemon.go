@@ -171,6 +171,9 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
 			"damage", st.Damage, "moved_to", st.MovedAside)
 	}
+	if st != nil && st.Emptied {
+		d.log.Error("the state file was empty; hoursd starts with a fresh one (messages may repeat)", "state", st.Path())
+	}
 	d.cfg.Store(cfg)
 	d.loadedAt = opts.Now()
 	d.sendCtx, d.cancelSend = context.WithCancel(context.Background())

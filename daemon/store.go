@@ -151,6 +151,9 @@ type Store struct {
 	MovedAside string
 	// Damage is what was wrong with the moved file.
 	Damage error
+	// Emptied reports a state file found empty: bbolt made a fresh store of
+	// it in place, and what hoursd knew is gone just the same.
+	Emptied bool
 }
 
 // StoreOptions tune OpenStore.
@@ -182,8 +185,11 @@ func OpenStore(dir string, o StoreOptions) (*Store, error) {
 		}
 	}
 	s, err := openBolt(path, o)
-	if err == nil || !isDamage(err) || o.ReadOnly {
+	if err == nil || !isDamage(err) {
 		return s, err
+	}
+	if o.ReadOnly {
+		return nil, fmt.Errorf("%w (the state file is damaged: the next hoursd run or check starts a fresh one, keeping a damaged file beside it)", err)
 	}
 	aside := fmt.Sprintf("%s.corrupt-%s", path, o.Now().UTC().Format("20060102T150405Z"))
 	if rerr := os.Rename(path, aside); rerr != nil {
@@ -219,10 +225,17 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 			s, err = nil, fmt.Errorf("open state %s: %w", path, &damageError{fmt.Errorf("unreadable: %v", r)})
 		}
 	}()
-	if o.ReadOnly {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("open state: %w", err)
-		}
+	// bbolt makes a fresh store of an empty file (and fails with "bad
+	// file descriptor" doing so read-only). An empty file is what a crash
+	// during the very first start leaves, or a state that was wiped:
+	// hoursd says so rather than start over in silence.
+	fi, serr := os.Stat(path)
+	empty := serr == nil && fi.Size() == 0
+	switch {
+	case o.ReadOnly && errors.Is(serr, fs.ErrNotExist):
+		return nil, fmt.Errorf("open state: %w", serr)
+	case o.ReadOnly && empty:
+		return nil, fmt.Errorf("open state %s: %w", path, &damageError{errors.New("the file is empty")})
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly, NoSync: o.NoSync})
 	switch {
@@ -241,6 +254,12 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 	}
 	if o.ReadOnly {
 		return s, nil
+	}
+	// Empty before bbolt took the lock and still without hoursd's buckets:
+	// it was not another hoursd creating it (that one would have held the
+	// lock until it had written them).
+	if empty && s.Ping() != nil {
+		s.Emptied = true
 	}
 	if err := s.init(); err != nil {
 		db.Close()

@@ -3,6 +3,7 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,6 +70,23 @@ func TestDamagedStateMovedAside(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, ""},
+		{"random bytes", func(t *testing.T, path string) {
+			b := make([]byte, 50000)
+			rand.NewChaCha8([32]byte{5}).Read(b)
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "invalid database"},
+		{"a state with a year of messages, cut in half", func(t *testing.T, path string) {
+			fill(t, filepath.Dir(path))
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(path, fi.Size()/2); err != nil {
+				t.Fatal(err)
+			}
+		}, ""},
 		{"not a database", func(t *testing.T, path string) {
 			if err := os.WriteFile(path, []byte(strings.Repeat("state_dir: /var/lib/hoursd\n", 1000)), 0o600); err != nil {
 				t.Fatal(err)
@@ -125,5 +143,59 @@ func TestSchemaVersionRefused(t *testing.T) {
 	defer s.Close()
 	if s.Damage == nil || !strings.Contains(s.Damage.Error(), `schema version "99"`) {
 		t.Errorf("Damage = %v, want the unknown schema named", s.Damage)
+	}
+}
+
+// fill writes a year's worth of outbox messages into the state in dir, so
+// that it spans many pages.
+func fill(t *testing.T, dir string) {
+	t.Helper()
+	s, err := OpenStore(dir, StoreOptions{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		for i := range 365 {
+			d := Delivery{ID: uint64(i + 1), Subscriber: "anna", Body: strings.Repeat("Valborgsmässoafton 08:00–11:30. ", 20), State: StateSent}
+			if err := putJSON(tx.Bucket(bucketOutbox), idKey(d.ID), d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEmptyStateFile: an empty state file (a crash in the very first start,
+// or a wiped one) is said to be empty: read-only it is refused with that
+// reason, and a hoursd that writes starts a fresh store in it and says so.
+func TestEmptyStateFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hoursd.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := OpenStore(dir, StoreOptions{ReadOnly: true})
+	if err == nil || !strings.Contains(err.Error(), "the file is empty (the state file is damaged") {
+		t.Errorf("read-only OpenStore of an empty file = %v, want it called empty and damaged", err)
+	}
+	s, err := OpenStore(dir, StoreOptions{})
+	if err != nil {
+		t.Fatalf("OpenStore of an empty file = %v, want a fresh state", err)
+	}
+	if !s.Emptied || s.Ping() != nil {
+		t.Errorf("OpenStore of an empty file: Emptied = %v, Ping = %v; want true and a state that answers", s.Emptied, s.Ping())
+	}
+	s.Close()
+	s, err = OpenStore(dir, StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Emptied {
+		t.Error("OpenStore of the fresh state again: Emptied = true, want false")
 	}
 }
