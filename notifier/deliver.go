@@ -73,41 +73,52 @@ func (p Policy) delay(n int, retryAfter time.Duration) time.Duration {
 // Deliver sends msg to every target independently and returns one outcome
 // per target, in the order of targets.
 //
-// At most Policy.Concurrency targets are worked on at once, so a check for
-// ten thousand targets holds a bounded number of goroutines and connections.
+// At most Policy.Concurrency targets have a send in flight at once, so a
+// check for ten thousand targets holds a bounded number of connections. A
+// target that waits to retry gives its slot back while it waits: otherwise
+// Concurrency targets failing at once (a service down for an hour) would
+// hold every slot until the deadline and keep all the others waiting. Its
+// goroutine stays, asleep, which is cheap; goroutines are at most
+// Concurrency plus the targets waiting to retry.
+//
 // Every attempt is bounded by Policy.Timeout even if the Sender ignores its
-// context: the send runs in its own goroutine and Deliver stops waiting at the
-// deadline (the channel packages set their own network timeouts, so such a
-// goroutine ends soon after). A send that outlives its timeout is never
+// context: the send runs in its own goroutine and Deliver stops waiting at
+// the timeout (the channel packages set their own network timeouts, so such
+// a goroutine ends soon after). A send that outlives its timeout is never
 // started again beside itself: the retry waits for it instead, so a target
 // has at most one send in flight and a late success is not sent twice.
-// Deliver returns when every target has an outcome; only a send that still
-// ignores its context then is left running, one at most per target. Transient failures are retried until
-// Policy.Deadline; permanent ones are not. A hanging target holds one slot and
-// nothing else, so it never delays the others.
+// Transient failures are retried until Policy.Deadline; permanent ones are
+// not. Deliver returns when every target has an outcome; only a send that
+// still ignores its context then is left running, one at most per target.
 func Deliver(ctx context.Context, targets []Target, msg Message, p Policy) []Outcome {
 	p = p.withDefaults()
 	out := make([]Outcome, len(targets))
-	sem := make(chan struct{}, p.Concurrency)
+	slots := make(chan struct{}, p.Concurrency)
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		select {
-		case sem <- struct{}{}:
+		case slots <- struct{}{}:
 		case <-ctx.Done():
 			out[i] = Outcome{Target: t.ID, Err: fmt.Errorf("deliver to %s: %w", t.ID, ctx.Err())}
 			continue
 		}
 		wg.Go(func() {
-			defer func() { <-sem }()
-			out[i] = deliverOne(ctx, t, msg, p)
+			out[i] = deliverOne(ctx, t, msg, p, slots)
 		})
 	}
 	wg.Wait()
 	return out
 }
 
-// deliverOne sends to one target with retries.
-func deliverOne(ctx context.Context, t Target, msg Message, p Policy) Outcome {
+// deliverOne sends to one target with retries. It is called holding one of
+// slots and gives it back when it returns, and while it waits to retry.
+func deliverOne(ctx context.Context, t Target, msg Message, p Policy, slots chan struct{}) Outcome {
+	held := true
+	defer func() {
+		if held {
+			<-slots
+		}
+	}()
 	o := Outcome{Target: t.ID}
 	if t.Sender == nil {
 		o.Err, o.Permanent = fmt.Errorf("deliver to %s: no sender", t.ID), true
@@ -152,8 +163,19 @@ func deliverOne(ctx context.Context, t Target, msg Message, p Policy) Outcome {
 		if p.Deadline.IsZero() || p.Now().Add(d).After(p.Deadline) {
 			return o
 		}
+		<-slots
+		held = false
 		if p.Sleep(ctx, d) != nil {
 			return o
+		}
+		select {
+		case slots <- struct{}{}:
+			held = true
+		case <-ctx.Done():
+			return o
+		}
+		if p.Now().After(p.Deadline) {
+			return o // the wait for a slot ran past the deadline
 		}
 	}
 }

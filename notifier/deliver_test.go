@@ -355,3 +355,28 @@ func TestDeliverSendThatOutlivesItsTimeout(t *testing.T) {
 		})
 	}
 }
+
+// TestDeliverRetriesDoNotHoldSlots fills every slot with targets whose
+// service is down: they retry for the hour until the deadline, and the
+// target behind them must not wait for that.
+func TestDeliverRetriesDoNotHoldSlots(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		down := &script{errs: []error{errBusy}}
+		fast := &stamp{}
+		start := time.Now()
+		targets := []Target{{ID: "a/discord/0", Sender: down}, {ID: "b/discord/0", Sender: down}, {ID: "anna/mail/0", Sender: fast}}
+		out := Deliver(t.Context(), targets, Message{}, Policy{Concurrency: 2, Deadline: start.Add(time.Hour),
+			Backoff: time.Minute, MaxBackoff: time.Minute, Jitter: func() float64 { return 0 }})
+		if d := fast.at.Sub(start); d != 0 {
+			t.Errorf("the target after two failing ones was sent %v after the start, want at once", d)
+		}
+		for _, o := range out[:2] {
+			if o.Sent || o.Attempts < 2 {
+				t.Errorf("failing target %s = sent %v after %d attempts, want retries until the deadline", o.Target, o.Sent, o.Attempts)
+			}
+		}
+		if !out[2].Sent {
+			t.Errorf("target %s = %+v, want sent", out[2].Target, out[2])
+		}
+	})
+}
