@@ -11,7 +11,8 @@ import (
 
 // Secret is a password, token or webhook URL as written in the
 // configuration. Whatever prints it — fmt, slog, YAML, JSON, `hoursd config
-// show` — gets "***", so a secret cannot leak by being logged or shown.
+// show` — gets "***", so a secret cannot leak by being logged or shown; only
+// the encoders see a whole ${NAME} reference as written (see MarshalText).
 // hoursd hands the plain value only to the notifier configs that need it.
 type Secret string
 
