@@ -32,6 +32,12 @@ type fakeDiscord struct {
 	contents []string
 }
 
+// Script entries for 429 answers other than the usual one.
+const (
+	tooManyOldAPI   = 4291 // retry_after in milliseconds
+	tooManyNoHeader = 4292 // no Retry-After header
+)
+
 func newFake(t *testing.T, script ...int) *fakeDiscord {
 	f := &fakeDiscord{script: script}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -79,9 +85,20 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	switch status {
 	case http.StatusTooManyRequests:
-		w.Header().Set("Retry-After", "2")
+		// As Discord answers: the header in whole seconds (rounded up),
+		// the body's retry_after in seconds with a fraction.
+		w.Header().Set("Retry-After", "3")
 		w.Header().Set("X-RateLimit-Remaining", "0")
 		w.WriteHeader(status)
+		fmt.Fprint(w, `{"message": "You are being rate limited.", "retry_after": 2.5, "global": false}`)
+	case tooManyOldAPI:
+		// An unversioned webhook URL may get the old API's answer, where
+		// retry_after is in milliseconds.
+		w.Header().Set("Retry-After", "3")
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"message": "You are being rate limited.", "retry_after": 2500, "global": false}`)
+	case tooManyNoHeader:
+		w.WriteHeader(http.StatusTooManyRequests)
 		fmt.Fprint(w, `{"message": "You are being rate limited.", "retry_after": 2.5, "global": false}`)
 	case http.StatusNoContent:
 		w.WriteHeader(status)
@@ -114,7 +131,9 @@ func TestDiscordDelivery(t *testing.T) {
 		{"webhook success", false, "", hookPath, nil, "Stängt.", true, 1, false, nil, 1},
 		{"bot success", true, botToken, "", nil, "Stängt.", true, 1, false, nil, 1},
 		{"500 then success", false, "", hookPath, []int{500}, "Stängt.", true, 2, false, []time.Duration{time.Second}, 1},
-		{"429 then success", false, "", hookPath, []int{429}, "Stängt.", true, 2, false, []time.Duration{2500 * time.Millisecond}, 1},
+		{"429 then success", false, "", hookPath, []int{429}, "Stängt.", true, 2, false, []time.Duration{3 * time.Second}, 1},
+		{"429 with milliseconds in the body", false, "", hookPath, []int{tooManyOldAPI}, "Stängt.", true, 2, false, []time.Duration{3 * time.Second}, 1},
+		{"429 without Retry-After", false, "", hookPath, []int{tooManyNoHeader}, "Stängt.", true, 2, false, []time.Duration{2500 * time.Millisecond}, 1},
 		{"400 invalid form body permanent", false, "", hookPath, []int{400}, "Stängt.", false, 1, true, nil, 0},
 		{"unknown webhook", false, "", "/api/webhooks/1/wrong", nil, "Stängt.", false, 1, true, nil, 0},
 		{"bad bot token", true, "wrong-token", "", nil, "Stängt.", false, 1, true, nil, 0},

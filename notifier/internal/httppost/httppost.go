@@ -160,9 +160,14 @@ func classify(_ *http.Request, resp *http.Response) error {
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusRequestTimeout,
 		resp.StatusCode >= 500:
+		// The Retry-After header is whole seconds in every Discord API
+		// version; the body's retry_after is seconds since v8 but
+		// milliseconds before, and a webhook URL copied from Discord has no
+		// version in it. So the header wins, and retry_after (read as
+		// seconds) counts only when there is no header.
 		after := RetryAfter(resp.Header, time.Now())
-		if answer.RetryAfter != nil && *answer.RetryAfter > 0 {
-			after = max(after, time.Duration(*answer.RetryAfter*float64(time.Second)))
+		if after == 0 && answer.RetryAfter != nil && *answer.RetryAfter > 0 {
+			after = time.Duration(*answer.RetryAfter * float64(time.Second))
 		}
 		se.transient = true
 		return notifier.Transient(se, after)
