@@ -1,7 +1,10 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -159,6 +162,34 @@ func TestSecretsNeverInProblems(t *testing.T) {
 			ps := problemsOf(t, err)
 			if got := formatProblems(ps) + err.Error(); strings.Contains(strings.ToLower(got), strings.ToLower(secret)) {
 				t.Errorf("Load(%s) repeats the secret:\n%s", tt.name, got)
+			}
+		})
+	}
+}
+
+// TestSecretFileProblems checks what is said of a secret file that cannot
+// be used: where hoursd looked, and never its content.
+func TestSecretFileProblems(t *testing.T) {
+	creds := t.TempDir()
+	writeFile(t, creds, "empty", "\n")
+	if err := os.Mkdir(filepath.Join(creds, "dir"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, file string
+		want       string
+	}{
+		{"missing in CREDENTIALS_DIRECTORY", "pushover", "cannot read secret file " + filepath.Join(creds, "pushover") + " (in $CREDENTIALS_DIRECTORY): no such file or directory"},
+		{"only a newline", "empty", "secret file " + filepath.Join(creds, "empty") + " is empty"},
+		{"a directory", "dir", "cannot read secret file " + filepath.Join(creds, "dir") + " (in $CREDENTIALS_DIRECTORY): is a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := writeFile(t, t.TempDir(), "c.yaml", "schedules: [{id: s, weekly: {}}]\nchannels: [{id: p, type: pushover, token_file: "+tt.file+"}]\n")
+			_, err := testLoader(map[string]string{"CREDENTIALS_DIRECTORY": creds}, nil).load(file)
+			want := []Problem{{Path: "channels[0].token_file", Message: tt.want}}
+			if ps := problemsOf(t, err); !slices.Equal(ps, want) {
+				t.Errorf("problems = %q, want %q", ps, want)
 			}
 		})
 	}

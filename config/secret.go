@@ -67,17 +67,19 @@ func (src secretSource) resolve(ps *problems, path, key string, lit Secret, file
 		ps.add(keyPath, "give either %s or %s_file, not both", key, key)
 		return ""
 	case file != "":
-		name := file
+		name, where := file, ""
 		if !filepath.IsAbs(name) {
 			if dir, ok := src.lookupEnv("CREDENTIALS_DIRECTORY"); ok && dir != "" {
 				name = filepath.Join(dir, name)
+				where = " (in $CREDENTIALS_DIRECTORY)"
 			} else {
 				name = filepath.Join(src.baseDir, name)
+				where = " (beside the configuration, as $CREDENTIALS_DIRECTORY is not set)"
 			}
 		}
 		b, err := src.readFile(name)
 		if err != nil {
-			ps.add(filePath, "cannot read secret file %s: %v", name, describeFileError(err))
+			ps.add(filePath, "cannot read secret file %s%s: %v", name, where, describeFileError(err))
 			return ""
 		}
 		// Files written by `echo` or an editor end with a newline that
