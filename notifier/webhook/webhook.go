@@ -6,8 +6,10 @@
 //
 //	{"subject": "...", "body": "...", "title": "...", "message": "...", "text": "subject\n\nbody"}
 //
-// subject/body are hoursd's own names, title/message what Gotify and ntfy
-// read, text what Slack and Mattermost read.
+// subject/body are hoursd's own names, title/message what Gotify reads (and
+// what an ntfy topic URL with ?tpl=1&t={{.title}}&m={{.message}} fills its
+// templates from: ntfy's own JSON form needs a topic field and the root
+// URL), text what Slack and Mattermost read.
 package webhook
 
 import (
