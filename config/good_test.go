@@ -223,6 +223,32 @@ func TestNumbersAsStrings(t *testing.T) {
 	}
 }
 
+// TestNumbersAsStringsInJSON checks that JSON's numbers, which are all
+// floating-point, stand for strings only when they are exact.
+func TestNumbersAsStringsInJSON(t *testing.T) {
+	file := writeFile(t, t.TempDir(), "c.json", `{
+  "schedules": [{"id": 2026, "weekly": {}}],
+  "channels": [{"id": 42, "type": "console"},
+               {"id": "bot", "type": "discord", "bot_token": "x", "channel_id": 123456789012345678}],
+  "subscribers": [{"id": 7, "schedules": [2026], "targets": [{"channel": "42"}]}]
+}`)
+	_, err := testLoader(nil, nil).load(file)
+	want := []Problem{{Path: "channels[1].channel_id", Message: "is too large a number to be read exactly: write it in quotes"}}
+	if ps := problemsOf(t, err); !slices.Equal(ps, want) {
+		t.Fatalf("problems = %q, want %q", ps, want)
+	}
+
+	quoted := writeFile(t, t.TempDir(), "c.json", `{
+  "schedules": [{"id": 2026, "weekly": {}}],
+  "channels": [{"id": 42, "type": "console"}],
+  "subscribers": [{"id": 7, "schedules": [2026], "targets": [{"channel": 42}]}]
+}`)
+	cfg := mustLoad(t, testLoader(nil, nil), quoted)
+	if cfg.Schedule("2026") == nil || cfg.Channel("42") == nil || cfg.Subscriber("7") == nil {
+		t.Errorf("whole JSON numbers did not stand for the ids 2026, 42 and 7: %s", cfg.Summary())
+	}
+}
+
 // TestEmailPortDefault checks that the port follows the tls mode when it
 // is left out.
 func TestEmailPortDefault(t *testing.T) {

@@ -387,6 +387,9 @@ func describeValue(v any) string {
 // it and mapstructure would not: a whole number may stand for a string
 // (channel_id: 123456789012345678 unquoted in YAML), and a number with a
 // fraction is refused for a whole-number field instead of being truncated.
+// JSON has only floating-point numbers: a whole one stands for a string
+// too ("id": 2026) as long as it is exact; a larger one (a Discord
+// channel id) has already lost its last digits and must be quoted.
 func numbers(from, to reflect.Type, data any) (any, error) {
 	switch to.Kind() {
 	case reflect.String:
@@ -397,6 +400,15 @@ func numbers(from, to reflect.Type, data any) (any, error) {
 			return strconv.FormatInt(v, 10), nil
 		case uint64:
 			return strconv.FormatUint(v, 10), nil
+		case float64:
+			switch {
+			case v != math.Trunc(v):
+				// mapstructure says "must be a string, not a number".
+			case math.Abs(v) > 1<<53:
+				return nil, errors.New("is too large a number to be read exactly: write it in quotes")
+			default:
+				return strconv.FormatFloat(v, 'f', -1, 64), nil
+			}
 		}
 	case reflect.Int:
 		if v, ok := data.(float64); ok && (v != math.Trunc(v) || math.Abs(v) > math.MaxInt32) {
