@@ -36,7 +36,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	switch {
 	case errors.As(err, &ve):
-		fmt.Fprintln(stderr, ve.Error())
+		// The one-line Error() is for logs; here every problem gets a line.
+		n := len(ve.Problems)
+		fmt.Fprintf(stderr, "hoursd: invalid configuration %s: %d problem%s\n", ve.Source, n, map[bool]string{true: "s"}[n != 1])
 		for _, p := range ve.Problems {
 			fmt.Fprintf(stderr, "  %s: %s\n", p.Path, p.Message)
 		}

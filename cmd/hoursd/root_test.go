@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -33,5 +34,28 @@ func TestFlagErrors(t *testing.T) {
 				t.Errorf("hoursd %s: stderr %q shows strconv internals", strings.Join(tt.args, " "), errOut.String())
 			}
 		})
+	}
+}
+
+// A bad configuration is reported once per problem, each on its own line
+// with its key path, under one header, and exits 2.
+func TestConfigProblemsListedOnce(t *testing.T) {
+	path := t.TempDir() + "/bad.yaml"
+	if err := os.WriteFile(path, []byte("timezone: Mars/Olympus\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := run([]string{"validate", "--config", path}, &out, &errOut)
+	if code != 2 {
+		t.Errorf("hoursd validate: exit %d, want 2", code)
+	}
+	got := errOut.String()
+	if !strings.HasPrefix(got, "hoursd: invalid configuration "+path+": 2 problems\n") {
+		t.Errorf("stderr %q does not start with the header naming the file and the count", got)
+	}
+	for _, p := range []string{"  timezone: unknown time zone \"Mars/Olympus\"\n", "  schedules: no schedule is configured\n"} {
+		if n := strings.Count(got, strings.TrimSpace(p)); n != 1 {
+			t.Errorf("stderr shows %q %d times, want once:\n%s", strings.TrimSpace(p), n, got)
+		}
 	}
 }
