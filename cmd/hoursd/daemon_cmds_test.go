@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -69,35 +73,44 @@ subscribers:
 		stdout string // contained in stdout
 		stderr string // contained in stderr
 		posts  int    // webhook posts so far
+		// same: the state dir is byte for byte what it was before (or
+		// still absent).
+		same bool
 	}{
 		{"dry run as if on the eve of Valborg 2026", []string{"check", "--dry-run", "--at", "2026-04-29T18:00:00+02:00"}, nil,
-			0, "torsdag 30 april (", "", 0},
+			0, "torsdag 30 april (", "", 0, true},
 		{"dry run prints and sends nothing", []string{"check", "--dry-run", "--at", at(0, "18:00")}, nil,
-			0, "── to team/hook (1 change(s))", "", 0},
+			0, "── to team/hook (1 change(s))", "", 0, true},
 		{"status before anything was sent", []string{"status"}, nil,
-			0, "(no state file yet: nothing was sent)", "", 0},
+			0, "(no state file yet: nothing was sent)", "", 0, true},
 		{"check sends", []string{"check", "--at", at(0, "18:00")}, nil,
-			0, "team/hook: sent after 1 attempt(s)", "", 1},
+			0, "team/hook: sent after 1 attempt(s)", "", 1, false},
+		{"dry run beside a state records nothing", []string{"check", "--dry-run", "--at", at(1, "18:00")}, nil,
+			0, "── to team/hook (1 change(s))", "", 1, true},
 		{"check again sends nothing", []string{"check", "--at", at(0, "18:30")}, nil,
-			0, "nothing to announce at " + at(0, "18:30"), "", 1},
+			0, "nothing to announce at " + at(0, "18:30"), "", 1, false},
 		{"a failing channel leaves the message pending", []string{"check", "--at", at(1, "18:00"), "--retry-for", "0"},
 			func() { mu.Lock(); failing = true; mu.Unlock() },
-			1, "team/hook: pending after 1 attempt(s)", "1 of 1 message(s) not sent; see hoursd status", 1},
+			1, "team/hook: pending after 1 attempt(s)", "1 of 1 message(s) not sent; see hoursd status", 1, false},
 		{"status shows it with its error", []string{"status"}, nil,
-			0, "pending (1)", "", 1},
+			0, "pending (1)", "", 1, true},
 		{"status shows the error", []string{"status"}, nil,
-			0, "502 Bad Gateway", "", 1},
+			0, "502 Bad Gateway", "", 1, true},
 		{"a bad --at", []string{"check", "--at", "tomorrow"}, nil,
-			2, "", `--at: "tomorrow" is not an RFC 3339 time`, 1},
+			2, "", `--at: "tomorrow" is not an RFC 3339 time`, 1, true},
 		{"healthcheck without a listener", []string{"healthcheck"}, nil,
-			1, "", "http.listen is off", 1},
+			1, "", "http.listen is off", 1, true},
 	}
 	for _, tt := range tests {
 		if tt.before != nil {
 			tt.before()
 		}
+		before := snapshot(t, filepath.Join(dir, "state"))
 		var stdout, stderr bytes.Buffer
 		code := run(append(tt.args, "--config", cfg), &stdout, &stderr)
+		if after := snapshot(t, filepath.Join(dir, "state")); tt.same && !maps.Equal(before, after) {
+			t.Errorf("%s: hoursd %s changed the state dir: %d files before, %d after (or their content)", tt.name, strings.Join(tt.args, " "), len(before), len(after))
+		}
 		mu.Lock()
 		n := len(posts)
 		mu.Unlock()
@@ -109,6 +122,24 @@ subscribers:
 	if len(posts) == 1 && !strings.Contains(posts[0], "Inventering") {
 		t.Errorf("the webhook got %s, want Inventering announced", posts[0])
 	}
+}
+
+// snapshot maps each file under dir to its content; an absent dir is empty.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		out[path] = string(b)
+		return err
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestHealthcheck(t *testing.T) {

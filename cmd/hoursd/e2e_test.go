@@ -19,14 +19,10 @@ import (
 )
 
 // TestEndToEnd builds hoursd and runs `hoursd run` as systemd would: a
-// notify socket, a webhook channel to a local server, a check every minute.
-// It is the one test that runs in real time, so every wait is bounded and
-// none is a fixed sleep.
-//
-// config refuses checks less than a minute apart, so the test does not wait
-// for cron: a `hoursd check --at` yesterday leaves a last check in the state,
-// and `hoursd run` starts by catching up the checks missed since, which
-// announces tomorrow's closing at once.
+// notify socket, a webhook channel to a local server, a check every two
+// seconds. It is the one test that runs in real time, so every wait is
+// bounded and none is a fixed sleep: it waits for what hoursd tells systemd,
+// logs and posts.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the hoursd binary")
@@ -77,7 +73,8 @@ func TestEndToEnd(t *testing.T) {
 	tomorrow := time.Now().In(stockholm).AddDate(0, 0, 1).Format(time.DateOnly)
 	listen := freeAddr(t)
 	cfgPath := filepath.Join(tmp, "config.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`timezone: Europe/Stockholm
+	config := func(exception string) string {
+		return fmt.Sprintf(`timezone: Europe/Stockholm
 state_dir: %s
 log: {level: info, format: json}
 http: {listen: "%s"}
@@ -86,24 +83,19 @@ schedules:
     title: The help desk
     weekly: {mon-sun: ["08:00-16:00"]}
     exceptions:
-      - {date: %s, closed: true, name: Inventory day}
+      - {date: %s, %s, name: Inventory day}
 channels:
   - {id: hook, type: webhook, url: "%s/hook"}
 subscribers:
   - id: team
     language: en
     schedules: [desk]
-    check: "* * * * *"
+    check: "@every 2s"
     remind: [1]
     targets: [{channel: hook}]
-`, filepath.Join(tmp, "state"), listen, tomorrow, hook.URL))
-
-	yesterday := time.Now().In(stockholm).AddDate(0, 0, -1).Format(time.RFC3339)
-	if out, err := exec.Command(bin, "check", "--config", cfgPath, "--at", yesterday).CombinedOutput(); err != nil {
-		t.Fatalf("hoursd check --at %s: %v\n%s", yesterday, err, out)
-	} else if !strings.Contains(string(out), "nothing to announce") {
-		t.Fatalf("hoursd check --at %s announced %s, want nothing: tomorrow is two days after it", yesterday, out)
+`, filepath.Join(tmp, "state"), listen, tomorrow, exception, hook.URL)
 	}
+	writeFile(t, cfgPath, config("closed: true"))
 
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
 	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+filepath.Join(tmp, "notify"))
@@ -128,14 +120,17 @@ subscribers:
 	}()
 
 	waitNote(t, notes, "READY=1")
-	select {
-	case m := <-hooks:
-		if !strings.Contains(m["body"], "closed") || !strings.Contains(m["subject"], "The help desk") {
-			t.Errorf("webhook got %q, want tomorrow's closing at the help desk", m)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no webhook within 30s")
+	m := waitHook(t, hooks, "the first check")
+	if !strings.Contains(m["body"], "closed") || !strings.Contains(m["subject"], "The help desk") {
+		t.Errorf("webhook got %q, want tomorrow's closing at the help desk", m)
 	}
+	// Two more checks (a check logs "check done" when its sends are over)
+	// tell nothing new: the announcement was made once.
+	logs.waitFor(t, `"msg":"check done"`)
+	logs.waitFor(t, `"msg":"check done","check":"@every 2s","subscribers":1,"messages":0`)
+	logs.waitFor(t, `"msg":"check done","check":"@every 2s","subscribers":1,"messages":0`)
+	noHook(t, hooks, "two later checks")
+
 	if code, body := httpGet(t, "http://"+listen+"/healthz"); code != 200 || strings.TrimSpace(body) != "ok" {
 		t.Errorf("GET /healthz = %d %q, want 200 ok", code, body)
 	}
@@ -151,21 +146,39 @@ subscribers:
 		t.Errorf("hoursd check beside the daemon: %v\n%s\nwant it refused: %s", err, out, want)
 	}
 
-	// A broken file on SIGHUP: logged, the old configuration kept.
+	// A broken file on SIGHUP: logged, the old configuration kept, and the
+	// checks go on with it.
 	writeFile(t, cfgPath, "schedules: [\n")
 	cmd.Process.Signal(syscall.SIGHUP)
 	waitNote(t, notes, "RELOADING=1")
 	waitNote(t, notes, "READY=1")
 	logs.waitFor(t, `"msg":"reload failed; the configuration in force is kept"`)
+	logs.waitFor(t, `"msg":"check done","check":"@every 2s","subscribers":1,"messages":0,"unsent":0`)
+	noHook(t, hooks, "a check after the failed reload")
 	if out, err := exec.Command(bin, "healthcheck", "--url", "http://"+listen+"/healthz").CombinedOutput(); err != nil {
 		t.Errorf("hoursd healthcheck after a failed reload: %v\n%s", err, out)
 	}
+
+	// A good file: tomorrow opens 10:00-12:00 after all. The next check
+	// corrects what was told, once.
+	writeFile(t, cfgPath, config(`hours: ["10:00-12:00"]`))
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitNote(t, notes, "RELOADING=1")
+	waitNote(t, notes, "READY=1")
+	m = waitHook(t, hooks, "the check after a good reload")
+	if !strings.Contains(m["body"], "open 10:00–12:00") || !strings.Contains(m["subject"], "Corrected hours") {
+		t.Errorf("webhook got %q after the reload, want a correction to 10:00-12:00", m)
+	}
+	logs.waitFor(t, `"msg":"check done","check":"@every 2s","subscribers":1,"messages":0`)
+	logs.waitFor(t, `"msg":"check done","check":"@every 2s","subscribers":1,"messages":0`)
+	noHook(t, hooks, "two checks after the correction")
+
 	// The status page and the metrics are mounted beside /healthz.
 	if code, body := httpGet(t, "http://"+listen+"/"); code != 200 || !strings.Contains(body, "The help desk") {
 		t.Errorf("GET / = %d, want 200 with the status page of the help desk", code)
 	}
 	_, metrics := httpGet(t, "http://"+listen+"/metrics")
-	for _, want := range []string{`hoursd_deliveries_total{channel="hook",result="sent"} 1`, `hoursd_config_reloads_total{result="error"} 1`} {
+	for _, want := range []string{`hoursd_deliveries_total{channel="hook",result="sent"} 2`, `hoursd_config_reloads_total{result="error"} 1`, `hoursd_config_reloads_total{result="ok"} 1`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("GET /metrics lacks %s", want)
 		}
@@ -180,6 +193,29 @@ subscribers:
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("hoursd did not stop within 20s of SIGTERM")
+	}
+}
+
+// waitHook waits for the webhook's next post.
+func waitHook(t *testing.T, hooks <-chan map[string]string, what string) map[string]string {
+	t.Helper()
+	select {
+	case m := <-hooks:
+		return m
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no webhook post from %s within 30s", what)
+		return nil
+	}
+}
+
+// noHook fails if the webhook got a post it should not have. A check logs
+// "check done" only after its sends ended, so the post would be here.
+func noHook(t *testing.T, hooks <-chan map[string]string, what string) {
+	t.Helper()
+	select {
+	case m := <-hooks:
+		t.Errorf("webhook got %q from %s, want nothing more", m, what)
+	default:
 	}
 }
 
