@@ -670,7 +670,7 @@ func (b *builder) email(p string, r *rawEmail) Channel {
 		b.add(join(p, "from"), "%q is not an email address", r.From)
 	}
 	cfg.Password = b.secrets.resolve(b.ps, p, "password", r.Password, r.PasswordFile)
-	hasPassword := r.Password != "" || r.PasswordFile != ""
+	hasPassword := b.given(p, "password", r.Password, r.PasswordFile)
 	switch {
 	case r.Username != "" && !hasPassword:
 		b.add(join(p, "password"), "missing: username is given, so is the password (password or password_file)")
@@ -679,6 +679,12 @@ func (b *builder) email(p string, r *rawEmail) Channel {
 	}
 	ch.Email = cfg
 	return ch
+}
+
+// given says whether the channel at p gives the secret key, as a value or
+// a file; one of the wrong type counts as given, it is reported already.
+func (b *builder) given(p, key string, lit Secret, file string) bool {
+	return lit != "" || file != "" || b.failed(p, key, key+"_file")
 }
 
 // defaultPorts are the usual SMTP ports of each tls mode: submission with
@@ -696,7 +702,7 @@ func isLoopback(host string) bool {
 func (b *builder) pushover(p string, r *rawPushover) Channel {
 	ch := b.common(p, &r.rawChannelCommon)
 	cfg := &pushover.Config{APIURL: r.APIURL, Timeout: ch.Timeout}
-	if r.Token == "" && r.TokenFile == "" {
+	if !b.given(p, "token", r.Token, r.TokenFile) {
 		b.add(join(p, "token"), "missing: the Pushover application's API token (token or token_file)")
 	} else if cfg.Token = b.secrets.resolve(b.ps, p, "token", r.Token, r.TokenFile); cfg.Token != "" && !pushoverKey.MatchString(cfg.Token) {
 		b.add(join(p, "token"), "is not a Pushover API token: those are 30 letters and digits")
@@ -711,8 +717,8 @@ func (b *builder) pushover(p string, r *rawPushover) Channel {
 func (b *builder) discord(p string, r *rawDiscord) Channel {
 	ch := b.common(p, &r.rawChannelCommon)
 	cfg := &discord.Config{ChannelID: r.ChannelID, Timeout: ch.Timeout}
-	hasWebhook := r.WebhookURL != "" || r.WebhookURLFile != ""
-	hasBot := r.BotToken != "" || r.BotTokenFile != ""
+	hasWebhook := b.given(p, "webhook_url", r.WebhookURL, r.WebhookURLFile)
+	hasBot := b.given(p, "bot_token", r.BotToken, r.BotTokenFile)
 	switch {
 	case hasWebhook && (hasBot || r.ChannelID != ""):
 		b.add(p, "give either webhook_url or bot_token and channel_id, not both")
@@ -740,7 +746,7 @@ func (b *builder) discord(p string, r *rawDiscord) Channel {
 func (b *builder) webhook(p string, r *rawWebhook) Channel {
 	ch := b.common(p, &r.rawChannelCommon)
 	cfg := &webhook.Config{Timeout: ch.Timeout}
-	if r.URL == "" && r.URLFile == "" {
+	if !b.given(p, "url", r.URL, r.URLFile) {
 		b.add(join(p, "url"), "missing: the URL to post to (url or url_file)")
 	} else if cfg.URL = b.secrets.resolve(b.ps, p, "url", r.URL, r.URLFile); cfg.URL != "" {
 		checkHTTPURL(b.ps, join(p, "url"), cfg.URL)
