@@ -36,7 +36,7 @@ type language struct {
 	// ("Sommaröppettider", "Christmas hours"), which it would not in the
 	// middle of one.
 	periodStart     string // name, date: "%s från och med %s"
-	periodUntil     string // ", till och med %s"
+	periodUntil     string // " till och med %s"
 	usually         string // "vanligtvis %s": the usual hours beside the new ones
 	otherHours      string
 	periodEnd       string

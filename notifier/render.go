@@ -113,12 +113,11 @@ func (l *language) sentence(it Item, today schedule.Date) string {
 		if it.Status == StatusCancellation {
 			return fmt.Sprintf(l.cancelledStart, name, l.dayRefMid(c.Date, today), l.week(c.RegularWeekly))
 		}
-		s := fmt.Sprintf(l.periodStart, name, l.dayRef(c.Date, today))
+		from, until := l.dayRef(c.Date, today), ""
 		if !c.Until.IsZero() {
-			s = fmt.Sprintf(l.periodStart, name, l.dayRefMid(c.Date, today)) +
-				fmt.Sprintf(l.periodUntil, l.date(c.Until, today))
+			from, until = l.dayRefMid(c.Date, today), fmt.Sprintf(l.periodUntil, l.date(c.Until, today))
 		}
-		s += ": " + l.week(c.Weekly)
+		s := fmt.Sprintf(l.periodStart, name, from) + until + ": " + l.week(c.Weekly)
 		if !equalWeeks(c.RegularWeekly, c.Weekly) {
 			s = note(s, fmt.Sprintf(l.usually, l.week(c.RegularWeekly)))
 		}
