@@ -182,13 +182,13 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 		}
 	}()
 
-	// A key delimiter that no key contains: viper splits keys on it, and
-	// a webhook header or a weekly key may well contain a dot.
 	if format == "toml" {
 		if line, deep := tooDeep(data); deep {
 			return nil, &ValidationError{Source: source, Problems: []Problem{{Path: fmt.Sprintf("line %d", line), Message: fmt.Sprintf("toml: lists and tables nest more than %d deep", maxNesting)}}}
 		}
 	}
+	// A key delimiter that no key contains: viper splits keys on it, and
+	// a webhook header or a weekly key may well contain a dot.
 	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
 	v.SetConfigType(format)
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
