@@ -52,7 +52,27 @@ day differs from the usual hours: holidays, shortened eves, summer hours.`,
 		newICSCmd(a),
 		newVersionCmd(a),
 	)
+	argsAreUsage(root)
 	return root
+}
+
+// argsAreUsage makes every argument check of cmd and its subcommands a usage
+// error (exit status 2), whichever validator a command chose: a stray
+// argument is a mistake on the command line like a bad flag.
+func argsAreUsage(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			err := check(c, args)
+			var ee *exitError
+			if err != nil && !errors.As(err, &ee) {
+				return usageError("%s: %v", c.CommandPath(), err)
+			}
+			return err
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		argsAreUsage(sub)
+	}
 }
 
 // flagProblem words a flag error for people: pflag passes on strconv's

@@ -19,6 +19,11 @@ func TestFlagErrors(t *testing.T) {
 		{"not a number", []string{"upcoming", "--days", "abc"}, `invalid argument "abc" for "--days" flag: not a number`},
 		{"unknown flag", []string{"upcoming", "--bogus"}, "unknown flag: --bogus"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"stray argument to run", []string{"run", "now"}, `hoursd run: unknown command "now" for "hoursd run"`},
+		{"stray argument to check", []string{"check", "today"}, `hoursd check: unknown command "today"`},
+		{"stray argument to healthcheck", []string{"healthcheck", "x"}, `hoursd healthcheck: unknown command "x"`},
+		{"stray argument to status", []string{"status", "x"}, `hoursd status: unknown command "x"`},
+		{"stray argument to version", []string{"version", "x"}, `hoursd version: unknown command "x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
