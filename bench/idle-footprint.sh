@@ -2,7 +2,11 @@
 # Idle footprint of `hoursd run`: resident memory after start, and how often
 # the process wakes up while it waits for its next check.
 #
-#   bench/idle-footprint.sh [seconds to watch, default 30]
+#   bench/idle-footprint.sh [seconds to watch, default 30] [watchdog seconds]
+#
+# With a watchdog interval, hoursd runs as under systemd's WatchdogSec=
+# (WATCHDOG_USEC set, no notify socket, so each ping goes nowhere): it wakes
+# every half interval to ping, and those wake-ups are the only ones expected.
 #
 # It builds hoursd as the release does (static, trimmed), runs it on the
 # built-in Försäkringskassan schedule with the console channel and the health
@@ -12,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 watch=${1:-30}
+watchdog=${2:-}
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
@@ -35,6 +40,10 @@ subscribers:
   - {id: console, schedules: [kundcenter], check: "0 18 * * *", targets: [{channel: console}]}
 YAML
 
+if [ -n "$watchdog" ]; then
+  export WATCHDOG_USEC=$((watchdog * 1000000))
+  unset NOTIFY_SOCKET WATCHDOG_PID
+fi
 "$tmp/hoursd" run --config "$tmp/config.yaml" >"$tmp/out.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
@@ -50,4 +59,4 @@ sleep "$watch"
 after=$(switches)
 grep -E '^(VmRSS|VmHWM|Threads)' /proc/"$pid"/status
 echo "binary: $(du -h "$tmp/hoursd" | cut -f1)"
-echo "context switches over ${watch}s idle: $((after - before)) (all threads)"
+echo "context switches over ${watch}s idle: $((after - before)) (all threads)${watchdog:+, watchdog every ${watchdog}s: $((watch * 2 / watchdog)) pings expected}"

@@ -256,7 +256,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 	d.announce(cfg)
 	d.startup()
-	d.schedule(cfg)
+	d.schedule()
 	d.cron.Start()
 	d.notify(sd.SdNotifyReady)
 
@@ -405,11 +405,15 @@ func remindOf(cfg *config.Config, sub *config.Subscriber) []int {
 	return []int{1}
 }
 
-// schedule puts one cron entry per distinct check spec; the job checks the
-// subscribers with that spec in the configuration in force when it fires.
-func (d *Daemon) schedule(cfg *config.Config) {
+// schedule puts one cron entry per distinct check spec of the configuration
+// in force; the job checks the subscribers with that spec in the
+// configuration in force when it fires. It reads the configuration under
+// cronMu, so that of a start and a reload racing each other (a SIGHUP while
+// hoursd starts), the last to schedule uses the newest file.
+func (d *Daemon) schedule() {
 	d.cronMu.Lock()
 	defer d.cronMu.Unlock()
+	cfg := d.Config()
 	for _, id := range d.entries {
 		d.cron.Remove(id)
 	}
@@ -471,7 +475,7 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 	running := d.cron != nil
 	d.cronMu.Unlock()
 	if running {
-		d.schedule(cfg)
+		d.schedule()
 	}
 	d.announce(cfg)
 	return nil

@@ -20,8 +20,11 @@ func TestYear(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := testConfig(t.TempDir(), kundcenter2026(t),
-				subscriber("anna", tt.remind, "mail:anna@example.com", "push:anna-phone"))
+			// A second check at 21:00 every evening finds everything told
+			// already: what arrives, arrives at 18:00 and once.
+			sub := subscriber("anna", tt.remind, "mail:anna@example.com", "push:anna-phone")
+			sub.Check = "0 18,21 * * *"
+			cfg := testConfig(t.TempDir(), kundcenter2026(t), sub)
 			s := newSim(t, cfg, at(t, "2026-01-01 00:00"))
 			s.runUntil(at(t, "2027-01-01 00:00"), nil)
 
