@@ -251,11 +251,34 @@ func (l *language) heading(p Place) string {
 // empty message.
 var errNothing = errors.New("no changes to announce")
 
-// execute runs a template into a string.
+// maxTemplateOutput bounds what a custom template may write: a message is a
+// few lines, and every channel cuts or splits far below this.
+const maxTemplateOutput = 64 << 10
+
+// errTooLong stops a template that writes more than maxTemplateOutput.
+var errTooLong = fmt.Errorf("the template writes more than %d KiB", maxTemplateOutput>>10)
+
+// execute runs a template into a string of at most maxTemplateOutput bytes.
 func execute(t *template.Template, data any) (string, error) {
-	var b bytes.Buffer
+	b := cappedBuffer{max: maxTemplateOutput}
 	if err := t.Execute(&b, data); err != nil {
+		if errors.Is(err, errTooLong) {
+			return "", errTooLong
+		}
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// cappedBuffer is a bytes.Buffer that refuses to grow past max.
+type cappedBuffer struct {
+	bytes.Buffer
+	max int
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		return 0, errTooLong
+	}
+	return b.Buffer.Write(p)
 }

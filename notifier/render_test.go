@@ -285,6 +285,14 @@ func TestParseTemplatesErrors(t *testing.T) {
 		{"syntax", "{{.Subject", "", "parse subject template: "},
 		{"unknown field", "", "{{.Titel}}", "check body template: "},
 		{"unknown function", "", "{{upper .Body}}", "parse body template: "},
+		// Templates whose running time does not follow from the message are
+		// refused at load instead of stalling validate or a check.
+		{"range over a number", "", "{{range 300000000}}{{end}}", "parse body template: {{range 300000000}}: range only over"},
+		{"range over a bare variable", "", "{{$n := 300000000}}{{range $n}}x{{end}}", "parse body template: {{range $n}}: range only over"},
+		{"nested range over a number", "", "{{range .Groups}}{{range 1000000}}{{end}}{{end}}", "parse body template: {{range 1000000}}"},
+		{"define", "", `{{define "a"}}x{{end}}{{template "a"}}`, "parse body template: {{define}} and {{block}} are not supported"},
+		{"template call", "{{template \"subject\"}}", "", "parse subject template: {{template \"subject\"}} is not supported"},
+		{"output too long", "", `{{printf "%070000d" 0}}`, "check body template: the template writes more than 64 KiB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,6 +301,19 @@ func TestParseTemplatesErrors(t *testing.T) {
 				t.Errorf("ParseTemplates(%q, %q) error = %v, want one starting %q", tt.subject, tt.body, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseTemplatesAllowsRangesOverTheMessage(t *testing.T) {
+	for _, body := range []string{
+		`{{range .Groups}}{{.Place.Title}}{{range .Items}}{{.Date}}{{end}}{{end}}`,
+		`{{range $i, $g := .Groups}}{{range $g.Items}}{{.Date}}{{end}}{{end}}`,
+		`{{range slice .Groups 0 1}}{{.Place.Title}}{{end}}`,
+		`{{range .Groups}}{{range $.Groups}}x{{end}}{{end}}`,
+	} {
+		if _, err := ParseTemplates("", body); err != nil {
+			t.Errorf("ParseTemplates(%q) = %v, want it accepted", body, err)
+		}
 	}
 }
 

@@ -1,8 +1,10 @@
 package notifier
 
 import (
+	"errors"
 	"fmt"
 	"text/template"
+	"text/template/parse"
 	"time"
 
 	"github.com/hoursd/hoursd/schedule"
@@ -40,6 +42,9 @@ func parseTemplate(which, text string) (*template.Template, error) {
 	}
 	t, err := template.New(which).Option("missingkey=error").Parse(text)
 	if err != nil {
+		return nil, fmt.Errorf("parse %s template: %w", which, err)
+	}
+	if err := bounded(t); err != nil {
 		return nil, fmt.Errorf("parse %s template: %w", which, err)
 	}
 	if _, err := execute(t, sampleData); err != nil {
@@ -191,4 +196,80 @@ func newTemplateData(req Request) (*TemplateData, error) {
 		d.Groups = append(d.Groups, tg)
 	}
 	return d, nil
+}
+
+// bounded refuses the template constructs whose running time does not follow
+// from the message: text/template has no step limit, and hoursd runs a
+// subscriber's template at load and at every check, so
+// {{range 300000000}}{{end}} or sub-templates that call each other twice a
+// level would stall validate, a reload or a check. What remains runs in time
+// proportional to the message, and execute caps what it writes.
+func bounded(t *template.Template) error {
+	if len(t.Templates()) > 1 {
+		return errors.New("{{define}} and {{block}} are not supported: write the text in the one template")
+	}
+	var problem error
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		if problem != nil || n == nil {
+			return
+		}
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.TemplateNode:
+			problem = fmt.Errorf("{{template %q}} is not supported: write the text in the one template", n.Name)
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			if !rangesOverData(n.Pipe) {
+				problem = fmt.Errorf("{{range %s}}: range only over the message's lists (.Groups, .Items, …), not over a number or a variable", n.Pipe)
+				return
+			}
+			walk(n.List)
+			walk(n.ElseList)
+		}
+	}
+	walk(t.Tree.Root)
+	return problem
+}
+
+// rangesOverData reports whether a range pipeline reads a list from the
+// message (a field of dot or of a variable, possibly through a function such
+// as slice), so that its length is bounded by the message.
+func rangesOverData(pipe *parse.PipeNode) bool {
+	if pipe == nil || len(pipe.Cmds) != 1 {
+		return false
+	}
+	args := pipe.Cmds[0].Args
+	if len(args) == 0 {
+		return false
+	}
+	switch a := args[0].(type) {
+	case *parse.FieldNode, *parse.ChainNode:
+		return true
+	case *parse.VariableNode:
+		return len(a.Ident) > 1 // $g.Items, $.Groups; not a bare $n
+	case *parse.IdentifierNode:
+		// slice/index of a list of the message.
+		if a.Ident != "slice" && a.Ident != "index" || len(args) < 2 {
+			return false
+		}
+		switch b := args[1].(type) {
+		case *parse.FieldNode, *parse.ChainNode:
+			return true
+		case *parse.VariableNode:
+			return len(b.Ident) > 1
+		}
+	}
+	return false
 }
