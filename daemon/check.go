@@ -421,33 +421,83 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 		d.finish(log, &dl, StateFailed, fmt.Errorf("its day began before it could be sent (last error: %s)", cmp.Or(dl.LastError, "none")), 0)
 		return dl
 	}
-	sender, timeout, err := d.senderFor(cfg, dl)
-	if err != nil {
-		d.finish(log, &dl, StateFailed, err, 0)
-		return dl
-	}
-	p := notifier.Policy{Timeout: timeout, Deadline: dl.Due, Now: d.opts.Now, Sleep: d.opts.Sleep}
+	deadline := dl.Due
 	switch {
 	case retryFor < 0:
-		p.Deadline = time.Time{} // one attempt
+		deadline = time.Time{} // one attempt
 	case retryFor > 0 && now.Add(retryFor).Before(dl.Due):
-		p.Deadline = now.Add(retryFor)
+		deadline = now.Add(retryFor)
 	}
-	out := d.opts.Deliver(ctx, []notifier.Target{{ID: dl.Target, Channel: dl.Channel, Sender: sender}},
-		notifier.Message{Subject: dl.Subject, Body: dl.Body}, p)
-	o := notifier.Outcome{Target: dl.Target, Err: errors.New("no outcome from delivery")}
-	if len(out) == 1 {
-		o = out[0]
+	attempts := 0
+	for {
+		// A reload while this message waits to be retried (the user fixed
+		// the channel's URL or token) ends the wait, and the retries go on
+		// with the channel as now configured; an attempt under way is let
+		// finish, so that it is not made twice.
+		reloaded := d.reloadSignal()
+		sender, timeout, err := d.senderFor(cfg, dl)
+		if err != nil {
+			d.finish(log, &dl, StateFailed, err, attempts)
+			return dl
+		}
+		p := notifier.Policy{Timeout: timeout, Deadline: deadline, Now: d.opts.Now, Sleep: d.sleeper(reloaded)}
+		out := d.opts.Deliver(ctx, []notifier.Target{{ID: dl.Target, Channel: dl.Channel, Sender: sender}},
+			notifier.Message{Subject: dl.Subject, Body: dl.Body}, p)
+		o := notifier.Outcome{Target: dl.Target, Err: errors.New("no outcome from delivery")}
+		if len(out) == 1 {
+			o = out[0]
+		}
+		attempts += o.Attempts
+		switch {
+		case o.Sent:
+			d.finish(log, &dl, StateSent, nil, attempts)
+		case o.Permanent:
+			d.finish(log, &dl, StateFailed, o.Err, attempts)
+		case closed(reloaded) && ctx.Err() == nil && d.opts.Now().Before(dl.Due):
+			cfg = d.Config()
+			dl.LastError = redact(o.Err)
+			log.Info("configuration reloaded; retrying the message with it", "attempts", attempts, "err", dl.LastError)
+			continue
+		default:
+			d.finish(log, &dl, StatePending, o.Err, attempts)
+		}
+		return dl
 	}
-	switch {
-	case o.Sent:
-		d.finish(log, &dl, StateSent, nil, o.Attempts)
-	case o.Permanent:
-		d.finish(log, &dl, StateFailed, o.Err, o.Attempts)
+}
+
+// errReloaded ends a wait between retries when the configuration changed.
+var errReloaded = errors.New("the configuration was reloaded")
+
+// sleeper is the wait between retries of a send: Options.Sleep (real time
+// by default), cut short by a reload.
+func (d *Daemon) sleeper(reloaded <-chan struct{}) func(context.Context, time.Duration) error {
+	return func(ctx context.Context, wait time.Duration) error {
+		if closed(reloaded) {
+			return errReloaded
+		}
+		if d.opts.Sleep != nil {
+			return d.opts.Sleep(ctx, wait)
+		}
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-reloaded:
+			return errReloaded
+		}
+	}
+}
+
+func closed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
 	default:
-		d.finish(log, &dl, StatePending, o.Err, o.Attempts)
+		return false
 	}
-	return dl
 }
 
 // senderFor builds the target's sender from the current configuration; a

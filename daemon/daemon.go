@@ -112,6 +112,11 @@ type Daemon struct {
 	cancelSend context.CancelFunc
 	background sync.WaitGroup
 
+	// reloaded is closed, and replaced, by each successful Reload: sends
+	// waiting to retry take it as their cue to use the new channels.
+	reloadMu sync.Mutex
+	reloaded chan struct{}
+
 	healthMu  sync.Mutex
 	lastCheck time.Time
 	lastErr   error
@@ -166,7 +171,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	case err != nil:
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux()}
+	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{})}
 	if st != nil && st.MovedAside != "" {
 		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
 			"damage", st.Damage, "moved_to", st.MovedAside)
@@ -471,6 +476,10 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 	d.healthMu.Lock()
 	d.loadedAt = d.opts.Now()
 	d.healthMu.Unlock()
+	d.reloadMu.Lock()
+	close(d.reloaded)
+	d.reloaded = make(chan struct{})
+	d.reloadMu.Unlock()
 	d.cronMu.Lock()
 	running := d.cron != nil
 	d.cronMu.Unlock()
@@ -479,6 +488,13 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 	}
 	d.announce(cfg)
 	return nil
+}
+
+// reloadSignal is closed by the next successful Reload.
+func (d *Daemon) reloadSignal() <-chan struct{} {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
+	return d.reloaded
 }
 
 // announce logs what is loaded, each subscriber's next check and the next

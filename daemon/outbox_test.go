@@ -2,7 +2,9 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -106,6 +108,76 @@ func TestOverlappingChecks(t *testing.T) {
 		})
 		if calls != 1 {
 			t.Errorf("the message was handed to its channel %d times, want 1", calls)
+		}
+	})
+}
+
+// brokenSender is a channel configured wrongly in a way that looks
+// transient (a URL to a host that is down).
+type brokenSender struct{ tries *atomic.Int32 }
+
+func (b brokenSender) Send(context.Context, string, string) error {
+	b.tries.Add(1)
+	return notifier.Transient(errors.New("connection refused"), 0)
+}
+
+// TestReloadDuringRetry fixes a channel's configuration while a message
+// waits to be retried: the retries go on with the fixed channel at once,
+// rather than with the broken one until the message's day begins.
+func TestReloadDuringRetry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sunday := schedule.Exception{From: date(t, "2000-01-02"), To: date(t, "2000-01-02"), Hours: hours(t, "10:00-12:00")}
+		sub := subscriber("anna", []int{1}, "mail:anna@example.com")
+		broken := testConfig(t.TempDir(), kundcenter2026(t, sunday), sub)
+		broken.Source = "broken"
+		fixed := *broken
+		fixed.Source = "fixed"
+		s := &sim{t: t, clock: &fakeClock{}}
+		s.box = &postbox{clock: s.clock, down: map[string]bool{}}
+		var tries atomic.Int32
+		opts := s.options()
+		opts.Now = time.Now
+		opts.Sleep = nil // real (bubble) time: the retries wait
+		opts.Watchdog = func() (time.Duration, error) { return 0, nil }
+		opts.SenderFor = func(c *config.Config, _ config.Target) (notifier.Sender, error) {
+			if c.Source == "broken" {
+				return brokenSender{&tries}, nil
+			}
+			s.clock.Set(time.Now())
+			return boxSender{s.box, "anna@example.com"}, nil
+		}
+		d, err := New(broken, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		ctx, stop := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- d.Run(ctx) }()
+		time.Sleep(until(t, "2000-01-01 18:30")) // the 18:00 check has been retrying for half an hour
+		if n := tries.Load(); n < 2 {
+			t.Fatalf("the broken channel was tried %d times by 18:30, want retries", n)
+		}
+		if err := d.Reload(func() (*config.Config, error) { return &fixed, nil }); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		diff(t, "a message retried after a reload fixed its channel", s.box.lines(), []string{
+			"anna@example.com 2000-01-01 | 2000-01-02 day new 10:00-12:00",
+		})
+		if got := s.clock.Now(); !got.Equal(at(t, "2000-01-01 18:30")) {
+			t.Errorf("the fixed channel got the message at %s, want 18:30, when the reload came", got)
+		}
+		stop()
+		if err := <-done; err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+		st, err := d.Status()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Recent) != 1 || st.Recent[0].State != StateSent {
+			t.Errorf("outbox after the reload = %+v, want the message sent", st.Recent)
 		}
 	})
 }
