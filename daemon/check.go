@@ -603,17 +603,14 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 		msgs, err := d.checkOne(cfg, sub, at, now, opt)
 		if !opt.dry {
 			d.opts.Observer.CheckRun(err == nil, at)
+			d.noteCheck(sub.ID, err)
 		}
 		if err != nil {
 			rep.Errors = append(rep.Errors, err)
-			d.noteError(err)
 			d.log.Error("check failed", "subscriber", sub.ID, "err", err)
 			continue
 		}
 		queued = append(queued, msgs...)
-	}
-	if len(rep.Errors) == 0 {
-		d.noteCheck(at)
 	}
 	if opt.dry {
 		rep.Messages = queued

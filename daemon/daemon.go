@@ -117,10 +117,12 @@ type Daemon struct {
 	reloadMu sync.Mutex
 	reloaded chan struct{}
 
-	healthMu  sync.Mutex
-	lastCheck time.Time
-	lastErr   error
-	loadedAt  time.Time
+	healthMu sync.Mutex
+	// checkErr is each subscriber's last check's error: one subscriber's
+	// broken template stays visible after another's check went well.
+	checkErr map[string]error
+	stateErr error // the last failure to read or write the state; a good check clears it
+	loadedAt time.Time
 
 	mux *http.ServeMux
 }
@@ -171,7 +173,8 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	case err != nil:
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{})}
+	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{}),
+		checkErr: map[string]error{}}
 	if st != nil && st.MovedAside != "" {
 		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
 			"damage", st.Damage, "moved_to", st.MovedAside)
@@ -544,29 +547,43 @@ func (d *Daemon) notify(state string) {
 	}
 }
 
-func (d *Daemon) noteCheck(at time.Time) {
+// noteCheck records how a subscriber's check went, for Health.
+func (d *Daemon) noteCheck(subscriber string, err error) {
 	d.healthMu.Lock()
 	defer d.healthMu.Unlock()
-	d.lastCheck, d.lastErr = at, nil
+	if err != nil {
+		d.checkErr[subscriber] = err
+		return
+	}
+	delete(d.checkErr, subscriber)
+	d.stateErr = nil
 }
 
+// noteError records a failure to read or write the state outside a check.
 func (d *Daemon) noteError(err error) {
 	d.healthMu.Lock()
 	defer d.healthMu.Unlock()
-	d.lastErr = err
+	d.stateErr = err
 }
 
 // Health is /healthz's answer: fine while the store answers and the last
-// check ran without error. A channel that is down does not make hoursd
-// unhealthy (restarting would not help); it shows in status as pending.
+// check of every subscriber ran without error. A channel that is down does
+// not make hoursd unhealthy (restarting would not help); it shows in status
+// as pending.
 func (d *Daemon) Health() error {
 	if err := d.store.Ping(); err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
+	cfg := d.Config()
 	d.healthMu.Lock()
 	defer d.healthMu.Unlock()
-	if d.lastErr != nil {
-		return fmt.Errorf("last check: %s", redact(d.lastErr))
+	if d.stateErr != nil {
+		return fmt.Errorf("state: %s", redact(d.stateErr))
+	}
+	for _, s := range cfg.Subscribers { // a subscriber removed by a reload is no longer a problem
+		if err := d.checkErr[s.ID]; err != nil {
+			return fmt.Errorf("last check: %s", redact(err))
+		}
 	}
 	return nil
 }
