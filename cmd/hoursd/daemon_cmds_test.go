@@ -93,7 +93,7 @@ subscribers:
 			func() { mu.Lock(); failing = true; mu.Unlock() },
 			1, "team/hook: pending after 1 attempt(s)", "1 of 1 message(s) not sent; see hoursd status", 1, false},
 		{"status shows it with its error", []string{"status"}, nil,
-			0, "pending (1)", "", 1, true},
+			0, "pending (1)\n  #2  pending, retried until " + time.Date(y, m, d+12, 0, 0, 0, 0, stockholm).Format("2006-01-02 15:04 MST"), "", 1, true},
 		{"status shows the error", []string{"status"}, nil,
 			0, "502 Bad Gateway", "", 1, true},
 		{"a bad --at", []string{"check", "--at", "tomorrow"}, nil,

@@ -94,14 +94,20 @@ func printStatus(a *app, st daemon.Status, loc *time.Location) {
 	for _, s := range st.Subscribers {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Check, when(s.Next), when(s.LastCheck), s.LastError)
 	}
-	list := func(title string, ds []daemon.Delivery) {
+	list := func(title string, ds []daemon.Delivery, until bool) {
 		fmt.Fprintf(w, "\n%s (%d)\n", title, len(ds))
 		for _, dl := range ds {
-			fmt.Fprintf(w, "  #%d\t%s\t%s\t%s\tattempts %d\t%s\t%s\n", dl.ID, dl.State, when(dl.Updated), dl.Target, dl.Attempts, dl.Subject, dl.LastError)
+			state := string(dl.State)
+			if until {
+				// How long hoursd keeps trying is half the answer to
+				// "will it still arrive?".
+				state += ", retried until " + when(dl.Due)
+			}
+			fmt.Fprintf(w, "  #%d\t%s\t%s\t%s\tattempts %d\t%s\t%s\n", dl.ID, state, when(dl.Updated), dl.Target, dl.Attempts, dl.Subject, dl.LastError)
 		}
 	}
-	list("pending", st.Pending)
-	list("failed", st.Failed)
-	list("recent deliveries", st.Recent)
+	list("pending", st.Pending, true)
+	list("failed", st.Failed, false)
+	list("recent deliveries", st.Recent, false)
 	w.Flush()
 }
