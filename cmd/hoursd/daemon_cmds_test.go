@@ -166,3 +166,56 @@ func TestHealthcheck(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsStayOut runs a check at log level debug against channels whose
+// URLs carry secrets and that fail: one answers 503 and echoes the path it
+// was asked for, one refuses connections (Go's errors then quote the whole
+// URL). Neither the log, nor the output, nor status, nor the state file
+// holds a secret.
+func TestSecretsStayOut(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no route for POST "+r.URL.String(), http.StatusServiceUnavailable)
+	}))
+	defer echo.Close()
+	refused := freeAddr(t) // nothing listens there any more
+	stockholm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tomorrow := time.Now().In(stockholm).AddDate(0, 0, 1).Format(time.DateOnly)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfg, fmt.Sprintf(`timezone: Europe/Stockholm
+state_dir: %s
+log: {level: debug}
+http: {listen: ""}
+schedules:
+  - id: desk
+    weekly: {mon-sun: ["08:00-16:00"]}
+    exceptions: [{date: %s, closed: true}]
+channels:
+  - {id: hook, type: webhook, url: "%s/hook/SECRETPATH?token=SECRETTOKEN"}
+  - {id: team, type: discord, webhook_url: "http://%s/api/webhooks/123/SECRETDISCORD"}
+subscribers:
+  - {id: team, schedules: [desk], targets: [{channel: hook}, {channel: team}]}
+`, filepath.Join(dir, "state"), tomorrow, echo.URL, refused))
+
+	var out bytes.Buffer
+	if code := run([]string{"check", "--retry-for", "0", "--config", cfg}, &out, &out); code != 1 {
+		t.Errorf("hoursd check with two failing channels = exit %d, want 1\n%s", code, out.String())
+	}
+	if code := run([]string{"status", "--config", cfg}, &out, &out); code != 0 {
+		t.Errorf("hoursd status = exit %d, want 0\n%s", code, out.String())
+	}
+	for path, content := range snapshot(t, filepath.Join(dir, "state")) {
+		out.WriteString(path + ":\n" + content)
+	}
+	if !strings.Contains(out.String(), "503 Service Unavailable") || !strings.Contains(out.String(), "connection refused") {
+		t.Errorf("the output lacks the two failures:\n%s", out.String())
+	}
+	for _, secret := range []string{"SECRETPATH", "SECRETTOKEN", "SECRETDISCORD", "webhooks/123"} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("%s appears in the log, output or state:\n%s", secret, out.String())
+		}
+	}
+}
