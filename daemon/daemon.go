@@ -117,6 +117,9 @@ type Daemon struct {
 	reloadMu sync.Mutex
 	reloaded chan struct{}
 
+	pruneMu  sync.Mutex
+	prunedOn schedule.Date // the day the state was last pruned
+
 	healthMu sync.Mutex
 	// checkErr is each subscriber's last check's error: one subscriber's
 	// broken template stays visible after another's check went well.
@@ -322,9 +325,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 func (d *Daemon) startup() {
 	cfg := d.Config()
 	now := d.opts.Now()
-	if err := d.store.prune(schedule.DateOf(now.In(cfg.Location)).AddDays(-60), cfg.Location); err != nil {
-		d.log.Warn("pruning old state failed", "err", err)
-	}
+	d.prune(cfg, now)
 	d.countPending()
 	if pend, err := d.store.pending(); err != nil {
 		d.noteError(err)
@@ -345,6 +346,27 @@ func (d *Daemon) startup() {
 			d.check(d.sendCtx, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
 		}
 	})
+}
+
+// keepDays is how long announcements and finished messages are kept after
+// their day: long enough for status, and past any remind offset.
+const keepDays = 60
+
+// prune forgets what is older than keepDays, at start and then at the
+// first check of each day, so a daemon that runs for years keeps a small
+// state.
+func (d *Daemon) prune(cfg *config.Config, now time.Time) {
+	today := schedule.DateOf(now.In(cfg.Location))
+	d.pruneMu.Lock()
+	defer d.pruneMu.Unlock()
+	if d.prunedOn == today {
+		return
+	}
+	if err := d.store.prune(today.AddDays(-keepDays), cfg.Location); err != nil {
+		d.log.Warn("pruning old state failed", "err", err)
+		return
+	}
+	d.prunedOn = today
 }
 
 // missed finds, per subscriber, the last scheduled check that did not run
@@ -450,6 +472,7 @@ func (d *Daemon) runSpec(spec string) {
 		return
 	}
 	at := d.opts.Now()
+	d.prune(cfg, at)
 	rep := d.check(d.sendCtx, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
 	d.log.Info("check done", "check", spec, "subscribers", len(subs), "messages", len(rep.Messages), "unsent", rep.Unsent())
 }

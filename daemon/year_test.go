@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/hoursd/hoursd/config"
 	"github.com/hoursd/hoursd/schedule"
 )
@@ -36,6 +38,11 @@ func TestYear(t *testing.T) {
 				if w := g.when.In(stockholm); w.Hour() != 18 || w.Minute() != 0 {
 					t.Errorf("%s arrived at %s, want 18:00", g, w.Format("15:04"))
 				}
+			}
+			// A daemon that ran all year without a restart forgets what
+			// is more than 60 days past, as one restarted would.
+			if oldest := oldestKept(t, s.d); oldest.Before(date(t, "2026-11-01")) {
+				t.Errorf("after a year without a restart the state keeps %s, want nothing before 2026-11-01", oldest)
 			}
 		})
 	}
@@ -291,4 +298,35 @@ func TestRenderedMessages(t *testing.T) {
 			t.Errorf("messages lack %q:\n%s", want, all)
 		}
 	}
+}
+
+// oldestKept is the earliest day of an announcement or outbox message in
+// the state.
+func oldestKept(t *testing.T, d *Daemon) schedule.Date {
+	t.Helper()
+	var oldest schedule.Date
+	keep := func(day schedule.Date) {
+		if oldest == (schedule.Date{}) || day.Before(oldest) {
+			oldest = day
+		}
+	}
+	err := d.store.db.View(func(tx *bolt.Tx) error {
+		err := tx.Bucket(bucketAnnouncements).ForEach(func(k, _ []byte) error {
+			key, err := parseAnnKey(k)
+			keep(key.Date)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		ds, err := deliveries(tx, func(*Delivery) bool { return true })
+		for _, dl := range ds {
+			keep(schedule.DateOf(dl.Due.In(stockholm)))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return oldest
 }
