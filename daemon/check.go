@@ -620,13 +620,12 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 		d.log.Info("message queued", "subscriber", m.Subscriber, "target", m.Target, "message", m.ID, "today", m.Today.String(), "changes", describeItems(m.Items))
 	}
 	// Earlier messages still pending ride along: a channel that was down
-	// gets its backlog at the next check.
-	if !opt.onlyNew {
-		if old, err := d.store.pending(); err == nil {
-			for _, p := range old {
-				if !slices.ContainsFunc(queued, func(q Delivery) bool { return q.ID == p.ID }) {
-					queued = append(queued, p)
-				}
+	// gets its backlog at the next check, the daemon's or hoursd check's
+	// (which may be all there is, run from a system timer).
+	if old, err := d.store.pending(); err == nil {
+		for _, p := range old {
+			if !slices.ContainsFunc(queued, func(q Delivery) bool { return q.ID == p.ID }) {
+				queued = append(queued, p)
 			}
 		}
 	}
@@ -639,14 +638,15 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 // once-only rules as the daemon's checks. What lies ahead is judged from
 // `at`; a message whose day has begun by the real clock is not sent but
 // recorded as failed. Transient failures are retried for retryFor at most
-// (0: one attempt); what still failed stays pending for the daemon. dry
-// plans and renders but writes and sends nothing.
+// (0: one attempt); what still failed stays pending for the daemon or the
+// next check, and messages left pending by earlier checks are retried with
+// this one's. dry plans and renders but writes and sends nothing.
 func (d *Daemon) Check(ctx context.Context, at time.Time, dry bool, retryFor time.Duration) Report {
 	cfg := d.Config()
 	if retryFor <= 0 {
 		retryFor = -1 // one attempt: the daemon's 0 would retry until the day begins
 	}
-	return d.check(ctx, cfg, subscribersOf(cfg, nil), at, checkOptions{asOf: true, dry: dry || d.opts.ReadOnly, onlyNew: true, retryFor: retryFor})
+	return d.check(ctx, cfg, subscribersOf(cfg, nil), at, checkOptions{asOf: true, dry: dry || d.opts.ReadOnly, retryFor: retryFor})
 }
 
 type checkOptions struct {
@@ -654,7 +654,6 @@ type checkOptions struct {
 	// than the clock: hoursd check --at shows what a check then would send.
 	asOf     bool
 	dry      bool
-	onlyNew  bool          // do not retry older pending messages (hoursd check)
 	retryFor time.Duration // 0: until each message's day begins; < 0: one attempt
 }
 

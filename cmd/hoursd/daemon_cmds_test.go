@@ -96,10 +96,13 @@ subscribers:
 			0, "pending (1)\n  #2  pending, retried until " + time.Date(y, m, d+12, 0, 0, 0, 0, stockholm).Format("2006-01-02 15:04 MST"), "", 1, true},
 		{"status shows the error", []string{"status"}, nil,
 			0, "502 Bad Gateway", "", 1, true},
+		{"a later check sends what was left pending", []string{"check", "--at", at(1, "18:30")},
+			func() { mu.Lock(); failing = false; mu.Unlock() },
+			0, "team/hook: sent after 2 attempt(s)", "", 2, false},
 		{"a bad --at", []string{"check", "--at", "tomorrow"}, nil,
-			2, "", `--at: "tomorrow" is not an RFC 3339 time`, 1, true},
+			2, "", `--at: "tomorrow" is not an RFC 3339 time`, 2, true},
 		{"healthcheck without a listener", []string{"healthcheck"}, nil,
-			1, "", "http.listen is off", 1, true},
+			1, "", "http.listen is off", 2, true},
 	}
 	for _, tt := range tests {
 		if tt.before != nil {
@@ -119,8 +122,8 @@ subscribers:
 				tt.name, strings.Join(tt.args, " "), code, n, stdout.String(), stderr.String(), tt.code, tt.posts, tt.stdout, tt.stderr)
 		}
 	}
-	if len(posts) == 1 && !strings.Contains(posts[0], "Inventering") {
-		t.Errorf("the webhook got %s, want Inventering announced", posts[0])
+	if len(posts) == 2 && (!strings.Contains(posts[0], "Inventering") || !strings.Contains(posts[1], "Flytt")) {
+		t.Errorf("the webhook got %q, want Inventering and then Flytt announced", posts)
 	}
 }
 
