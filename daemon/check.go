@@ -478,15 +478,13 @@ func (d *Daemon) sleeper(reloaded <-chan struct{}) func(context.Context, time.Du
 		if d.opts.Sleep != nil {
 			return d.opts.Sleep(ctx, wait)
 		}
-		t := time.NewTimer(wait)
-		defer t.Stop()
 		select {
-		case <-t.C:
+		case <-time.After(wait): // collected when unreferenced, even if not fired
 			return nil
-		case <-ctx.Done():
-			return ctx.Err()
 		case <-reloaded:
 			return errReloaded
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }

@@ -327,3 +327,19 @@ func diff(t *testing.T, what string, got, want []string) {
 			what, strings.Join(extra, "\n  "), strings.Join(missing, "\n  "))
 	}
 }
+
+// running starts d.Run in the background (in a synctest bubble, usually) and
+// returns a stop that cancels it and returns what Run returned. The state
+// is closed when the test ends.
+func running(t *testing.T, cfg *config.Config, opts Options) (*Daemon, func() error) {
+	t.Helper()
+	d, err := New(cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- d.Run(ctx) }()
+	return d, func() error { cancel(); return <-done }
+}

@@ -80,14 +80,7 @@ func TestOverlappingChecks(t *testing.T) {
 			calls++
 			return gateSender{boxSender{s.box, "anna@example.com"}, gate}, nil
 		}
-		d, err := New(cfg, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		ctx, stop := context.WithCancel(t.Context())
-		done := make(chan error)
-		go func() { done <- d.Run(ctx) }()
+		d, stop := running(t, cfg, opts)
 		time.Sleep(time.Minute)
 		st, err := d.Status()
 		if err != nil {
@@ -99,8 +92,7 @@ func TestOverlappingChecks(t *testing.T) {
 		}
 		close(gate)
 		time.Sleep(10 * time.Second)
-		stop()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Fatalf("Run = %v", err)
 		}
 		diff(t, "checks every 2s behind a hanging send", s.box.lines(), []string{
@@ -146,14 +138,7 @@ func TestReloadDuringRetry(t *testing.T) {
 			s.clock.Set(time.Now())
 			return boxSender{s.box, "anna@example.com"}, nil
 		}
-		d, err := New(broken, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		ctx, stop := context.WithCancel(t.Context())
-		done := make(chan error)
-		go func() { done <- d.Run(ctx) }()
+		d, stop := running(t, broken, opts)
 		time.Sleep(until(t, "2000-01-01 18:30")) // the 18:00 check has been retrying for half an hour
 		if n := tries.Load(); n < 2 {
 			t.Fatalf("the broken channel was tried %d times by 18:30, want retries", n)
@@ -168,8 +153,7 @@ func TestReloadDuringRetry(t *testing.T) {
 		if got := s.clock.Now(); !got.Equal(at(t, "2000-01-01 18:30")) {
 			t.Errorf("the fixed channel got the message at %s, want 18:30, when the reload came", got)
 		}
-		stop()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Fatalf("Run = %v", err)
 		}
 		st, err := d.Status()

@@ -52,14 +52,7 @@ func TestRun(t *testing.T) {
 			panicked.Do(func() { panic("a bug in a template") })
 			return testRender(r, tp)
 		}
-		d, err := New(cfg, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		ctx, stop := context.WithCancel(t.Context())
-		done := make(chan error)
-		go func() { done <- d.Run(ctx) }()
+		d, stop := running(t, cfg, opts)
 		synctest.Wait()
 		if got := n.list(); !slices.Equal(got, []string{"READY=1"}) {
 			t.Fatalf("systemd heard %q after start, want READY=1", got)
@@ -82,8 +75,7 @@ func TestRun(t *testing.T) {
 		if err := d.Health(); err != nil {
 			t.Errorf("Health() after a good check = %v, want fine", err)
 		}
-		stop()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Fatalf("Run = %v", err)
 		}
 		diff(t, "checks of the real loop", s.box.lines(), []string{"anna@example.com 2000-01-05 | 2000-01-06 day new closed"})
@@ -122,18 +114,10 @@ func TestStopWithSendInFlight(t *testing.T) {
 		opts.ShutdownGrace = 10 * time.Second
 		started := make(chan struct{})
 		opts.SenderFor = func(*config.Config, config.Target) (notifier.Sender, error) { return hangingSender{started}, nil }
-		d, err := New(cfg, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		ctx, stop := context.WithCancel(t.Context())
-		done := make(chan error)
-		go func() { done <- d.Run(ctx) }()
+		d, stop := running(t, cfg, opts)
 		<-started // 5 January 2000, 18:00: Trettondedag jul's eve
 		t0 := time.Now()
-		stop()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Fatalf("Run = %v", err)
 		}
 		if waited := time.Since(t0); waited != 10*time.Second {
