@@ -181,11 +181,7 @@ func TestSecretsStayOut(t *testing.T) {
 	}))
 	defer echo.Close()
 	refused := freeAddr(t) // nothing listens there any more
-	stockholm, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tomorrow := time.Now().In(stockholm).AddDate(0, 0, 1).Format(time.DateOnly)
+	tomorrow := tomorrowInStockholm(t, time.Minute)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, fmt.Sprintf(`timezone: Europe/Stockholm

@@ -66,11 +66,7 @@ func TestEndToEnd(t *testing.T) {
 	}()
 
 	// Tomorrow, in Stockholm, is closed: the first check announces it.
-	stockholm, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tomorrow := time.Now().In(stockholm).AddDate(0, 0, 1).Format(time.DateOnly)
+	tomorrow := tomorrowInStockholm(t, 2*time.Minute)
 	listen := freeAddr(t)
 	cfgPath := filepath.Join(tmp, "config.yaml")
 	config := func(exception string) string {
@@ -194,6 +190,24 @@ subscribers:
 	case <-time.After(20 * time.Second):
 		t.Fatal("hoursd did not stop within 20s of SIGTERM")
 	}
+}
+
+// tomorrowInStockholm is the date of tomorrow in Stockholm, the day a check
+// today announces with remind [1]. A test that needs it for as long as it
+// runs is skipped when midnight is nearer than that: past midnight, the
+// day it announces would be today, and nothing would be announced.
+func tomorrowInStockholm(t *testing.T, runs time.Duration) string {
+	t.Helper()
+	stockholm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().In(stockholm)
+	y, m, d := now.Date()
+	if midnight := time.Date(y, m, d+1, 0, 0, 0, 0, stockholm); midnight.Sub(now) < runs {
+		t.Skipf("midnight in Stockholm is %s away: too near for a test of tomorrow's announcement", midnight.Sub(now).Round(time.Second))
+	}
+	return now.AddDate(0, 0, 1).Format(time.DateOnly)
 }
 
 // waitHook waits for the webhook's next post.
