@@ -17,8 +17,8 @@ import (
 )
 
 // TestCheckAndStatus drives `hoursd check` and `hoursd status` in process
-// against a webhook on a local server. The days it announces are set ten and
-// eleven days from now, so that sending them is not too late.
+// against a webhook on a local server. The days it announces are set ten to
+// twelve days from now, so that sending them is not too late.
 func TestCheckAndStatus(t *testing.T) {
 	stockholm, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
@@ -32,12 +32,13 @@ func TestCheckAndStatus(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var posts []string
-	failing := false
+	failing := 0 // the HTTP status the hook answers with; 0: it takes the post
+	fail := func(code int) func() { return func() { mu.Lock(); failing = code; mu.Unlock() } }
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
-		if failing {
-			http.Error(w, "upstream down", http.StatusBadGateway)
+		if failing != 0 {
+			http.Error(w, "the hook says no", failing)
 			return
 		}
 		var b bytes.Buffer
@@ -59,11 +60,12 @@ schedules:
     exceptions:
       - {date: %s, closed: true, name: Inventering}
       - {date: %s, closed: true, name: Flytt}
+      - {date: %s, closed: true, name: Städning}
 channels:
   - {id: hook, type: webhook, url: "%s"}
 subscribers:
   - {id: team, language: sv, schedules: [kundcenter], targets: [{channel: hook}]}
-`, filepath.Join(dir, "state"), day(1), day(2), hook.URL))
+`, filepath.Join(dir, "state"), day(1), day(2), day(3), hook.URL))
 
 	tests := []struct {
 		name   string
@@ -90,15 +92,25 @@ subscribers:
 		{"check again sends nothing", []string{"check", "--at", at(0, "18:30")}, nil,
 			0, "nothing to announce at " + at(0, "18:30"), "", 1, false},
 		{"a failing channel leaves the message pending", []string{"check", "--at", at(1, "18:00"), "--retry-for", "0"},
-			func() { mu.Lock(); failing = true; mu.Unlock() },
+			fail(http.StatusBadGateway),
 			1, "team/hook: pending after 1 attempt(s)", "1 of 1 message(s) not sent; see hoursd status", 1, false},
 		{"status shows it with its error", []string{"status"}, nil,
 			0, "pending (1)\n  #2  pending, retried until " + time.Date(y, m, d+12, 0, 0, 0, 0, stockholm).Format("2006-01-02 15:04 MST"), "", 1, true},
 		{"status shows the error", []string{"status"}, nil,
-			0, "502 Bad Gateway", "", 1, true},
+			0, "502 Bad Gateway: the hook says no", "", 1, true},
 		{"a later check sends what was left pending", []string{"check", "--at", at(1, "18:30")},
-			func() { mu.Lock(); failing = false; mu.Unlock() },
+			fail(0),
 			0, "team/hook: sent after 2 attempt(s)", "", 2, false},
+		{"a refusing channel fails the message", []string{"check", "--at", at(2, "18:00")},
+			fail(http.StatusUnauthorized),
+			1, "team/hook: failed after 1 attempt(s): webhook: post message: http 401 Unauthorized: the hook says no", "1 of 1 message(s) not sent", 2, false},
+		{"status shows the failure and why", []string{"status"}, nil,
+			0, "failed (1)\n  #3  failed", "", 2, true},
+		{"status shows why it failed", []string{"status"}, nil,
+			0, "401 Unauthorized: the hook says no", "", 2, true},
+		{"a failed message is not tried again", []string{"check", "--at", at(2, "18:30")},
+			fail(0),
+			0, "nothing to announce", "", 2, false},
 		{"a bad --at", []string{"check", "--at", "tomorrow"}, nil,
 			2, "", `--at: "tomorrow" is not an RFC 3339 time`, 2, true},
 		{"healthcheck without a listener", []string{"healthcheck"}, nil,
