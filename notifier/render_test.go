@@ -61,11 +61,21 @@ func day(sched, d string, name schedule.Name, h, reg schedule.Hours) schedule.Ch
 }
 
 var (
-	valborg   = schedule.Name{SV: "Valborgsmässoafton", EN: "Walpurgis Eve"}
-	forstaMaj = schedule.Name{SV: "Första maj", EN: "May Day"}
+	// The days' names are the catalogue's, so the golden files read as the
+	// messages hoursd sends; a period's name is the configuration's.
+	valborg   = catalogueName("valborgsmassoafton")
+	forstaMaj = catalogueName("forsta-maj")
 	sommar    = schedule.Name{SV: "Sommaröppettider", EN: "Summer hours"}
-	julafton  = schedule.Name{SV: "Julafton", EN: "Christmas Eve"}
+	julafton  = catalogueName("julafton")
 )
+
+func catalogueName(id string) schedule.Name {
+	n, ok := schedule.CatalogueName(id)
+	if !ok {
+		panic("no day " + id + " in the catalogue")
+	}
+	return n
+}
 
 // renderCases are the golden messages: every kind of item, each in Swedish
 // and English (testdata/<name>.<lang>.golden).
@@ -117,8 +127,8 @@ var renderCases = []struct {
 	}},
 	{"mixed", "2026-12-23", []Item{
 		// Deliberately out of order: Render sorts.
-		{Status: StatusNew, Change: day("pension", "2026-12-31", schedule.Name{SV: "Nyårsafton", EN: "New Year's Eve"}, nil, full)},
-		{Status: StatusNew, Change: day("kundcenter", "2027-01-06", schedule.Name{SV: "Trettondedag jul", EN: "Epiphany"}, nil, full)},
+		{Status: StatusNew, Change: day("pension", "2026-12-31", catalogueName("nyarsafton"), nil, full)},
+		{Status: StatusNew, Change: day("kundcenter", "2027-01-06", catalogueName("trettondedag-jul"), nil, full)},
 		{Status: StatusNew, Change: day("kundcenter", "2026-12-24", julafton, nil, full)},
 		{Status: StatusNew, Change: day("pension", "2026-12-24", julafton, nil, full)},
 		{Status: StatusNew, Change: day("kundcenter", "2026-12-27", schedule.Name{}, hrs("10:00-14:00"), nil)},
@@ -164,7 +174,7 @@ func TestRenderPhrases(t *testing.T) {
 		want       []string
 	}{
 		{"shortened sv", "sv", 0, []string{"I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.", "Ändrade öppettider i morgon: Försäkringskassan kundcenter", "tel. 0771-524 524"}},
-		{"shortened en", "en", 0, []string{"Tomorrow, Thursday 30 April (Walpurgis Eve): open 08:00–11:30 instead of 08:00–16:00.", "Changed hours tomorrow: Försäkringskassan kundcenter"}},
+		{"shortened en", "en", 0, []string{"Tomorrow, Thursday 30 April (Walpurgis Night): open 08:00–11:30 instead of 08:00–16:00.", "Changed hours tomorrow: Försäkringskassan kundcenter"}},
 		{"closed sv", "sv", 1, []string{"Fredag 1 maj (Första maj): stängt (vanligtvis öppet 08:00–16:00)."}},
 		{"closed en", "en", 1, []string{"Friday 1 May (May Day): closed (usually open 08:00–16:00)."}},
 		{"period start sv", "sv", 2, []string{"Sommaröppettider från och med i morgon, måndag 30 juni, till och med söndag 24 augusti: mån–fre 08:00–15:00 (vanligtvis mån–fre 08:00–16:00).", "Ändrade öppettider från och med i morgon:"}},

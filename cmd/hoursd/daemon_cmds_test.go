@@ -193,7 +193,15 @@ func TestSecretsStayOut(t *testing.T) {
 	}))
 	defer echo.Close()
 	refused := freeAddr(t) // nothing listens there any more
-	tomorrow := tomorrowInStockholm(t, time.Minute)
+	// The check runs --at an evening ten days ahead, as TestCheckAndStatus
+	// does: the test needs no real evening and no skip near midnight.
+	stockholm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, m, d := time.Now().In(stockholm).Date()
+	eve := time.Date(y, m, d+10, 18, 0, 0, 0, stockholm)
+	tomorrow := eve.AddDate(0, 0, 1).Format(time.DateOnly)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, fmt.Sprintf(`timezone: Europe/Stockholm
@@ -212,7 +220,7 @@ subscribers:
 `, filepath.Join(dir, "state"), tomorrow, echo.URL, refused))
 
 	var out bytes.Buffer
-	if code := run([]string{"check", "--retry-for", "0", "--config", cfg}, &out, &out); code != 1 {
+	if code := run([]string{"check", "--at", eve.Format(time.RFC3339), "--retry-for", "0", "--config", cfg}, &out, &out); code != 1 {
 		t.Errorf("hoursd check with two failing channels = exit %d, want 1\n%s", code, out.String())
 	}
 	if code := run([]string{"status", "--config", cfg}, &out, &out); code != 0 {

@@ -40,8 +40,15 @@ func TestEndToEnd(t *testing.T) {
 	hooks := make(chan map[string]string, 10)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var m map[string]string
-		json.NewDecoder(r.Body).Decode(&m)
-		hooks <- m
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+			m = map[string]string{"decode error": err.Error()}
+		}
+		// More posts than the buffer holds is a failure the test reports;
+		// it must not leave the handler blocked and hook.Close hanging.
+		select {
+		case hooks <- m:
+		case <-r.Context().Done():
+		}
 	}))
 	defer hook.Close()
 
@@ -105,10 +112,15 @@ subscribers:
 	exited := make(chan error, 1)
 	logs := newLogWatch(stderr)
 	go func() { logs.wait(); exited <- cmd.Wait() }()
+	stopped := false // set once exited was received; cmd.ProcessState is Wait's to write
 	defer func() {
-		if cmd.ProcessState == nil {
+		if !stopped {
 			cmd.Process.Kill()
-			<-exited
+			select {
+			case <-exited:
+			case <-time.After(20 * time.Second):
+				t.Errorf("hoursd (pid %d) did not exit within 20s of SIGKILL", cmd.Process.Pid)
+			}
 		}
 		if t.Failed() {
 			t.Logf("hoursd's log:\n%s", logs.all())
@@ -184,6 +196,7 @@ subscribers:
 	waitNote(t, notes, "STOPPING=1")
 	select {
 	case err := <-exited:
+		stopped = true
 		if err != nil {
 			t.Errorf("hoursd run after SIGTERM: %v, want exit status 0", err)
 		}
