@@ -166,6 +166,15 @@ subscribers:
 	if out, err := exec.Command(bin, "healthcheck", "--url", "http://"+listen+"/healthz").CombinedOutput(); err != nil {
 		t.Errorf("hoursd healthcheck after a failed reload: %v\n%s", err, out)
 	}
+	// A file that parses but is invalid: the log line lists its problems
+	// by key, and the checks go on with the old file.
+	writeFile(t, cfgPath, strings.Replace(config("closed: true"), `check: "@every 2s"`, `check: "61 18 * * *"`, 1))
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitNote(t, notes, "RELOADING=1")
+	waitNote(t, notes, "READY=1")
+	logs.waitFor(t, `"problems":["subscribers[0].check: \"61 18 * * *\" is not a cron spec`)
+	logs.waitFor(t, `"msg":"check done","check":"@every 2s","subscribers":1,"messages":0,"unsent":0`)
+	noHook(t, hooks, "a check after the invalid reload")
 
 	// A good file: tomorrow opens 10:00-12:00 after all. The next check
 	// corrects what was told, once.
@@ -186,7 +195,7 @@ subscribers:
 		t.Errorf("GET / = %d, want 200 with the status page of the help desk", code)
 	}
 	_, metrics := httpGet(t, "http://"+listen+"/metrics")
-	for _, want := range []string{`hoursd_deliveries_total{channel="hook",result="sent"} 2`, `hoursd_config_reloads_total{result="error"} 1`, `hoursd_config_reloads_total{result="ok"} 1`} {
+	for _, want := range []string{`hoursd_deliveries_total{channel="hook",result="sent"} 2`, `hoursd_config_reloads_total{result="error"} 2`, `hoursd_config_reloads_total{result="ok"} 1`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("GET /metrics lacks %s", want)
 		}
