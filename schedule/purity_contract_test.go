@@ -1,0 +1,71 @@
+package schedule
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// impureImports are standard packages whose use would give schedule I/O,
+// randomness or a process-wide side effect.
+var impureImports = []string{
+	"bufio", "embed", "io", "io/fs", "io/ioutil", "log", "log/slog", "math/rand", "math/rand/v2",
+	"net", "net/http", "os", "os/exec", "os/signal", "path/filepath", "runtime", "syscall", "unsafe",
+}
+
+// clockFuncs are the functions of package time that read the clock or wait.
+var clockFuncs = []string{"Now", "Since", "Until", "Sleep", "After", "AfterFunc", "Tick", "NewTimer", "NewTicker"}
+
+// TestSchedulePure checks design.md's promise that schedule is pure: no
+// I/O, no time.Now (nor any other reading of the clock), no goroutines.
+// Callers pass the date; the same date always gives the same hours.
+func TestSchedulePure(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	checked := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatalf("parsing %s: %v", name, err)
+		}
+		checked++
+		timeName := ""
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if slices.Contains(impureImports, path) {
+				t.Errorf("%s imports %s: schedule does no I/O", fset.Position(imp.Pos()), path)
+			}
+			if path == "time" {
+				timeName = "time"
+				if imp.Name != nil {
+					timeName = imp.Name.Name
+				}
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GoStmt:
+				t.Errorf("%s: a go statement: schedule starts no goroutines", fset.Position(n.Pos()))
+			case *ast.SelectorExpr:
+				if id, ok := n.X.(*ast.Ident); ok && timeName != "" && id.Name == timeName && slices.Contains(clockFuncs, n.Sel.Name) {
+					t.Errorf("%s: time.%s: schedule never reads the clock", fset.Position(n.Pos()), n.Sel.Name)
+				}
+			}
+			return true
+		})
+	}
+	if checked == 0 {
+		t.Fatal("no source files of package schedule found")
+	}
+}
