@@ -418,7 +418,13 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 	log := d.log.With("subscriber", dl.Subscriber, "target", dl.Target, "message", dl.ID)
 	now := d.opts.Now()
 	if !now.Before(dl.Due) {
-		d.finish(log, &dl, StateFailed, fmt.Errorf("its day began before it could be sent (last error: %s)", cmp.Or(dl.LastError, "none")), 0)
+		why := "its day began before it could be sent"
+		if dl.LastError == "" {
+			why += " (no attempt was made)"
+		} else {
+			why += " (last error: " + dl.LastError + ")"
+		}
+		d.finish(log, &dl, StateFailed, errors.New(why), 0)
 		return dl
 	}
 	deadline := dl.Due

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -39,6 +40,10 @@ when it answers 200, 1 otherwise: Docker's HEALTHCHECK runs this.`,
 			}
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
+				var op *net.OpError
+				if errors.As(err, &op) && op.Op == "dial" {
+					return &exitError{code: 1, err: fmt.Errorf("unhealthy: no hoursd answers at %s (is `hoursd run` running, with this http.listen?)", req.URL.Host)}
+				}
 				return &exitError{code: 1, err: fmt.Errorf("unhealthy: %w", err)}
 			}
 			defer res.Body.Close()

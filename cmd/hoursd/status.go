@@ -87,7 +87,8 @@ func printStatus(a *app, st daemon.Status, loc *time.Location) {
 		health = "unhealthy: " + st.Problem
 	}
 	if st.State == "" {
-		st.State = "(no state file yet: nothing was sent)"
+		// Nothing ran here yet, so there is no health to speak of.
+		st.State, health = "(no state file yet: nothing was sent)", "no daemon has run on it"
 	}
 	fmt.Fprintf(w, "state\t%s\t%s\n\n", st.State, health)
 	fmt.Fprintln(w, "SUBSCRIBER\tCHECK\tNEXT CHECK\tLAST CHECK\tLAST ERROR")
