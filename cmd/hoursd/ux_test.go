@@ -35,6 +35,7 @@ func TestNothingRunningYet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			useBuiltInDefault(t) // the console channel; not a /etc/hoursd/config.yaml of the machine
 			t.Setenv("HOURSD_STATE_DIR", t.TempDir())
 			var out, errOut bytes.Buffer
 			code := run(tt.args, &out, &errOut)
