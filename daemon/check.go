@@ -474,11 +474,18 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 // errReloaded ends a wait between retries when the configuration changed.
 var errReloaded = errors.New("the configuration was reloaded")
 
+// errStopping ends a wait between retries when hoursd stops: the message
+// stays pending and is sent after the next start.
+var errStopping = errors.New("hoursd is stopping")
+
 // sleeper is the wait between retries of a send: Options.Sleep (real time
-// by default), cut short by a reload.
+// by default), cut short by a reload or by hoursd stopping.
 func (d *Daemon) sleeper(reloaded <-chan struct{}) func(context.Context, time.Duration) error {
 	return func(ctx context.Context, wait time.Duration) error {
-		if closed(reloaded) {
+		switch {
+		case closed(d.stopping):
+			return errStopping
+		case closed(reloaded):
 			return errReloaded
 		}
 		if d.opts.Sleep != nil {
@@ -489,6 +496,8 @@ func (d *Daemon) sleeper(reloaded <-chan struct{}) func(context.Context, time.Du
 			return nil
 		case <-reloaded:
 			return errReloaded
+		case <-d.stopping:
+			return errStopping
 		case <-ctx.Done():
 			return ctx.Err()
 		}

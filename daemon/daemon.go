@@ -117,6 +117,11 @@ type Daemon struct {
 	reloadMu sync.Mutex
 	reloaded chan struct{}
 
+	// stopping is closed when Run is told to stop: a message waiting to be
+	// retried stays pending for the next start instead of holding the stop
+	// for the whole grace period, which is for attempts under way.
+	stopping chan struct{}
+
 	pruneMu  sync.Mutex
 	prunedOn schedule.Date // the day the state was last pruned
 
@@ -176,7 +181,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	case err != nil:
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{}),
+	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{}), stopping: make(chan struct{}),
 		checkErr: map[string]error{}}
 	if st != nil && st.MovedAside != "" {
 		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
@@ -294,6 +299,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 	d.notify(sd.SdNotifyStopping)
 	d.log.Info("stopping", "grace", d.opts.ShutdownGrace.String())
+	close(d.stopping)
 	stopped := d.cron.Stop()
 	all := make(chan struct{})
 	go func() { <-stopped.Done(); d.background.Wait(); close(all) }()
