@@ -25,7 +25,10 @@ when it answers 200, 1 otherwise: Docker's HEALTHCHECK runs this.`,
 			if url == "" {
 				cfg, err := a.loadConfig()
 				if err != nil {
-					return err
+					// Docker reserves exit status 2 of a health check, and a
+					// config edited since the daemon started says nothing of
+					// the daemon's health: 1, with the reason, not the usual 2.
+					return &exitError{code: 1, err: fmt.Errorf("unhealthy: cannot tell where hoursd listens: %s", err)}
 				}
 				if cfg.HTTP.Listen == "" {
 					return &exitError{code: 1, err: fmt.Errorf("http.listen is off in %s, so there is nothing to ask; set it or pass --url", cfg.Source)}

@@ -27,6 +27,10 @@ func TestNothingRunningYet(t *testing.T) {
 	}{
 		{"healthcheck", []string{"healthcheck", "--url", "http://" + addr + "/healthz"}, 1, "",
 			"hoursd: unhealthy: no hoursd answers at " + addr, "connection refused"},
+		// Docker reserves exit status 2 of a health check: a config that
+		// does not load is a failure (1) there, not a usage error.
+		{"healthcheck with a bad config", []string{"healthcheck", "--config", "/nonexistent/hoursd.yaml"}, 1, "",
+			"hoursd: unhealthy: cannot tell where hoursd listens: invalid configuration", "problem"},
 		// A check "as if" on an evening long past: its message cannot be sent
 		// any more, and the reason says so without an empty "last error".
 		{"check in the past", []string{"check", "--at", "2026-04-29T18:00:00+02:00"}, 1,
