@@ -536,7 +536,7 @@ func (b *builder) week(path string, m map[string]hoursList) schedule.Week {
 		h := b.hours(q, m[k])
 		for _, wd := range days {
 			if by := givenBy[wd]; by != "" {
-				b.add(q, "%s is already given by %s", schedule.WeekdayKey(wd), by)
+				b.add(q, "%s is given twice, by %s and by %s", schedule.WeekdayKey(wd), by, k)
 				continue
 			}
 			givenBy[wd] = k

@@ -24,6 +24,8 @@ func TestFlagErrors(t *testing.T) {
 		{"stray argument to healthcheck", []string{"healthcheck", "x"}, `hoursd healthcheck: unknown command "x"`},
 		{"stray argument to status", []string{"status", "x"}, `hoursd status: unknown command "x"`},
 		{"stray argument to version", []string{"version", "x"}, `hoursd version: unknown command "x"`},
+		{"stray date to upcoming", []string{"upcoming", "2026-04-30"}, `upcoming takes no arguments, got ["2026-04-30"] (dates go in flags, e.g. --from 2026-04-30)`},
+		{"stray date to day", []string{"day", "2026-04-30"}, `day takes no arguments, got ["2026-04-30"] (dates go in flags, e.g. --date 2026-04-30)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -96,7 +96,14 @@ configuration before hoursd announces anything from it.`,
 // `hoursd day 2026-04-30` is a forgotten --date, not a failure.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageError("%s takes no arguments, got %q (dates go in flags, e.g. --date 2026-04-30)", cmd.Name(), args)
+		hint := ""
+		for _, f := range []string{"date", "from"} {
+			if cmd.Flags().Lookup(f) != nil {
+				hint = fmt.Sprintf(" (dates go in flags, e.g. --%s 2026-04-30)", f)
+				break
+			}
+		}
+		return usageError("%s takes no arguments, got %q%s", cmd.Name(), args, hint)
 	}
 	return nil
 }
