@@ -73,6 +73,14 @@ func (c *catalogueDay) in(year int) (Date, bool) {
 	return calDate(c.rule, year, c.offset)
 }
 
+// rickar/cal computes holidays at midnight in cal.DefaultLoc, which is
+// time.Local: the host's zone. hoursd's dates must not depend on the host
+// (where clocks skip midnight, as in Atlantic/Azores on Easter Sunday 2027 or
+// Pacific/Kiritimati on 31 December 1994, "midnight" falls on another date),
+// so the library works in UTC, where every date has a midnight. Nothing else
+// in hoursd uses rickar/cal.
+func init() { cal.DefaultLoc = time.UTC }
+
 // calDate is the date of a rickar/cal holiday in year, moved by offset days.
 // rickar returns midnight in cal.DefaultLoc; only the calendar date is kept.
 // Whether the holiday is observed that year is asked of its fields rather
@@ -82,8 +90,13 @@ func calDate(h *cal.Holiday, year, offset int) (Date, bool) {
 		slices.Contains(h.Except, year) || h.Func == nil {
 		return Date{}, false
 	}
+	// Calc gives "midnight" in cal.DefaultLoc, the host's zone unless
+	// changed. Where the host's clocks skip midnight (Atlantic/Azores on
+	// Easter Sunday 2027) that midnight comes out as 23:00 the day before
+	// or 01:00 the day itself; reading the date at noon gives the right day
+	// whatever the host, without touching the library's global location.
 	t, _ := h.Calc(year)
-	d := DateOf(t)
+	d := DateOf(t.Add(12 * time.Hour))
 	if offset != 0 {
 		d = d.AddDays(offset)
 	}
