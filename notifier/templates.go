@@ -68,7 +68,7 @@ var sampleData = func() *TemplateData {
 		Places: map[string]Place{"kundcenter": {ID: "kundcenter", Title: "Kundcenter", Phone: "0771-524 524"}},
 		Items: []Item{
 			{Status: StatusNew, Change: schedule.Change{Schedule: "kundcenter", Date: today.AddDays(1),
-				Kind: schedule.KindDay, Name: schedule.Name{SV: "Valborgsmässoafton", EN: "Walpurgis Eve"},
+				Kind: schedule.KindDay, Name: schedule.Name{SV: "Valborgsmässoafton", EN: "Walpurgis Night"},
 				Hours: short, Regular: day}},
 			{Status: StatusCorrection, Previous: &schedule.Change{Kind: schedule.KindDay, Hours: day},
 				Change: schedule.Change{Schedule: "kundcenter", Date: today.AddDays(2),
