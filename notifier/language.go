@@ -46,7 +46,7 @@ type language struct {
 	cancelledClosed string // a cancelled opening on a usually closed day
 	notAsAnnounced  string
 	cancelledStart  string
-	cancelledEnd    string
+	cancelledEnd    string // name, dayRefOn: "… do not return on Monday 25 August" but "… today, Monday 24 August,"
 
 	header       string // title, phone
 	subjectNew   string
@@ -119,7 +119,7 @@ var english = language{
 	cancelledClosed: "%s: closed after all, as usual",
 	notAsAnnounced:  "not %s as announced earlier",
 	cancelledStart:  "%s from %s are cancelled; the usual hours apply after all: %s",
-	cancelledEnd:    "%s continue: the usual hours do not return on %s as announced earlier",
+	cancelledEnd:    "%s continue: the usual hours do not return %s as announced earlier",
 	header:          "%s, phone %s",
 	subjectNew:      "Changed hours%s: %s",
 	subjectFixed:    "Corrected hours%s: %s",
@@ -171,6 +171,16 @@ func (l *language) dayRefMid(d, today schedule.Date) string {
 		return l.dayRef(d, today) + ","
 	}
 	return l.dayRef(d, today)
+}
+
+// dayRefOn is dayRefMid where a bare date needs the language's preposition
+// (onDate: "on Monday 25 August") and "today" or "tomorrow" takes none
+// ("today, Monday 24 August,", never "on today").
+func (l *language) dayRefOn(d, today schedule.Date) string {
+	if n := d.Sub(today); n == 0 || n == 1 {
+		return l.dayRefMid(d, today)
+	}
+	return strings.TrimPrefix(fmt.Sprintf(l.onDate, l.dayRefMid(d, today)), " ")
 }
 
 // note adds a remark in parentheses, into the sentence's last parentheses

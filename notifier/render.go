@@ -128,7 +128,7 @@ func (l *language) sentence(it Item, today schedule.Date) string {
 			if name == "" {
 				name = l.otherHours
 			}
-			return fmt.Sprintf(l.cancelledEnd, name, l.dayRefMid(c.Date, today))
+			return fmt.Sprintf(l.cancelledEnd, name, l.dayRefOn(c.Date, today))
 		}
 		return l.previous(fmt.Sprintf(l.periodEnd, l.dayRef(c.Date, today), l.week(c.Weekly)), it)
 	}
