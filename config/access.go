@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -99,13 +101,13 @@ func (c *Config) Sender(t Target) (notifier.Sender, error) {
 // the logs use.
 func (c *Config) Targets(sub *Subscriber) ([]notifier.Target, error) {
 	out := make([]notifier.Target, 0, len(sub.Targets))
-	for i, t := range sub.Targets {
+	for _, t := range sub.Targets {
 		s, err := c.Sender(t)
 		if err != nil {
 			return nil, fmt.Errorf("subscriber %s: %w", sub.ID, err)
 		}
 		out = append(out, notifier.Target{
-			ID:      fmt.Sprintf("%s/%s/%d", sub.ID, t.Channel, i),
+			ID:      t.ID(sub.ID),
 			Channel: t.Channel,
 			Sender:  s,
 		})
@@ -144,4 +146,21 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// ID names a target of subscriber the same way in the state store, the logs,
+// `hoursd status` and `hoursd test-send`, and stably across edits that
+// reorder targets: the subscriber, the channel and the address (email) or a
+// digest of the user key (a Pushover user key lets anyone holding the app
+// token reach that person, so hoursd does not print it).
+func (t Target) ID(subscriber string) string {
+	id := subscriber + "/" + t.Channel
+	switch {
+	case t.Address != "":
+		id += "/" + t.Address
+	case t.User != "":
+		sum := sha256.Sum256([]byte(t.User))
+		id += "/user-" + hex.EncodeToString(sum[:4])
+	}
+	return id
 }

@@ -54,7 +54,7 @@ subscribers:
 	for _, tg := range targets {
 		ids = append(ids, tg.ID)
 	}
-	if got, want := strings.Join(ids, " "), "anna/mail/0 anna/push/1 anna/team/2 anna/hook/3 anna/out/4"; got != want {
+	if got, want := strings.Join(ids, " "), "anna/mail/anna@example.com anna/push/user-3119f2b3 anna/team anna/hook anna/out"; got != want {
 		t.Errorf("Targets(anna) ids = %s, want %s", got, want)
 	}
 

@@ -88,7 +88,7 @@ func testSend(ctx context.Context, w io.Writer, sub *config.Subscriber,
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for i, t := range sub.Targets {
-		id := fmt.Sprintf("%s/%s/%d", sub.ID, t.Channel, i)
+		id := t.ID(sub.ID) // as check, status and the logs name it
 		wg.Go(func() {
 			o := sendTest(ctx, id, sub, t, senderFor, timeout, p)
 			mu.Lock()
@@ -130,12 +130,7 @@ func sendTest(ctx context.Context, id string, sub *config.Subscriber, t config.T
 // a transient failure was retried until the --wait deadline or, with
 // --wait 0, tried once.
 func describeOutcome(o notifier.Outcome, t config.Target, retried bool) string {
-	where := o.Target
-	if t.Address != "" {
-		// An address helps the reader; a Pushover user key is left out,
-		// since it is what lets anyone with the app token reach that person.
-		where += " <" + t.Address + ">"
-	}
+	where := o.Target // it names the address; a Pushover user key only by digest
 	attempts := "1 attempt"
 	if o.Attempts != 1 {
 		attempts = fmt.Sprintf("%d attempts", o.Attempts)
