@@ -3,8 +3,6 @@ package daemon
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,12 +25,12 @@ import (
 //
 // A change on date D is announced with remind offset r at the first check
 // whose date T satisfies Last < D−r ≤ T, where Last is the date of the
-// subscriber's previous check (at most T−1), and only while D still lies
-// ahead. With a check every day this is exactly "D − T = r"; when a check did
-// not happen (hoursd was down, or cron skipped a time that a DST change
-// removed), the next check announces what the missed one would have. A new
-// subscriber starts with Last = T−1, so it hears only what is due today, not
-// every change of the past week.
+// subscriber's previous check (at most T−1), and only while D is still open
+// (see open). With a check every day this is exactly "D − T = r"; when a
+// check did not happen (hoursd was down, or cron skipped a time that a DST
+// change removed), the next check announces what the missed one would have.
+// A new subscriber starts with Last = T−1, so it hears only what is due
+// today, not every change of the past week.
 type window struct {
 	At    time.Time     // the instant the check stands for
 	Today schedule.Date // its date in the config's zone
@@ -54,6 +52,45 @@ func newWindow(at time.Time, loc *time.Location, last *run, now time.Time) windo
 	return w
 }
 
+// open reports whether a change on d may still be told (announced,
+// corrected or cancelled) at this check. A change is open while its day has
+// not begun; for a subscriber with 0 in remind (sameDay), who asked to hear
+// of a change on the day itself, a change on the check's own date stays open
+// while that day lasts. It is the check's own date only when the check is
+// not a catch-up run the next day or later (Today = Ahead): a message
+// rendered for yesterday's check would call today "tomorrow".
+//
+// The same rule holds for corrections: a subscriber told in the morning
+// that today closes at 11:30 hears at a later check the same day that it
+// closes at 13:00 after all; one who is only told the evening before does
+// not hear of a correction once the day has begun.
+func (w window) open(d schedule.Date, sameDay bool) bool {
+	return d.After(w.Ahead) || (sameDay && d == w.Today && w.Today == w.Ahead)
+}
+
+// dueOf is the instant after which a message is no longer sent: the start
+// of its earliest item's day, or, when that item is on the check's own date
+// (a same-day message, see window.open), the start of the next day — a
+// same-day message is worth sending until its day ends.
+func dueOf(items []notifier.Item, today schedule.Date, loc *time.Location) time.Time {
+	first := items[0].Change.Date
+	for _, it := range items {
+		if it.Change.Date.Before(first) {
+			first = it.Change.Date
+		}
+	}
+	if first == today {
+		return first.AddDays(1).Time(loc)
+	}
+	return first.Time(loc)
+}
+
+// sameDayMessage reports whether a message announces a change on its
+// check's own date, so that its deadline is the end of that day.
+func sameDayMessage(dl Delivery) bool {
+	return slices.ContainsFunc(dl.Items, func(it notifier.Item) bool { return it.Change.Date == dl.Today })
+}
+
 // outgoing is one message to one target, planned but not yet in the outbox,
 // with what the target will then have been told.
 type outgoing struct {
@@ -62,20 +99,8 @@ type outgoing struct {
 	updates map[annKey]*announcement
 }
 
-// TargetID names a target stably across edits that reorder targets: the
-// subscriber, the channel and the address (email) or a digest of the user
-// key (Pushover user keys are not published by hoursd).
-func TargetID(subscriber string, t config.Target) string {
-	id := subscriber + "/" + t.Channel
-	switch {
-	case t.Address != "":
-		id += "/" + t.Address
-	case t.User != "":
-		sum := sha256.Sum256([]byte(t.User))
-		id += "/user-" + hex.EncodeToString(sum[:4])
-	}
-	return id
-}
+// TargetID names a target in the state, logs and output: config.Target.ID.
+func TargetID(subscriber string, t config.Target) string { return t.ID(subscriber) }
 
 func scheduleByID(cfg *config.Config, id string) *schedule.Schedule {
 	for _, s := range cfg.Schedules {
@@ -121,6 +146,7 @@ func sameContent(a, b *schedule.Change) bool {
 // reads the store (tx may be nil: nothing was ever told) and writes nothing.
 func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w window) ([]outgoing, error) {
 	remind := remindOf(cfg, sub)
+	sameDay := slices.Contains(remind, 0)
 	told := make([]map[annKey]*announcement, len(sub.Targets))
 	span := slices.Max(remind)
 	for i, t := range sub.Targets {
@@ -152,9 +178,9 @@ func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w
 			return nil, fmt.Errorf("subscriber %s: schedule %q is not configured", sub.ID, id)
 		}
 		places[id] = notifier.Place{ID: s.ID, Title: s.Title, Phone: s.Phone, URL: s.URL}
-		for _, c := range s.Changes(w.Today.AddDays(1), span) {
-			c := c
-			if !c.Date.After(w.Ahead) {
+		// From the check's own date: a same-day change may be open.
+		for _, c := range s.Changes(w.Today, span+1) {
+			if !w.open(c.Date, sameDay) {
 				continue
 			}
 			current[changeKey{id, c.Date, c.Kind}] = &c
@@ -194,7 +220,7 @@ func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w
 			items = append(items, item)
 		}
 		for k, prev := range told[i] {
-			if _, done := updates[k]; done || !k.Date.After(w.Ahead) || !slices.Contains(sub.Schedules, k.Schedule) {
+			if _, done := updates[k]; done || !w.open(k.Date, sameDay) || !slices.Contains(sub.Schedules, k.Schedule) {
 				continue
 			}
 			now := current[changeKey{k.Schedule, k.Date, k.Kind}]
@@ -220,16 +246,10 @@ func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w
 			return cmp.Or(cmp.Compare(order(a.Change.Schedule), order(b.Change.Schedule)),
 				a.Change.Date.Compare(b.Change.Date), cmp.Compare(a.Change.Kind, b.Change.Kind))
 		})
-		first := items[0].Change.Date
-		for _, it := range items {
-			if it.Change.Date.Before(first) {
-				first = it.Change.Date
-			}
-		}
 		out = append(out, outgoing{
 			Delivery: Delivery{
 				Subscriber: sub.ID, Target: tid, Channel: t.Channel,
-				CheckedAt: w.At, Today: w.Today, Due: first.Time(cfg.Location), Items: items,
+				CheckedAt: w.At, Today: w.Today, Due: dueOf(items, w.Today, cfg.Location), Items: items,
 				State: StatePending,
 			},
 			target:  t,
@@ -419,6 +439,9 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 	now := d.opts.Now()
 	if !now.Before(dl.Due) {
 		why := "its day began before it could be sent"
+		if sameDayMessage(dl) {
+			why = "its day ended before it could be sent"
+		}
 		if dl.LastError == "" {
 			why += " (no attempt was made)"
 		} else {
