@@ -23,9 +23,7 @@ func TestSameDay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sub := subscriber("anna", tt.remind, "mail:anna@example.com")
-			sub.Check = tt.check
-			s := newSim(t, testConfig(t.TempDir(), kundcenter2026(t), sub), at(t, "2026-04-01 00:00"))
+			s := sameDaySim(t, t.TempDir(), tt.remind, tt.check, at(t, "2026-04-01 00:00"))
 			s.runUntil(at(t, "2026-07-01 00:00"), nil)
 
 			diff(t, "three months of checks", s.box.lines(), expected("anna@example.com", tt.remind, "2026-04-01", "2026-06-30"))
@@ -92,9 +90,7 @@ func TestSameDayChannelDown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sub := subscriber("anna", []int{0}, "mail:anna@example.com")
-			sub.Check = "0 7,12 * * *"
-			s := newSim(t, testConfig(t.TempDir(), kundcenter2026(t), sub), at(t, "2026-04-30 06:00"))
+			s := sameDaySim(t, t.TempDir(), []int{0}, "0 7,12 * * *", at(t, "2026-04-30 06:00"))
 			s.box.setDown("anna@example.com", true)
 			s.runUntil(at(t, "2026-04-30 08:00"), nil)
 
@@ -131,6 +127,16 @@ func TestSameDayChannelDown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sameDaySim is hoursd with one subscriber, anna, following kundcenter2026
+// with one target and the given remind offsets and check spec, started at
+// start on the state in dir.
+func sameDaySim(t *testing.T, dir string, remind []int, check string, start time.Time) *sim {
+	t.Helper()
+	sub := subscriber("anna", remind, "mail:anna@example.com")
+	sub.Check = check
+	return newSim(t, testConfig(dir, kundcenter2026(t), sub), start)
 }
 
 func describeDeliveries(ds []Delivery) string {
@@ -172,15 +178,12 @@ func TestSameDayCatchUp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			sub := subscriber("anna", tt.remind, "mail:anna@example.com")
-			sub.Check = "0 7 * * *"
-			cfg := testConfig(dir, kundcenter2026(t), sub)
 			if tt.lastCheck != "" {
-				s := newSim(t, cfg, at(t, tt.lastCheck).Add(-time.Minute))
+				s := sameDaySim(t, dir, tt.remind, "0 7 * * *", at(t, tt.lastCheck).Add(-time.Minute))
 				s.runUntil(at(t, tt.lastCheck).Add(time.Minute), nil)
 				s.crash()
 			}
-			s := newSim(t, cfg, at(t, tt.start))
+			s := sameDaySim(t, dir, tt.remind, "0 7 * * *", at(t, tt.start))
 			s.runUntil(at(t, tt.end), nil)
 			diff(t, "after the start at "+tt.start, s.box.lines(), tt.want)
 		})
@@ -209,11 +212,9 @@ func TestSameDayCorrection(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			sub := subscriber("anna", tt.remind, "mail:anna@example.com")
-			sub.Check = "0 7,12 * * *"
-			s := newSim(t, testConfig(dir, kundcenter2026(t), sub), at(t, "2026-04-29 00:00"))
+			s := sameDaySim(t, dir, tt.remind, "0 7,12 * * *", at(t, "2026-04-29 00:00"))
 			s.runUntil(at(t, "2026-04-30 10:00"), nil)
-			reload(t, s, testConfig(dir, valborgUntil13(t), sub))
+			reload(t, s, testConfig(dir, valborgUntil13(t), s.cfg.Subscribers[0]))
 			s.runUntil(at(t, "2026-04-30 20:00"), nil)
 			diff(t, "an edit on the day", s.box.lines(), tt.want)
 		})

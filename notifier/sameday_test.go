@@ -3,6 +3,7 @@ package notifier
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,44 +13,46 @@ import (
 // sameDayCases are the golden messages of a check that announces changes on
 // its own date (remind 0): "i dag" / "today" where "i morgon" / "tomorrow"
 // would stand the evening before (testdata/sameday-<name>.<lang>.golden).
-var sameDayCases = []struct {
+// Most are render_test.go's cases read on the day of their change.
+var sameDayCases = append(onTheDay("day-shortened", "period-start", "period-end", "correction", "cancellation"),
+	[]renderCase{
+		// The exception of the issue: hoursd check --at 2027-05-05T07:00.
+		{"day-closed", "2027-05-05", []Item{
+			{Status: StatusNew, Change: day("kundcenter", "2027-05-05", schedule.Name{SV: "Stängt", EN: "Closed"}, nil, full)},
+		}},
+		{"period-cancellation", "2025-08-25", []Item{
+			{Status: StatusCancellation, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-08-25"),
+				Kind: schedule.KindPeriodEnd, Name: sommar, Weekly: regular, RegularWeekly: summerW}},
+		}},
+		// remind [1, 0]: today's change and tomorrow's in one message.
+		{"today-and-tomorrow", "2026-04-30", []Item{
+			{Status: StatusNew, Change: day("kundcenter", "2026-05-01", forstaMaj, nil, full)},
+			{Status: StatusNew, Change: day("kundcenter", "2026-04-30", valborg, short, full)},
+		}},
+	}...)
+
+// renderCase is the type of renderCases' elements, named (an alias, so
+// that the two stay one type).
+type renderCase = struct {
 	name  string
 	today string
 	items []Item
-}{
-	{"day-shortened", "2026-04-30", []Item{
-		{Status: StatusNew, Change: day("kundcenter", "2026-04-30", valborg, short, full)},
-	}},
-	{"day-closed", "2027-05-05", []Item{
-		{Status: StatusNew, Change: day("kundcenter", "2027-05-05", schedule.Name{SV: "Stängt", EN: "Closed"}, nil, full)},
-	}},
-	{"period-start", "2025-06-30", []Item{
-		{Status: StatusNew, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-06-30"),
-			Kind: schedule.KindPeriodStart, Name: sommar, Hours: summer, Regular: full,
-			Until: date("2025-08-24"), Weekly: summerW, RegularWeekly: regular}},
-	}},
-	{"period-end", "2025-08-25", []Item{
-		{Status: StatusNew, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-08-25"),
-			Kind: schedule.KindPeriodEnd, Name: sommar, Hours: full, Regular: full,
-			Weekly: regular, RegularWeekly: summerW}},
-	}},
-	{"correction", "2026-04-30", []Item{
-		{Status: StatusCorrection, Change: day("kundcenter", "2026-04-30", valborg, hrs("08:00-13:00"), full),
-			Previous: &schedule.Change{Kind: schedule.KindDay, Hours: short}},
-	}},
-	{"cancellation", "2026-04-30", []Item{
-		{Status: StatusCancellation, Change: day("kundcenter", "2026-04-30", valborg, full, full),
-			Previous: &schedule.Change{Kind: schedule.KindDay, Hours: short}},
-	}},
-	{"period-cancellation", "2025-08-25", []Item{
-		{Status: StatusCancellation, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-08-25"),
-			Kind: schedule.KindPeriodEnd, Name: sommar, Weekly: regular, RegularWeekly: summerW}},
-	}},
-	// remind [1, 0]: today's change and tomorrow's in one message.
-	{"today-and-tomorrow", "2026-04-30", []Item{
-		{Status: StatusNew, Change: day("kundcenter", "2026-05-01", forstaMaj, nil, full)},
-		{Status: StatusNew, Change: day("kundcenter", "2026-04-30", valborg, short, full)},
-	}},
+}
+
+// onTheDay is the named render cases, each with one item, as a check on the
+// item's own date renders them.
+func onTheDay(names ...string) []renderCase {
+	out := make([]renderCase, 0, len(names))
+	for _, tc := range renderCases {
+		if slices.Contains(names, tc.name) {
+			tc.today = tc.items[0].Change.Date.String()
+			out = append(out, tc)
+		}
+	}
+	if len(out) != len(names) {
+		panic("notifier: a same-day case names no render case")
+	}
+	return out
 }
 
 func TestRenderSameDayGolden(t *testing.T) {
@@ -61,22 +64,28 @@ func TestRenderSameDayGolden(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Render: %v", err)
 				}
-				got := "Subject: " + msg.Subject + "\n\n" + msg.Body
-				path := filepath.Join("testdata", "sameday-"+tc.name+"."+lang+".golden")
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("read golden file (run go test ./notifier -update to create it): %v", err)
-				}
-				if got != string(want) {
-					t.Errorf("Render(sameday-%s, %s) =\n%s\nwant (%s)\n%s", tc.name, lang, got, path, want)
-				}
+				compareGolden(t, "sameday-"+tc.name+"."+lang, "Subject: "+msg.Subject+"\n\n"+msg.Body)
 			})
 		}
+	}
+}
+
+// compareGolden compares a rendered message with testdata/<name>.golden,
+// which -update rewrites (to be reviewed before it is committed).
+func compareGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./notifier -update to create it): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("Render(%s) =\n%s\nwant (%s)\n%s", name, got, path, want)
 	}
 }
 
@@ -102,7 +111,7 @@ func TestRenderSameDayPhrases(t *testing.T) {
 			"Sommaröppettider från och med i dag, måndag 30 juni, till och med söndag 24 augusti: mån–fre 08:00–15:00",
 		}, nil},
 		{"period end en", "en", "period-end", []string{"The usual hours apply again from today, Monday 25 August: Mon–Fri 08:00–16:00."}, nil},
-		{"correction sv", "sv", "correction", []string{"Rättade öppettider i dag:", "Ändrat: i dag, torsdag 30 april", "(tidigare meddelat: 08:00–11:30)"}, nil},
+		{"correction sv", "sv", "correction", []string{"Rättade öppettider i dag:", "Ändrat: i dag, torsdag 30 april", "öppet 08:00–12:00", "(tidigare meddelat: 08:00–11:30)"}, nil},
 		{"correction en", "en", "correction", []string{"Corrected hours today:", "Changed: today, Thursday 30 April"}, nil},
 		{"period cancellation en", "en", "period-cancellation", []string{
 			"Summer hours continue: the usual hours do not return today, Monday 25 August, as announced earlier.",
