@@ -66,7 +66,7 @@ type State string
 const (
 	StatePending State = "pending" // written, not yet accepted by the channel
 	StateSent    State = "sent"
-	StateFailed  State = "failed" // permanently refused, or its day began before it could be sent
+	StateFailed  State = "failed" // permanently refused, or its day began (a same-day message: ended) before it could be sent
 )
 
 // Delivery is one message to one target, as kept in the outbox. It is written
@@ -78,7 +78,7 @@ type Delivery struct {
 	Channel    string          `json:"channel"`
 	CheckedAt  time.Time       `json:"checked_at"` // the check that produced it
 	Today      schedule.Date   `json:"today"`
-	Due        time.Time       `json:"due"` // the start of its earliest day: not sent after
+	Due        time.Time       `json:"due"` // not sent after: the start of its earliest day, or of the next day for a same-day message (remind 0)
 	Subject    string          `json:"subject"`
 	Body       string          `json:"body"`
 	Items      []notifier.Item `json:"items"`

@@ -112,6 +112,7 @@ type TemplateItem struct {
 	Previous       *schedule.Change // what a correction or cancellation replaces
 	Status         Status           // new, correction, cancellation
 	Kind           schedule.Kind    // day, period-start, period-end
+	Today          bool             // the date is the check's own date (remind 0)
 	Tomorrow       bool             // the date is the day after the check
 	Date           string           // "torsdag 30 april" / "Thursday 30 April"
 	ISODate        string           // "2026-04-30"
@@ -173,6 +174,7 @@ func newTemplateData(req Request) (*TemplateData, error) {
 				Previous:       it.Previous,
 				Status:         it.Status,
 				Kind:           c.Kind,
+				Today:          c.Date == req.Today,
 				Tomorrow:       c.Date.Sub(req.Today) == 1,
 				Date:           l.date(c.Date, req.Today),
 				ISODate:        c.Date.String(),
