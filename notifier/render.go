@@ -63,7 +63,7 @@ type group struct {
 
 // groups sorts the request's items into schedules, in date order.
 func groups(req Request) []group {
-	items := slices.Clone(req.Items)
+	items := slices.DeleteFunc(slices.Clone(req.Items), func(it Item) bool { return endOfCancelledPeriod(it, req.Items) })
 	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Or(a.Change.Date.Compare(b.Change.Date), kindOrder(a.Change.Kind)-kindOrder(b.Change.Kind))
 	})
@@ -87,6 +87,19 @@ func groups(req Request) []group {
 		gs[i].items = append(gs[i].items, it)
 	}
 	return gs
+}
+
+// endOfCancelledPeriod reports whether it is the cancelled end of a period
+// whose start is cancelled in the same message: "summer hours are cancelled"
+// says it all, and "summer hours continue" after it would contradict it.
+func endOfCancelledPeriod(it Item, items []Item) bool {
+	if it.Status != StatusCancellation || it.Change.Kind != schedule.KindPeriodEnd {
+		return false
+	}
+	return slices.ContainsFunc(items, func(o Item) bool {
+		return o.Status == StatusCancellation && o.Change.Kind == schedule.KindPeriodStart &&
+			o.Change.Schedule == it.Change.Schedule && o.Change.Until.AddDays(1) == it.Change.Date
+	})
 }
 
 // kindOrder puts the end of one period before the start of the next on the

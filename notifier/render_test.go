@@ -183,7 +183,7 @@ func TestRenderPhrases(t *testing.T) {
 		{"correction sv", "sv", 4, []string{"Ändrat: i morgon", "(tidigare meddelat: 08:00–11:30)", "Rättade öppettider"}},
 		{"cancellation sv", "sv", 5, []string{"vanliga öppettiderna gäller ändå, 08:00–16:00 (inte 08:00–11:30 som tidigare meddelat)."}},
 		{"cancellation en", "en", 5, []string{"the usual hours apply after all, 08:00–16:00 (not 08:00–11:30 as announced earlier)."}},
-		{"period cancellation sv", "sv", 6, []string{"Sommaröppettider fortsätter: de vanliga öppettiderna kommer inte tillbaka måndag 25 augusti som tidigare meddelat."}},
+		{"period cancellation sv", "sv", 6, []string{"Sommaröppettider från och med måndag 30 juni blir inte av; de vanliga öppettiderna gäller ändå: mån–fre 08:00–16:00."}},
 		{"cancelled opening sv", "sv", 7, []string{"I morgon, söndag 27 december: stängt ändå, som vanligt (inte öppet 10:00–14:00 som tidigare meddelat)."}},
 		{"cancelled opening en", "en", 7, []string{"Tomorrow, Sunday 27 December: closed after all, as usual (not open 10:00–14:00 as announced earlier)."}},
 		{"one pair of parentheses sv", "sv", 7, []string{"Ändrat: onsdag 30 december: stängt (vanligtvis öppet 08:00–16:00; tidigare meddelat: 08:00–12:00)."}},
