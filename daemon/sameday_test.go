@@ -147,49 +147,6 @@ func describeDeliveries(ds []Delivery) string {
 	return strings.Join(parts, "; ")
 }
 
-// TestSameDayCatchUp starts hoursd after it missed a morning check: a change
-// on the day is still announced while the day lasts, and only then.
-func TestSameDayCatchUp(t *testing.T) {
-	tests := []struct {
-		name       string
-		remind     []int
-		lastCheck  string // "" for a first start
-		start, end string
-		want       []string
-	}{
-		{"missed the morning check, back at noon", []int{0}, "2026-04-29 07:00", "2026-04-30 12:00", "2026-05-01 08:00", []string{
-			"anna@example.com 2026-04-30 | 2026-04-30 day new 08:00-11:30",
-			"anna@example.com 2026-05-01 | 2026-05-01 day new closed",
-		}},
-		{"missed the morning check, back late in the evening", []int{0}, "2026-04-29 07:00", "2026-04-30 23:30", "2026-04-30 23:59", []string{
-			"anna@example.com 2026-04-30 | 2026-04-30 day new 08:00-11:30",
-		}},
-		{"first start on the day, after the check time", []int{0}, "", "2026-04-30 09:00", "2026-04-30 20:00", []string{
-			"anna@example.com 2026-04-30 | 2026-04-30 day new 08:00-11:30",
-		}},
-		{"back the next morning: the day is over", []int{0}, "2026-04-29 07:00", "2026-05-01 06:00", "2026-05-01 08:00", []string{
-			"anna@example.com 2026-05-01 | 2026-05-01 day new closed",
-		}},
-		{"restarted after the morning's message: not again", []int{0}, "2026-04-30 07:00", "2026-04-30 12:00", "2026-04-30 20:00", nil},
-		{"the day before only: not on the day", []int{1}, "2026-04-28 07:00", "2026-04-30 09:00", "2026-04-30 20:00", []string{
-			"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if tt.lastCheck != "" {
-				s := sameDaySim(t, dir, tt.remind, "0 7 * * *", at(t, tt.lastCheck).Add(-time.Minute))
-				s.runUntil(at(t, tt.lastCheck).Add(time.Minute), nil)
-				s.crash()
-			}
-			s := sameDaySim(t, dir, tt.remind, "0 7 * * *", at(t, tt.start))
-			s.runUntil(at(t, tt.end), nil)
-			diff(t, "after the start at "+tt.start, s.box.lines(), tt.want)
-		})
-	}
-}
-
 // TestSameDayCorrection edits Valborg's hours on the day, after the
 // morning's message: a subscriber told on the day hears the correction at
 // the next check that day; one told the day before hears nothing more once

@@ -239,26 +239,50 @@ func TestCatchUp(t *testing.T) {
 		lastCheck  string // "" for a first start
 		start, end string
 		want       []string
+		check      string // "" for 0 18 * * *
 	}{
 		{"first start on the eve, after the check time", []int{1}, "", "2026-04-29 19:30", "2026-04-30 20:00", []string{
 			"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
 			"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
-		}},
+		}, ""},
 		{"first start before the check time", []int{1}, "", "2026-04-29 17:30", "2026-04-29 20:00", []string{
 			"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
-		}},
+		}, ""},
 		{"down three evenings, the week-ahead reminder is late", []int{7, 1}, "2026-04-20 18:00", "2026-04-24 10:00", "2026-04-24 20:00", []string{
 			"anna@example.com 2026-04-24 | 2026-04-30 day new 08:00-11:30",
 			"anna@example.com 2026-04-24 | 2026-05-01 day new closed",
-		}},
+		}, ""},
 		{"down over the eve: the day has begun, nothing late", []int{1}, "2026-04-28 18:00", "2026-04-30 09:00", "2026-04-30 20:00", []string{
 			"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
-		}},
+		}, ""},
+		// remind 0 with a morning check: a change on the day is still told
+		// while the day lasts, and only then.
+		{"missed the morning check, back at noon", []int{0}, "2026-04-29 07:00", "2026-04-30 12:00", "2026-05-01 08:00", []string{
+			"anna@example.com 2026-04-30 | 2026-04-30 day new 08:00-11:30",
+			"anna@example.com 2026-05-01 | 2026-05-01 day new closed",
+		}, "0 7 * * *"},
+		{"missed the morning check, back late in the evening", []int{0}, "2026-04-29 07:00", "2026-04-30 23:30", "2026-04-30 23:59", []string{
+			"anna@example.com 2026-04-30 | 2026-04-30 day new 08:00-11:30",
+		}, "0 7 * * *"},
+		{"first start on the day, after the check time", []int{0}, "", "2026-04-30 09:00", "2026-04-30 20:00", []string{
+			"anna@example.com 2026-04-30 | 2026-04-30 day new 08:00-11:30",
+		}, "0 7 * * *"},
+		{"back the next morning: the day is over", []int{0}, "2026-04-29 07:00", "2026-05-01 06:00", "2026-05-01 08:00", []string{
+			"anna@example.com 2026-05-01 | 2026-05-01 day new closed",
+		}, "0 7 * * *"},
+		{"restarted after the morning's message: not again", []int{0}, "2026-04-30 07:00", "2026-04-30 12:00", "2026-04-30 20:00", nil, "0 7 * * *"},
+		{"the day before only: not on the day", []int{1}, "2026-04-28 07:00", "2026-04-30 09:00", "2026-04-30 20:00", []string{
+			"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
+		}, "0 7 * * *"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			cfg := testConfig(dir, kundcenter2026(t), subscriber("anna", tt.remind, "mail:anna@example.com"))
+			sub := subscriber("anna", tt.remind, "mail:anna@example.com")
+			if tt.check != "" {
+				sub.Check = tt.check
+			}
+			cfg := testConfig(dir, kundcenter2026(t), sub)
 			if tt.lastCheck != "" {
 				s := newSim(t, cfg, at(t, tt.lastCheck).Add(-time.Minute))
 				s.runUntil(at(t, tt.lastCheck).Add(time.Minute), nil)

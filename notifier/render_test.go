@@ -3,8 +3,6 @@ package notifier
 import (
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -146,20 +144,7 @@ func TestRenderGolden(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Render: %v", err)
 				}
-				got := "Subject: " + msg.Subject + "\n\n" + msg.Body
-				path := filepath.Join("testdata", tc.name+"."+lang+".golden")
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("read golden file (run go test ./notifier -update to create it): %v", err)
-				}
-				if got != string(want) {
-					t.Errorf("Render(%s, %s) =\n%s\nwant (%s)\n%s", tc.name, lang, got, path, want)
-				}
+				compareGolden(t, tc.name+"."+lang, "Subject: "+msg.Subject+"\n\n"+msg.Body)
 			})
 		}
 	}
