@@ -56,8 +56,8 @@ type Options struct {
 	// Observer hears what hoursd does, for metrics; nil: nobody.
 	Observer Observer
 
-	// Handlers are mounted on the HTTP listener beside /healthz and
-	// /status.json, by pattern (e.g. "/calendar/"). See also Handle.
+	// Handlers are mounted on the HTTP listener beside /healthz,
+	// /status.json and /dry-run, by pattern (e.g. "/calendar/"). See also Handle.
 	Handlers map[string]http.Handler
 
 	// ShutdownGrace bounds how long sends in flight may finish after Run's
@@ -195,6 +195,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	d.sendCtx, d.cancelSend = context.WithCancel(context.Background())
 	d.mux.HandleFunc("GET /healthz", d.serveHealth)
 	d.mux.HandleFunc("GET /status.json", d.serveStatus)
+	d.mux.HandleFunc("GET /dry-run", d.serveDryRun)
 	for p, h := range opts.Handlers {
 		d.mux.Handle(p, h)
 	}
