@@ -1,7 +1,14 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,8 +31,9 @@ Transient failures are retried for --retry-for; what still failed stays pending
 in the outbox for the daemon. Exit status 1 if anything is pending or failed.
 With --dry-run the messages are printed and nothing is sent or recorded.
 
-The daemon holds the state while it runs: stop it first, or use --dry-run
-beside a stopped daemon.`,
+The daemon holds the state while it runs: stop it before a real check. A
+--dry-run beside the running daemon asks it over http.listen (/dry-run), and
+prints what it answers, as a dry run beside a stopped daemon would.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			at := time.Now()
@@ -50,11 +58,20 @@ beside a stopped daemon.`,
 			} else {
 				d, err = daemon.New(cfg, opts)
 			}
-			if err != nil {
+			var rep daemon.Report
+			switch {
+			case dry && errors.Is(err, daemon.ErrInUse) && cfg.HTTP.Listen != "":
+				if rep, err = askDryRun(cmd.Context(), a, cfg.HTTP.Listen, at, err); err != nil {
+					return err
+				}
+			case dry && errors.Is(err, daemon.ErrInUse):
+				return fmt.Errorf("%w (with http.listen set, hoursd check --dry-run asks the running daemon instead)", err)
+			case err != nil:
 				return err
+			default:
+				defer d.Close()
+				rep = d.Check(cmd.Context(), at, dry, retryFor)
 			}
-			defer d.Close()
-			rep := d.Check(cmd.Context(), at, dry, retryFor)
 			printReport(a, rep, dry)
 			switch {
 			case len(rep.Errors) > 0:
@@ -91,4 +108,53 @@ func printReport(a *app, rep daemon.Report, dry bool) {
 		}
 		fmt.Fprintf(a.stdout, "%s — %s\n", line, m.Subject)
 	}
+}
+
+// askDryRun asks the daemon that holds the state (inUse says which) for the
+// dry run at `at`: the daemon plans it with its own state and configuration
+// and records nothing, so an operator can preview a live server's messages
+// without stopping it. `at` is always sent, so that the answer stands for
+// the instant this command was given, in its time zone.
+func askDryRun(ctx context.Context, a *app, listen string, at time.Time, inUse error) (daemon.Report, error) {
+	u := "http://" + localAddr(listen) + "/dry-run?at=" + url.QueryEscape(at.Format(time.RFC3339Nano))
+	who := "the running daemon"
+	if e, ok := errors.AsType[*daemon.InUseError](inUse); ok && e.PID > 0 {
+		who += fmt.Sprintf(" (pid %d)", e.PID)
+	}
+	fmt.Fprintf(a.stderr, "hoursd: the state is held by %s; asking it for the dry run at http://%s/dry-run\n", who, localAddr(listen))
+	var dr daemon.DryRun
+	if err := getJSON(ctx, u, &dr); err != nil {
+		return daemon.Report{}, fmt.Errorf("%w; asking it for the dry run failed: %w", inUse, err)
+	}
+	// The answer's times keep their offset; In restores the zone's name
+	// for anyone printing more than RFC 3339.
+	dr.At = dr.At.In(at.Location())
+	return dr.Report(), nil
+}
+
+// getJSON GETs url and decodes its JSON answer into v; an answer other than
+// 200 is an error with the status and the first line the daemon gave.
+func getJSON(ctx context.Context, url string, v any) error {
+	// A dry run plans and renders every subscriber's messages: more than a
+	// status read, still well within this.
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 512))
+		msg, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+		return fmt.Errorf("GET %s: %s: %s", req.URL.Path, res.Status, msg)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		return fmt.Errorf("read the answer of GET %s: %w", req.URL.Path, err)
+	}
+	return nil
 }
