@@ -123,7 +123,7 @@ func askDryRun(ctx context.Context, a *app, listen string, at time.Time, inUse e
 	}
 	fmt.Fprintf(a.stderr, "hoursd: the state is held by %s; asking it for the dry run at http://%s/dry-run\n", who, localAddr(listen))
 	var dr daemon.DryRun
-	if err := getJSON(ctx, u, &dr); err != nil {
+	if err := getJSON(ctx, u, dryRunTimeout, &dr); err != nil {
 		return daemon.Report{}, fmt.Errorf("%w; asking it for the dry run failed: %w", inUse, err)
 	}
 	// The answer's times keep their offset; In restores the zone's name
@@ -132,12 +132,15 @@ func askDryRun(ctx context.Context, a *app, listen string, at time.Time, inUse e
 	return dr.Report(), nil
 }
 
-// getJSON GETs url and decodes its JSON answer into v; an answer other than
-// 200 is an error with the status and the first line the daemon gave.
-func getJSON(ctx context.Context, url string, v any) error {
-	// A dry run plans and renders every subscriber's messages: more than a
-	// status read, still well within this.
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+// dryRunTimeout bounds asking the daemon for a dry run: it plans and renders
+// every subscriber's messages, more than a status read, still well within.
+const dryRunTimeout = 30 * time.Second
+
+// getJSON GETs url within timeout and decodes its JSON answer into v; an
+// answer other than 200 is an error with the status and the first line the
+// daemon gave.
+func getJSON(ctx context.Context, url string, timeout time.Duration, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"text/tabwriter"
 	"time"
 
@@ -53,24 +51,8 @@ it, the answer comes from the daemon's /status.json on http.listen.`,
 
 func fetchStatus(ctx context.Context, url string) (daemon.Status, error) {
 	var st daemon.Status
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return st, err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return st, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return st, fmt.Errorf("GET %s: %s", url, res.Status)
-	}
-	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
-		return st, fmt.Errorf("read status: %w", err)
-	}
-	return st, nil
+	err := getJSON(ctx, url, 5*time.Second, &st)
+	return st, err
 }
 
 func printStatus(a *app, st daemon.Status, loc *time.Location) {
