@@ -219,6 +219,7 @@ func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w
 			updates[k] = next
 			items = append(items, item)
 		}
+		items = flipKinds(told[i], updates, items, current, sub, tid, w, sameDay)
 		for k, prev := range told[i] {
 			if _, done := updates[k]; done || !w.open(k.Date, sameDay) || !slices.Contains(sub.Schedules, k.Schedule) {
 				continue
@@ -260,6 +261,67 @@ func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w
 		return nil, err
 	}
 	return out, nil
+}
+
+// kinds are the kinds of change, in the order a message lists them.
+var kinds = []schedule.Kind{schedule.KindDay, schedule.KindPeriodStart, schedule.KindPeriodEnd}
+
+// flipKinds handles a date told as one kind of change that now holds
+// another: a closed Monday that became the first day of the summer hours.
+// Taken one key at a time, the old change would be cancelled ("regular
+// hours after all", which is wrong) and the new one would wait for its next
+// remind offset, which may never come. Instead the target hears one
+// correction: the date's new change, with what it was told before. This
+// runs before the other corrections and cancellations, which then skip
+// both keys.
+func flipKinds(told, updates map[annKey]*announcement, items []notifier.Item, current map[changeKey]*schedule.Change,
+	sub *config.Subscriber, tid string, w window, sameDay bool) []notifier.Item {
+	var keys []annKey // in a fixed order: the map's would make two runs differ
+	for k, prev := range told {
+		if prev.Current != nil && w.open(k.Date, sameDay) && slices.Contains(sub.Schedules, k.Schedule) &&
+			current[changeKey{k.Schedule, k.Date, k.Kind}] == nil && updates[k] == nil {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b annKey) int {
+		return cmp.Or(cmp.Compare(a.Schedule, b.Schedule), a.Date.Compare(b.Date), cmp.Compare(a.Kind, b.Kind))
+	})
+	for _, k := range keys {
+		prev := told[k]
+		for _, kind := range kinds {
+			c := current[changeKey{k.Schedule, k.Date, kind}]
+			if kind == k.Kind || c == nil {
+				continue
+			}
+			k2 := annKey{sub.ID, tid, k.Schedule, k.Date, kind}
+			fixed := false
+			if u := updates[k2]; u != nil {
+				// Announced in this very message: a new announcement
+				// becomes the correction; a correction already says what
+				// was told of it, and the old change is cancelled as usual.
+				i := slices.IndexFunc(items, func(it notifier.Item) bool {
+					return it.Change.Schedule == k.Schedule && it.Change.Date == k.Date && it.Change.Kind == kind
+				})
+				if i >= 0 && items[i].Status == notifier.StatusNew {
+					items[i].Status, items[i].Previous = notifier.StatusCorrection, prev.Current
+					fixed = true
+				}
+			} else if p2 := told[k2]; p2 == nil || p2.Current == nil {
+				var offs []int
+				if p2 != nil {
+					offs = slices.Clone(p2.Offsets)
+				}
+				updates[k2] = &announcement{Offsets: union(offs, prev.Offsets), Current: c}
+				items = append(items, notifier.Item{Change: *c, Status: notifier.StatusCorrection, Previous: prev.Current})
+				fixed = true
+			}
+			if fixed {
+				updates[k] = &announcement{Offsets: slices.Clone(prev.Offsets)}
+				break
+			}
+		}
+	}
+	return items
 }
 
 // render fills in subject and body, rendering once for targets that are told
@@ -344,7 +406,9 @@ func (s *Store) enqueue(subscriber string, at time.Time, out []outgoing, now tim
 }
 
 // putRun records a subscriber's check; a run that stands for an earlier
-// instant (hoursd check --at in the past) does not move the record back.
+// instant (hoursd check --at in the past) does not move the record back,
+// unless the record lies after now: it was made by a clock that ran ahead,
+// and kept, it would hide every missed check until that date.
 func putRun(tx *bolt.Tx, subscriber string, at, now time.Time, messages int, checkErr error) error {
 	b := tx.Bucket(bucketRuns)
 	prev, err := getJSON[run](b, []byte(subscriber))
@@ -355,7 +419,7 @@ func putRun(tx *bolt.Tx, subscriber string, at, now time.Time, messages int, che
 	if checkErr != nil {
 		r.Err = checkErr.Error()
 	}
-	if prev != nil && prev.At.After(at) {
+	if prev != nil && prev.At.After(at) && !prev.At.After(now) {
 		r.At = prev.At
 	}
 	return putJSON(b, []byte(subscriber), r)

@@ -341,12 +341,19 @@ func (d *Daemon) startup() {
 		d.log.Info("sending messages left in the outbox", "count", len(pend))
 		d.background.Go(func() { d.send(d.sendCtx, cfg, pend, d.opts.RetryFor); d.countPending() })
 	}
-	missed := d.missed(cfg, now)
+	d.catchUp(cfg, now, false)
+}
+
+// catchUp runs, in the background, the check each subscriber missed (see
+// missed): a channel that is down must not hold back READY=1 (systemd
+// would give up on the start), a reload, nor the cron checks. After a
+// reload only subscribers checked before are caught up (checkedOnly): one
+// added by the reload starts at its next check.
+func (d *Daemon) catchUp(cfg *config.Config, now time.Time, checkedOnly bool) {
+	missed := d.missed(cfg, now, checkedOnly)
 	if len(missed) == 0 {
 		return
 	}
-	// In the background: a channel that is down must not hold back
-	// READY=1 (systemd would give up on the start) nor the cron checks.
 	d.background.Go(func() {
 		for at, subs := range missed {
 			d.log.Info("catching up a missed check", "at", at.Format(time.RFC3339), "subscribers", len(subs))
@@ -380,8 +387,10 @@ func (d *Daemon) prune(cfg *config.Config, now time.Time) {
 // since its last recorded one, grouped by that instant. For a subscriber
 // never checked before, that is a check earlier today: someone who installs
 // hoursd at 19:00 on the eve of a holiday hears about it that evening rather
-// than never.
-func (d *Daemon) missed(cfg *config.Config, now time.Time) map[time.Time][]*config.Subscriber {
+// than never. A last check recorded after now was made by a clock that ran
+// ahead and has since been set right: it says nothing of when hoursd last
+// checked, and the subscriber is treated as one checked earlier today.
+func (d *Daemon) missed(cfg *config.Config, now time.Time, checkedOnly bool) map[time.Time][]*config.Subscriber {
 	out := map[time.Time][]*config.Subscriber{}
 	for _, sub := range subscribersOf(cfg, nil) {
 		var last *run
@@ -389,7 +398,7 @@ func (d *Daemon) missed(cfg *config.Config, now time.Time) map[time.Time][]*conf
 			var err error
 			last, err = lastRun(tx, sub.ID)
 			return err
-		}); err != nil {
+		}); err != nil || (checkedOnly && last == nil) {
 			continue
 		}
 		sch, err := ParseSpec(specOf(cfg, sub), cfg.Location)
@@ -397,7 +406,7 @@ func (d *Daemon) missed(cfg *config.Config, now time.Time) map[time.Time][]*conf
 			continue
 		}
 		from := schedule.DateOf(now.In(cfg.Location)).Time(cfg.Location).Add(-time.Nanosecond)
-		if last != nil && !last.At.IsZero() {
+		if last != nil && !last.At.IsZero() && !last.At.After(now) {
 			from = last.At.In(cfg.Location)
 		}
 		m, ok := lastMissed(sch, from, now.In(cfg.Location), slices.Max(remindOf(cfg, sub)))
@@ -520,6 +529,13 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 		d.schedule()
 	}
 	d.announce(cfg)
+	// A check the new configuration says was due since a subscriber's last
+	// one — its check moved to an hour already past today, or the last
+	// check failed and this reload fixes why — would otherwise wait for
+	// the next scheduled one, which may be the day of the change.
+	if d.store != nil && !d.opts.ReadOnly && !closed(d.stopping) {
+		d.catchUp(cfg, d.opts.Now(), true)
+	}
 	return nil
 }
 

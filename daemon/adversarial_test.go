@@ -1,0 +1,140 @@
+package daemon
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// These tests try to break hoursd's promise — every subscriber hears of
+// every change once, in time, never twice — with the things that happen to
+// a daemon that runs for years: reloads at odd moments, configuration
+// edits that turn one kind of change into another, a clock that jumps.
+
+// reloadAndSettle reloads like reload and waits for what the reload started
+// in the background (a catch-up) to finish, as the simulation does after a
+// start.
+func reloadAndSettle(t *testing.T, s *sim, cfg *config.Config) {
+	t.Helper()
+	reload(t, s, cfg)
+	s.d.background.Wait()
+}
+
+// TestReloadCatchesUp: a reload can leave a check that the schedule in
+// force says is due with nobody to run it — the check moved to an earlier
+// hour that has already passed today, or the evening's check failed and the
+// reload fixes the cause. Without a catch-up the evening-before reminder is
+// lost: the next check is the day itself.
+func TestReloadCatchesUp(t *testing.T) {
+	tests := []struct {
+		name   string
+		before func(*config.Subscriber) // the subscriber as first configured
+		reload time.Time                // when the fixed configuration comes
+		want   []string
+	}{
+		{
+			"the check moves from 18:00 to 17:00, reloaded at 17:30",
+			func(*config.Subscriber) {},
+			at(t, "2026-04-29 17:30"),
+			[]string{
+				"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+				"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
+			},
+		},
+		{
+			"the 17:00 check failed (a schedule that is not configured), fixed at 19:00",
+			func(s *config.Subscriber) { s.Schedules = append(s.Schedules, "missing"); s.Check = "0 17 * * *" },
+			at(t, "2026-04-29 19:00"),
+			[]string{
+				"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+				"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			good := subscriber("anna", []int{1}, "mail:anna@example.com")
+			good.Check = "0 17 * * *"
+			first := subscriber("anna", []int{1}, "mail:anna@example.com")
+			tt.before(&first)
+			s := newSim(t, testConfig(dir, kundcenter2026(t), first), at(t, "2026-04-27 12:00"))
+			s.runUntil(tt.reload, nil)
+			reloadAndSettle(t, s, testConfig(dir, kundcenter2026(t), good))
+			s.runUntil(at(t, "2026-05-02 00:00"), nil)
+			diff(t, "checks around the reload", s.box.lines(), tt.want)
+		})
+	}
+}
+
+// summerFrom15June is kundcenter2026 with its summer period starting two
+// weeks earlier, on Monday 15 June.
+func summerFrom15June(t *testing.T) *schedule.Schedule {
+	t.Helper()
+	s := kundcenter2026(t)
+	s.Periods[0].From = schedule.YearDate{Year: 2026, Month: time.June, Day: 15}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestKindFlip: a date told as one kind of change becomes another kind —
+// a closed Monday turns into the first day of the summer hours. The old
+// change is gone, so hoursd would cancel it ("regular hours after all",
+// which is wrong: summer hours apply), and the new one would wait for an
+// offset that has already passed. The target must hear, once, what the
+// date now holds, as a correction of what it was told.
+func TestKindFlip(t *testing.T) {
+	dir := t.TempDir()
+	closed15 := schedule.Exception{From: date(t, "2026-06-15"), To: date(t, "2026-06-15"), Closed: true, Name: schedule.Name{SV: "Stängt", EN: "Closed"}}
+	sub := subscriber("anna", []int{7}, "mail:anna@example.com")
+	s := newSim(t, testConfig(dir, kundcenter2026(t, closed15), sub), at(t, "2026-06-07 12:00"))
+	s.runUntil(at(t, "2026-06-10 12:00"), nil)
+	reloadAndSettle(t, s, testConfig(dir, summerFrom15June(t), sub))
+	s.runUntil(at(t, "2026-06-11 12:00"), nil)
+	// And back: the closed day returns, the summer starts on 29 June again.
+	reloadAndSettle(t, s, testConfig(dir, kundcenter2026(t, closed15), sub))
+	s.runUntil(at(t, "2026-06-16 00:00"), nil)
+	diff(t, "a closed day that became a period's start and back", s.box.lines(), []string{
+		"anna@example.com 2026-06-08 | 2026-06-15 day new closed",
+		"anna@example.com 2026-06-10 | 2026-06-15 period-start correction 08:00-15:00",
+		"anna@example.com 2026-06-11 | 2026-06-15 day correction closed",
+		"anna@example.com 2026-06-12 | 2026-06-19 day new closed",
+	})
+}
+
+// TestClockFromTheFuture: the clock ran a year ahead for one check (a
+// board without a real-time clock, a bad NTP answer), then was set right.
+// That check's record must not stand in the way of catching up the checks
+// missed while hoursd was down afterwards.
+func TestClockFromTheFuture(t *testing.T) {
+	dir := t.TempDir()
+	sub := subscriber("anna", []int{1}, "mail:anna@example.com")
+	s := newSim(t, testConfig(dir, kundcenter2026(t), sub), at(t, "2026-04-20 12:00"))
+	s.runUntil(at(t, "2026-04-26 12:00"), nil)
+
+	// One check at a time a year ahead, then the clock is set right.
+	s.clock.Set(at(t, "2027-04-26 18:00"))
+	s.d.runSpec(sub.Check)
+	s.restartAt(at(t, "2026-04-26 12:00"))
+	s.runUntil(at(t, "2026-04-28 12:00"), nil)
+
+	// Down from 28 April noon to 29 April 20:00: the 18:00 check that
+	// tells of Valborg tomorrow is caught up.
+	s.restartAt(at(t, "2026-04-29 20:00"))
+	s.runUntil(at(t, "2026-05-02 00:00"), nil)
+
+	var got []string
+	for _, l := range s.box.lines() {
+		if l >= "anna@example.com 2026-04-2" && l < "anna@example.com 2027" {
+			got = append(got, l)
+		}
+	}
+	diff(t, "checks after the clock was set right", got, []string{
+		"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+		"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
+	})
+}
