@@ -336,6 +336,24 @@ func checkHTTPURL(ps *problems, path, u string) {
 	}
 }
 
+// checkSecretURL checks a URL that is or carries a secret (a webhook's URL,
+// a Discord webhook, the Pushover API that is sent the token): besides
+// being an http(s) URL it must be https, except towards this machine.
+// Plain http would put the token on the wire for anyone between hoursd and
+// the service, the same reason tls: none is refused for SMTP to a remote
+// host; a local relay or test server on loopback is not on any wire. The
+// message names the host, which is not the secret, and never the URL.
+func checkSecretURL(ps *problems, path, u string) {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		checkHTTPURL(ps, path, u)
+		return
+	}
+	if p.Scheme == "http" && !isLoopback(p.Hostname()) {
+		ps.add(path, "http:// would send the secret in clear text to %s; use https:// (http:// is allowed only to localhost or a loopback address)", p.Hostname())
+	}
+}
+
 // ---- schedules
 
 func (b *builder) buildSchedules(c *Config) {
@@ -691,6 +709,13 @@ func (b *builder) given(p, key string, lit Secret, file string) bool {
 // STARTTLS, submissions (implicit TLS), and plain SMTP to a local relay.
 var defaultPorts = map[string]int{"starttls": 587, "tls": 465, "none": 25}
 
+// isLoopback reports whether host is this machine: the name "localhost" or
+// a loopback address, written as it stands. Other names are not resolved:
+// "127.0.0.1.nip.io" or a name in /etc/hosts is refused, because what a
+// name resolves to at load is no promise for the send (DNS can answer
+// differently later), and a typo'd relay name should not become a clear
+// text connection across the network. (The email channel also checks, on
+// each connection, that "localhost" did connect to a loopback address.)
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
@@ -708,7 +733,7 @@ func (b *builder) pushover(p string, r *rawPushover) Channel {
 		b.add(join(p, "token"), "is not a Pushover API token: those are 30 letters and digits")
 	}
 	if r.APIURL != "" {
-		checkHTTPURL(b.ps, join(p, "api_url"), r.APIURL)
+		checkSecretURL(b.ps, join(p, "api_url"), r.APIURL)
 	}
 	ch.Pushover = cfg
 	return ch
@@ -724,7 +749,7 @@ func (b *builder) discord(p string, r *rawDiscord) Channel {
 		b.add(p, "give either webhook_url or bot_token and channel_id, not both")
 	case hasWebhook:
 		if cfg.WebhookURL = b.secrets.resolve(b.ps, p, "webhook_url", r.WebhookURL, r.WebhookURLFile); cfg.WebhookURL != "" {
-			checkHTTPURL(b.ps, join(p, "webhook_url"), cfg.WebhookURL)
+			checkSecretURL(b.ps, join(p, "webhook_url"), cfg.WebhookURL)
 		}
 	case hasBot || r.ChannelID != "":
 		cfg.BotToken = b.secrets.resolve(b.ps, p, "bot_token", r.BotToken, r.BotTokenFile)
@@ -749,7 +774,7 @@ func (b *builder) webhook(p string, r *rawWebhook) Channel {
 	if !b.given(p, "url", r.URL, r.URLFile) {
 		b.add(join(p, "url"), "missing: the URL to post to (url or url_file)")
 	} else if cfg.URL = b.secrets.resolve(b.ps, p, "url", r.URL, r.URLFile); cfg.URL != "" {
-		checkHTTPURL(b.ps, join(p, "url"), cfg.URL)
+		checkSecretURL(b.ps, join(p, "url"), cfg.URL)
 	}
 	if len(r.Headers) > 0 {
 		cfg.Headers = make(map[string]string, len(r.Headers))

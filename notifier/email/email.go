@@ -114,6 +114,18 @@ func loopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// checkLoopbackPeer refuses a clear-text connection that did not reach this
+// machine. New lets tls: none through for "localhost" without resolving it;
+// what "localhost" resolves to is the resolver's business (/etc/hosts, a
+// container's DNS), so the address actually dialled is checked before the
+// password or a message is written to it.
+func checkLoopbackPeer(addr net.Addr) error {
+	if ta, ok := addr.(*net.TCPAddr); ok && ta.IP.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("tls: none connected to %s, which is not a loopback address: refusing to send in clear text", addr)
+}
+
 // Send sends one message as UTF-8 plain text. The whole exchange is bounded
 // by the channel's timeout (and ctx): the connection is closed when either
 // ends, so a server that stops answering cannot hold the send.
@@ -167,6 +179,12 @@ func (n *Notifier) options(ctx context.Context) []mail.Option {
 		conn, err := d.DialContext(ctx, network, addr)
 		if err != nil {
 			return nil, err
+		}
+		if n.cfg.TLS == TLSNone {
+			if err := checkLoopbackPeer(conn.RemoteAddr()); err != nil {
+				conn.Close()
+				return nil, err
+			}
 		}
 		if implicit {
 			tc := tls.Client(conn, tlsConfig)
