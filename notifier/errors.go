@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"slices"
 	"strings"
 	"time"
 )
@@ -62,6 +63,10 @@ func Redact(err error, secrets ...string) error {
 		return nil
 	}
 	msg := err.Error()
+	// Longest first: a secret that contains another (a URL and its token)
+	// is masked whole, not cut into pieces around the inner one.
+	secrets = slices.Clone(secrets)
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
 	for _, s := range secrets {
 		if len(s) < 4 { // too short to be a secret; replacing it would garble the text
 			continue

@@ -73,7 +73,14 @@ func New(o Options) *Poster {
 	header.Set("Content-Type", "application/json; charset=utf-8")
 	secrets := append(urlSecrets(o.URL), o.Secrets...)
 	for _, vs := range o.Header {
-		secrets = append(secrets, vs...)
+		for _, v := range vs {
+			// "Bearer tk_…": a service that refuses the token may quote
+			// it without its scheme.
+			secrets = append(secrets, v)
+			if f := strings.Fields(v); len(f) > 1 {
+				secrets = append(secrets, f[len(f)-1])
+			}
+		}
 	}
 
 	svc := nhttp.New()
@@ -110,8 +117,10 @@ func (p *Poster) Send(ctx context.Context, subject, body string) error {
 }
 
 // urlSecrets are the parts of a URL that may carry a secret: a Discord
-// webhook's token is its last path segment, other services put keys in the
-// query or the user info. Services also echo paths back in their errors.
+// webhook's token is its last path segment, an ntfy topic is the path, other
+// services put keys in the query or the user info. Services echo these back
+// in their errors, whole or alone ("unknown topic …", "invalid token …"),
+// escaped or not, so each is redacted in both forms.
 func urlSecrets(raw string) []string {
 	s := []string{raw}
 	u, err := url.Parse(raw)
@@ -119,6 +128,18 @@ func urlSecrets(raw string) []string {
 		return s
 	}
 	s = append(s, u.EscapedPath(), u.Path, u.RawQuery)
+	escaped := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	if last := escaped[len(escaped)-1]; last != "" {
+		s = append(s, last)
+		if plain, err := url.PathUnescape(last); err == nil {
+			s = append(s, plain)
+		}
+	}
+	if q, err := url.ParseQuery(u.RawQuery); err == nil {
+		for _, vs := range q {
+			s = append(s, vs...)
+		}
+	}
 	if pw, ok := u.User.Password(); ok {
 		s = append(s, pw)
 	}
