@@ -13,7 +13,9 @@ func newValidateCmd(a *app) *cobra.Command {
 		Short: "Check the configuration and say what it holds",
 		Long: `validate loads the configuration as hoursd run would (the file, the
 environment, the secrets) and checks all of it. It prints one line saying what
-was loaded and exits 0, or lists every problem with its key path and exits 2.`,
+was loaded and exits 0, or lists every problem with its key path and exits 2.
+A file that every user may read and that holds secrets written out in it is
+valid, with a warning on stderr naming those keys.`,
 		Args: noFileArg,
 		RunE: func(*cobra.Command, []string) error {
 			cfg, err := a.loadConfig()
@@ -23,6 +25,11 @@ was loaded and exits 0, or lists every problem with its key path and exits 2.`,
 				return err
 			}
 			fmt.Fprintln(a.stdout, cfg.Summary())
+			// A warning, not a failure: the file is valid, and the
+			// daemon runs with it just the same.
+			if w := cfg.ExposedSecrets(); w != "" {
+				fmt.Fprintf(a.stderr, "hoursd: warning: %s\n", w)
+			}
 			return nil
 		},
 	}
