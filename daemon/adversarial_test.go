@@ -1,6 +1,9 @@
 package daemon
 
 import (
+	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,4 +140,51 @@ func TestClockFromTheFuture(t *testing.T) {
 		"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
 		"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
 	})
+}
+
+// TestOrderPerTarget: a message waiting to be retried (its channel is down)
+// and a correction of it queued by a later check must reach the target in
+// the order they were written. Sent side by side, the correction ("now
+// 13:00, not 11:30 as announced") can arrive first, and the target is left
+// reading the stale announcement last.
+func TestOrderPerTarget(t *testing.T) {
+	dir := t.TempDir()
+	sub := subscriber("anna", []int{7, 1}, "mail:anna@example.com")
+	s := newSim(t, testConfig(dir, kundcenter2026(t), sub), at(t, "2026-04-23 12:00"))
+
+	// The week-ahead message fails at 18:00 and waits to be retried.
+	waiting, resume := make(chan struct{}), make(chan struct{})
+	s.d.opts.Sleep = func(ctx context.Context, _ time.Duration) error {
+		close(waiting)
+		<-resume
+		return nil
+	}
+	s.box.setDown("anna@example.com", true)
+	s.clock.Set(at(t, "2026-04-23 18:00"))
+	first := make(chan struct{})
+	go func() { defer close(first); s.d.runSpec(sub.Check) }()
+	<-waiting
+
+	// While it waits, Valborg's hours are corrected, the channel is back,
+	// and the next evening's check queues the correction.
+	s.box.setDown("anna@example.com", false)
+	reloadAndSettle(t, s, testConfig(dir, valborgUntil13(t), sub))
+	s.clock.Set(at(t, "2026-04-24 18:00"))
+	s.d.runSpec(sub.Check)
+	close(resume)
+	<-first
+	s.d.background.Wait()
+
+	var got []string
+	for _, g := range s.box.got {
+		got = append(got, g.line)
+	}
+	want := []string{
+		"2026-04-30 day new 08:00-11:30",
+		"2026-04-30 day correction 08:00-13:00",
+		"2026-05-01 day new closed",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("anna@example.com received, in this order:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
 }

@@ -441,61 +441,117 @@ func (s *Store) failRun(subscriber string, at, now time.Time, checkErr error) er
 	})
 }
 
-// send delivers queued messages, each to its target, concurrently (one
-// target's trouble never delays another's), and records every outcome.
-// Messages another goroutine is already sending, and those no longer pending
-// in the store, are skipped.
+// send delivers queued messages and records every outcome. Targets are
+// served concurrently (one target's trouble never delays another's), but
+// each target gets its messages one at a time, oldest first, from one
+// sender: a correction must not overtake the announcement it corrects while
+// that one waits to be retried. A target another goroutine is already
+// serving is left to it — it takes every message pending for the target,
+// those of ds included, before it lets go. ds is the caller's view; what the
+// store says, read after the claim, decides what is sent.
 func (d *Daemon) send(ctx context.Context, cfg *config.Config, ds []Delivery, retryFor time.Duration) []Delivery {
-	var wg sync.WaitGroup
-	res := make([]Delivery, len(ds))
-	for i, dl := range ds {
-		if !d.claim(dl.ID) {
-			res[i] = dl
-			continue
-		}
-		// ds may be a snapshot taken before another goroutine sent the
-		// message and released it: only the store, read after the claim,
-		// says whether it still waits. Without this a check that read the
-		// outbox while the start-up send (or an earlier check) was
-		// finishing would send the same message a second time.
-		if cur, err := d.store.get(dl.ID); err != nil || cur == nil || cur.State != StatePending {
-			d.release(dl.ID)
-			if cur != nil {
-				res[i] = *cur
-			} else {
+	res := slices.Clone(ds)
+	var mu sync.Mutex // guards res
+	done := func(dl Delivery) {
+		mu.Lock()
+		defer mu.Unlock()
+		for i := range res {
+			if res[i].ID == dl.ID {
 				res[i] = dl
 			}
+		}
+	}
+	var targets []string
+	for _, dl := range ds {
+		if !slices.Contains(targets, dl.Target) {
+			targets = append(targets, dl.Target)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, target := range targets {
+		if !d.claim(target) {
 			continue
 		}
 		wg.Go(func() {
-			defer d.release(dl.ID)
-			defer func() {
-				if r := recover(); r != nil {
-					d.finish(d.log, &dl, StatePending, fmt.Errorf("panic while sending: %v", r), 1)
-					res[i] = dl
+			for {
+				last, stuck := d.drain(ctx, cfg, target, retryFor, done)
+				d.release(target)
+				// A message queued just as this target was let go, whose
+				// own send found it taken, would otherwise wait for the
+				// next check. Behind a message that stays pending, the
+				// later ones wait for the next check in any case.
+				if stuck {
+					return
 				}
-			}()
-			res[i] = d.sendOne(ctx, cfg, dl, retryFor)
+				if next, err := d.store.nextPending(target, last); err != nil || next == nil || !d.claim(target) {
+					return
+				}
+			}
 		})
 	}
 	wg.Wait()
+	// Messages served elsewhere, or no longer pending: as the store has them.
+	for i := range res {
+		if res[i].State == StatePending {
+			if cur, err := d.store.get(res[i].ID); err == nil && cur != nil {
+				res[i] = *cur
+			}
+		}
+	}
 	return res
 }
 
-func (d *Daemon) claim(id uint64) bool {
+// drain sends the target's pending messages in the order they were
+// queued, until none is left or one stays pending (its channel is still
+// down: the later ones wait behind it, for the next check or start; stuck
+// says so). last is the last message it took.
+func (d *Daemon) drain(ctx context.Context, cfg *config.Config, target string, retryFor time.Duration, done func(Delivery)) (last uint64, stuck bool) {
+	for {
+		// From after the last one: each message once per drain, even if
+		// recording its outcome failed.
+		dl, err := d.store.nextPending(target, last)
+		if err != nil {
+			return last, true
+		}
+		if dl == nil {
+			return last, false
+		}
+		last = dl.ID
+		out, ok := d.sendRecovering(ctx, cfg, *dl, retryFor)
+		done(out)
+		if !ok || out.State == StatePending {
+			return last, true
+		}
+	}
+}
+
+// sendRecovering is sendOne with a panic in a channel recorded as a
+// transient failure of the message; ok is false then.
+func (d *Daemon) sendRecovering(ctx context.Context, cfg *config.Config, dl Delivery, retryFor time.Duration) (out Delivery, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.finish(d.log, &dl, StatePending, fmt.Errorf("panic while sending: %v", r), 1)
+			out, ok = dl, false
+		}
+	}()
+	return d.sendOne(ctx, cfg, dl, retryFor), true
+}
+
+// claim makes this goroutine the one sender of a target's messages.
+func (d *Daemon) claim(target string) bool {
 	d.inflightMu.Lock()
 	defer d.inflightMu.Unlock()
-	if _, busy := d.inflight[id]; busy {
+	if _, busy := d.inflight[target]; busy {
 		return false
 	}
-	d.inflight[id] = struct{}{}
+	d.inflight[target] = struct{}{}
 	return true
 }
 
-func (d *Daemon) release(id uint64) {
+func (d *Daemon) release(target string) {
 	d.inflightMu.Lock()
 	defer d.inflightMu.Unlock()
-	delete(d.inflight, id)
+	delete(d.inflight, target)
 }
 
 func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, retryFor time.Duration) Delivery {

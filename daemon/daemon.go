@@ -100,7 +100,7 @@ type Daemon struct {
 
 	planMu     sync.Mutex // one plan-and-queue at a time: "once" needs it
 	inflightMu sync.Mutex
-	inflight   map[uint64]struct{}
+	inflight   map[string]struct{} // targets being sent to, each by one goroutine
 
 	cronMu  sync.Mutex
 	cron    *cron.Cron
@@ -181,7 +181,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	case err != nil:
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[uint64]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{}), stopping: make(chan struct{}),
+	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[string]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{}), stopping: make(chan struct{}),
 		checkErr: map[string]error{}}
 	if st != nil && st.MovedAside != "" {
 		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
@@ -243,6 +243,9 @@ func (d *Daemon) Close() error {
 	if d.cancelSend != nil {
 		d.cancelSend()
 	}
+	// A catch-up started by a reload may still run (Run waits for it, a
+	// Daemon used without Run does not): the store must outlive it.
+	d.background.Wait()
 	return d.store.Close()
 }
 

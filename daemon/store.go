@@ -465,6 +465,27 @@ func (s *Store) pending() ([]Delivery, error) {
 	return out, err
 }
 
+// nextPending is the target's oldest pending message after the one with id
+// after (0: from the first), or nil.
+func (s *Store) nextPending(target string, after uint64) (*Delivery, error) {
+	var out *Delivery
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := c.Seek(idKey(after + 1)); k != nil; k, v = c.Next() {
+			var d Delivery
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("read outbox message %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if d.State == StatePending && d.Target == target {
+				out = &d
+				return nil
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // get reads one outbox message; nil if there is none with that id.
 func (s *Store) get(id uint64) (*Delivery, error) {
 	var d *Delivery
