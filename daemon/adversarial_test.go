@@ -188,3 +188,72 @@ func TestOrderPerTarget(t *testing.T) {
 		t.Errorf("anna@example.com received, in this order:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
+
+// TestOnceAtEdges: cases where hoursd's record of what was told must keep a
+// message single — the autumn night whose 02:30 comes twice, two schedules
+// with a change on the same date, a crash between queuing and sending.
+func TestOnceAtEdges(t *testing.T) {
+	closed26Oct := schedule.Exception{From: date(t, "2026-10-26"), To: date(t, "2026-10-26"), Closed: true, Name: schedule.Name{SV: "Stängt", EN: "Closed"}}
+	tests := []struct {
+		name  string
+		check string
+		from  string
+		until string
+		setup func(t *testing.T, cfg *config.Config)
+		mid   func(s *sim) // run at the first check, after it
+		want  []string
+	}{
+		{
+			"02:30 on the night it comes twice", "30 2 * * *", "2026-10-24 12:00", "2026-10-26 00:00",
+			func(t *testing.T, cfg *config.Config) { cfg.Schedules[0] = kundcenter2026(t, closed26Oct) }, nil,
+			[]string{"anna@example.com 2026-10-25 | 2026-10-26 day new closed"},
+		},
+		{
+			"two schedules, one date", "0 18 * * *", "2026-04-29 12:00", "2026-04-30 00:00",
+			func(t *testing.T, cfg *config.Config) {
+				annex := kundcenter2026(t)
+				annex.ID = "annex"
+				cfg.Schedules = append(cfg.Schedules, annex)
+				cfg.Subscribers[0].Schedules = []string{"kundcenter", "annex"}
+			}, nil,
+			[]string{
+				"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+				"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+			},
+		},
+		{
+			"a crash between queuing and sending", "0 18 * * *", "2026-04-29 12:00", "2026-05-01 00:00",
+			func(*testing.T, *config.Config) {},
+			func(s *sim) {
+				if s.clock.Now().Equal(at(t, "2026-04-29 18:00")) {
+					s.box.setDown("anna@example.com", false)
+					s.restartAt(at(t, "2026-04-29 18:05"))
+				}
+			},
+			[]string{
+				"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+				"anna@example.com 2026-04-30 | 2026-05-01 day new closed",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub := subscriber("anna", []int{1}, "mail:anna@example.com")
+			sub.Check = tt.check
+			cfg := testConfig(t.TempDir(), kundcenter2026(t), sub)
+			tt.setup(t, cfg)
+			s := newSim(t, cfg, at(t, tt.from))
+			if tt.mid != nil {
+				// The channel refuses the first send: the message is
+				// queued, not sent, when hoursd goes down.
+				s.box.setDown("anna@example.com", true)
+			}
+			var each func(time.Time)
+			if tt.mid != nil {
+				each = func(time.Time) { tt.mid(s) }
+			}
+			s.runUntil(at(t, tt.until), each)
+			diff(t, tt.name, s.box.lines(), tt.want)
+		})
+	}
+}
