@@ -121,6 +121,10 @@ type Daemon struct {
 	// retried stays pending for the next start instead of holding the stop
 	// for the whole grace period, which is for attempts under way.
 	stopping chan struct{}
+	// stopMu orders closing stopping against starting background work:
+	// a reload's catch-up started after Run began to wait for the
+	// background would be a WaitGroup misuse.
+	stopMu sync.Mutex
 
 	pruneMu  sync.Mutex
 	prunedOn schedule.Date // the day the state was last pruned
@@ -303,7 +307,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 	d.notify(sd.SdNotifyStopping)
 	d.log.Info("stopping", "grace", d.opts.ShutdownGrace.String())
+	d.stopMu.Lock()
 	close(d.stopping)
+	d.stopMu.Unlock()
 	stopped := d.cron.Stop()
 	all := make(chan struct{})
 	go func() { <-stopped.Done(); d.background.Wait(); close(all) }()
@@ -536,8 +542,12 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 	// one — its check moved to an hour already past today, or the last
 	// check failed and this reload fixes why — would otherwise wait for
 	// the next scheduled one, which may be the day of the change.
-	if d.store != nil && !d.opts.ReadOnly && !closed(d.stopping) {
-		d.catchUp(cfg, d.opts.Now(), true)
+	if d.store != nil && !d.opts.ReadOnly {
+		d.stopMu.Lock()
+		if !closed(d.stopping) {
+			d.catchUp(cfg, d.opts.Now(), true)
+		}
+		d.stopMu.Unlock()
 	}
 	return nil
 }
