@@ -267,7 +267,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("listen for health checks: %w", err)
 		}
-		srv = &http.Server{Handler: d.mux, ReadHeaderTimeout: 10 * time.Second}
+		// Every phase of a request is bounded, so a slow or stuck client
+		// cannot hold a connection: /dry-run may take a while to plan
+		// (hoursd check allows it 30 s), so writes get twice that.
+		srv = &http.Server{Handler: nosniff(d.mux), ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
+			IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 		srvDone = make(chan error, 1)
 		go func() { srvDone <- srv.Serve(ln) }()
 		d.log.Info("serving health", "listen", ln.Addr().String())
@@ -675,3 +680,12 @@ func stripStack(kv []any) []any {
 }
 
 var _ cron.Logger = cronLogger{}
+
+// nosniff keeps browsers from reading the listener's text and JSON answers
+// as anything else (an error that echoes a request as HTML, say).
+func nosniff(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		h.ServeHTTP(w, r)
+	})
+}

@@ -255,6 +255,15 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 	if o.ReadOnly {
 		return s, nil
 	}
+	// The file holds who is subscribed and what they are told: a state
+	// created by hand or by an older hoursd with a looser mode is made
+	// private, whatever the umask was.
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(path, 0o600); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open state %s: make it private (mode 0600): %w", path, err)
+		}
+	}
 	// Empty before bbolt took the lock and still without hoursd's buckets:
 	// it was not another hoursd creating it (that one would have held the
 	// lock until it had written them).
