@@ -55,13 +55,17 @@ func (p Policy) withDefaults() Policy {
 }
 
 // delay is how long to wait before attempt number n+1 after n failed ones:
-// what the service asked for when it said (it knows its own limits best), else
 // exponential backoff with "equal jitter" — half fixed, half random — so that
-// hundreds of targets failing together do not come back together.
+// hundreds of targets failing together do not come back together, and never
+// sooner than the service asked for (Retry-After and the like). A service
+// that keeps answering "retry in 5 s" (Pushover's 5xx) is thus asked less
+// and less often, not every 5 s for a day.
 func (p Policy) delay(n int, retryAfter time.Duration) time.Duration {
-	if retryAfter > 0 {
-		return retryAfter
-	}
+	return max(retryAfter, p.backoff(n))
+}
+
+// backoff is the jittered exponential wait after n failed attempts.
+func (p Policy) backoff(n int) time.Duration {
 	d := p.Backoff
 	for i := 1; i < n && d < p.MaxBackoff; i++ {
 		d *= 2
