@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -32,7 +33,7 @@ const (
 	DefaultCheck    = "0 18 * * *"
 	DefaultLanguage = "sv"
 	DefaultTimeout  = 30 * time.Second
-	DefaultTLS      = "starttls"
+	DefaultTLS      = email.TLSStartTLS
 )
 
 // DefaultRemind is the default list of days before a change when it is
@@ -66,7 +67,7 @@ var (
 	languages  = []string{"sv", "en"}
 	logLevels  = []string{"debug", "info", "warn", "error"}
 	logFormats = []string{"text", "json"}
-	tlsModes   = []string{"starttls", "tls", "none"}
+	tlsModes   = []string{email.TLSStartTLS, email.TLSImplicit, email.TLSNone}
 )
 
 // MinEvery is the shortest interval of an "@every" check. hoursd reasons in
@@ -327,13 +328,16 @@ func (b *builder) checkID(path, what, id string, seen *[]string) {
 	}
 }
 
-// checkHTTPURL checks that u is an absolute http or https URL. The message
-// does not quote u: for webhooks the URL is the secret.
-func checkHTTPURL(ps *problems, path, u string) {
+// checkHTTPURL checks that u is an absolute http or https URL and returns
+// it parsed, or nil. The message does not quote u: for webhooks the URL is
+// the secret.
+func checkHTTPURL(ps *problems, path, u string) *url.URL {
 	p, err := url.Parse(u)
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 		ps.add(path, "must be an http:// or https:// URL")
+		return nil
 	}
+	return p
 }
 
 // checkSecretURL checks a URL that is or carries a secret (a webhook's URL,
@@ -344,12 +348,8 @@ func checkHTTPURL(ps *problems, path, u string) {
 // host; a local relay or test server on loopback is not on any wire. The
 // message names the host, which is not the secret, and never the URL.
 func checkSecretURL(ps *problems, path, u string) {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		checkHTTPURL(ps, path, u)
-		return
-	}
-	if p.Scheme == "http" && !isLoopback(p.Hostname()) {
+	p := checkHTTPURL(ps, path, u)
+	if p != nil && p.Scheme == "http" && !isLoopback(p.Hostname()) {
 		ps.add(path, "http:// would send the secret in clear text to %s; use https:// (http:// is allowed only to localhost or a loopback address)", p.Hostname())
 	}
 }
@@ -538,13 +538,8 @@ func (b *builder) hours(path string, ss []string) schedule.Hours {
 // once.
 func (b *builder) week(path string, m map[string]hoursList) schedule.Week {
 	var w schedule.Week
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	var givenBy [7]string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		q := join(path, k)
 		days, err := schedule.ParseWeekdays(k)
 		if err != nil {
@@ -679,7 +674,7 @@ func (b *builder) email(p string, r *rawEmail) Channel {
 		b.add(join(p, "port"), "%d is not a port number", r.Port)
 	}
 	b.oneOf(join(p, "tls"), "tls mode", r.TLS, tlsModes)
-	if r.TLS == "none" && r.Host != "" && !isLoopback(r.Host) {
+	if r.TLS == email.TLSNone && r.Host != "" && !isLoopback(r.Host) {
 		b.add(join(p, "tls"), "none would send the password and messages in clear text to %s; it is only allowed towards localhost", r.Host)
 	}
 	if r.From == "" {
@@ -707,7 +702,7 @@ func (b *builder) given(p, key string, lit Secret, file string) bool {
 
 // defaultPorts are the usual SMTP ports of each tls mode: submission with
 // STARTTLS, submissions (implicit TLS), and plain SMTP to a local relay.
-var defaultPorts = map[string]int{"starttls": 587, "tls": 465, "none": 25}
+var defaultPorts = map[string]int{email.TLSStartTLS: 587, email.TLSImplicit: 465, email.TLSNone: 25}
 
 // isLoopback reports whether host is this machine: the name "localhost" or
 // a loopback address, written as it stands. Other names are not resolved:
@@ -841,8 +836,8 @@ func (b *builder) buildSubscribers(c *Config) {
 		tm := b.templates
 		if r.Templates != nil {
 			b.checkTemplates(join(p, "templates"), *r.Templates)
-			tm.Subject = cmpOr(r.Templates.Subject, tm.Subject)
-			tm.Body = cmpOr(r.Templates.Body, tm.Body)
+			tm.Subject = cmp.Or(r.Templates.Subject, tm.Subject)
+			tm.Body = cmp.Or(r.Templates.Body, tm.Body)
 		}
 		var parsed *notifier.Templates
 		if tm.Subject != "" || tm.Body != "" {
@@ -863,13 +858,6 @@ func (b *builder) buildSubscribers(c *Config) {
 			Templates: parsed,
 		})
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (b *builder) checkTarget(q string, t rawTarget) {

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -32,12 +33,7 @@ func (c *Config) InlineSecrets() []string {
 			add(i, "bot_token", r.BotToken)
 		case *rawWebhook:
 			add(i, "url", r.URL)
-			keys := make([]string, 0, len(r.Headers))
-			for k := range r.Headers {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
+			for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 				// "Bearer ${TOKEN}" names its secret: what is left is at
 				// most the scheme. "Bearer abc" and "abc" are written out.
 				v := string(r.Headers[k])

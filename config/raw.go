@@ -87,12 +87,9 @@ type rawHolidays struct {
 }
 
 type rawNamedDay struct {
-	Day    string   `mapstructure:"day" yaml:"day,omitempty"`
-	On     string   `mapstructure:"on" yaml:"on,omitempty"`
-	Name   string   `mapstructure:"name" yaml:"name,omitempty"`
-	NameEN string   `mapstructure:"name_en" yaml:"name_en,omitempty"`
-	Hours  []string `mapstructure:"hours" yaml:"hours,omitempty,flow"`
-	Closed bool     `mapstructure:"closed" yaml:"closed,omitempty"`
+	Day     string `mapstructure:"day" yaml:"day,omitempty"`
+	On      string `mapstructure:"on" yaml:"on,omitempty"`
+	rawRule `mapstructure:",squash" yaml:",inline"`
 }
 
 type rawPeriod struct {
@@ -104,9 +101,15 @@ type rawPeriod struct {
 }
 
 type rawException struct {
-	Date   string   `mapstructure:"date" yaml:"date,omitempty"`
-	From   string   `mapstructure:"from" yaml:"from,omitempty"`
-	To     string   `mapstructure:"to" yaml:"to,omitempty"`
+	Date    string `mapstructure:"date" yaml:"date,omitempty"`
+	From    string `mapstructure:"from" yaml:"from,omitempty"`
+	To      string `mapstructure:"to" yaml:"to,omitempty"`
+	rawRule `mapstructure:",squash" yaml:",inline"`
+}
+
+// rawRule are the keys a named day and an exception share, after the keys
+// that say which dates they are.
+type rawRule struct {
 	Name   string   `mapstructure:"name" yaml:"name,omitempty"`
 	NameEN string   `mapstructure:"name_en" yaml:"name_en,omitempty"`
 	Hours  []string `mapstructure:"hours" yaml:"hours,omitempty,flow"`
@@ -114,8 +117,8 @@ type rawException struct {
 }
 
 // rawChannelCommon are the keys every channel has. Each channel type has its
-// own struct, so a key of another type (host: on a pushover channel) is an
-// unknown key like any typo.
+// own struct, so a key of another type (host: on a pushover channel) is a
+// problem like any unknown key; decodeChannel names the type it belongs to.
 type rawChannelCommon struct {
 	ID      string `mapstructure:"id" yaml:"id"`
 	Type    string `mapstructure:"type" yaml:"type"`
@@ -354,9 +357,7 @@ func describeKind(kind string) string {
 
 // describeType says what a user must write for a field of type t.
 func describeType(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
+	t = elem(t)
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"

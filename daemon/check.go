@@ -99,9 +99,6 @@ type outgoing struct {
 	updates map[annKey]*announcement
 }
 
-// TargetID names a target in the state, logs and output: config.Target.ID.
-func TargetID(subscriber string, t config.Target) string { return t.ID(subscriber) }
-
 func scheduleByID(cfg *config.Config, id string) *schedule.Schedule {
 	for _, s := range cfg.Schedules {
 		if s.ID == id {
@@ -154,7 +151,7 @@ func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w
 		if tx == nil {
 			continue
 		}
-		a, err := announcementsOf(tx, sub.ID, TargetID(sub.ID, t))
+		a, err := announcementsOf(tx, sub.ID, t.ID(sub.ID))
 		if err != nil {
 			return nil, err
 		}
@@ -198,7 +195,7 @@ func (d *Daemon) plan(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, w
 
 	var out []outgoing
 	for i, t := range sub.Targets {
-		tid := TargetID(sub.ID, t)
+		tid := t.ID(sub.ID)
 		updates := map[annKey]*announcement{}
 		var items []notifier.Item
 		for _, du := range dues {
@@ -327,7 +324,7 @@ func flipKinds(told, updates map[annKey]*announcement, items []notifier.Item, cu
 // render fills in subject and body, rendering once for targets that are told
 // the same (the usual case: every target of a subscriber hears the same news).
 func (d *Daemon) render(cfg *config.Config, sub *config.Subscriber, today schedule.Date, places map[string]notifier.Place, out []outgoing) error {
-	lang := cmp.Or(sub.Language, cfg.Defaults.Language, "sv")
+	lang := cmp.Or(sub.Language, cfg.Defaults.Language, config.DefaultLanguage)
 	done := map[string]notifier.Message{}
 	for i := range out {
 		key, err := json.Marshal(out[i].Items)
@@ -442,7 +439,8 @@ func (s *Store) failRun(subscriber string, at, now time.Time, checkErr error) er
 }
 
 // send delivers queued messages and records every outcome. Targets are
-// served concurrently (one target's trouble never delays another's), but
+// served concurrently, at most len(d.slots) at once (one target's trouble
+// never delays another's: a target waiting to retry gives its slot back), but
 // each target gets its messages one at a time, oldest first, from one
 // sender: a correction must not overtake the announcement it corrects while
 // that one waits to be retried. A target another goroutine is already
@@ -451,20 +449,22 @@ func (s *Store) failRun(subscriber string, at, now time.Time, checkErr error) er
 // store says, read after the claim, decides what is sent.
 func (d *Daemon) send(ctx context.Context, cfg *config.Config, ds []Delivery, retryFor time.Duration) []Delivery {
 	res := slices.Clone(ds)
+	at := make(map[uint64]int, len(res)) // index in res by message id
+	var targets []string
+	seen := map[string]bool{}
+	for i, dl := range res {
+		at[dl.ID] = i
+		if !seen[dl.Target] {
+			seen[dl.Target] = true
+			targets = append(targets, dl.Target)
+		}
+	}
 	var mu sync.Mutex // guards res
 	done := func(dl Delivery) {
 		mu.Lock()
 		defer mu.Unlock()
-		for i := range res {
-			if res[i].ID == dl.ID {
-				res[i] = dl
-			}
-		}
-	}
-	var targets []string
-	for _, dl := range ds {
-		if !slices.Contains(targets, dl.Target) {
-			targets = append(targets, dl.Target)
+		if i, ok := at[dl.ID]; ok {
+			res[i] = dl
 		}
 	}
 	var wg sync.WaitGroup
@@ -473,6 +473,8 @@ func (d *Daemon) send(ctx context.Context, cfg *config.Config, ds []Delivery, re
 			continue
 		}
 		wg.Go(func() {
+			d.slots <- struct{}{}
+			defer func() { <-d.slots }()
 			for {
 				last, stuck := d.drain(ctx, cfg, target, retryFor, done)
 				d.release(target)
@@ -631,6 +633,10 @@ func (d *Daemon) sleeper(reloaded <-chan struct{}) func(context.Context, time.Du
 		case closed(reloaded):
 			return errReloaded
 		}
+		// The slot of send() is given back while waiting, so that targets
+		// whose channel is down do not keep all others waiting for a day.
+		<-d.slots
+		defer func() { d.slots <- struct{}{} }()
 		if d.opts.Sleep != nil {
 			return d.opts.Sleep(ctx, wait)
 		}
@@ -664,7 +670,7 @@ func (d *Daemon) senderFor(cfg *config.Config, dl Delivery) (notifier.Sender, ti
 			continue
 		}
 		for _, t := range sub.Targets {
-			if TargetID(sub.ID, t) != dl.Target {
+			if t.ID(sub.ID) != dl.Target {
 				continue
 			}
 			s, err := d.opts.SenderFor(cfg, t)
@@ -749,7 +755,7 @@ func (r Report) Unsent() int {
 	return n
 }
 
-// check runs one check at w for each subscriber: plan, queue, send. It is the
+// check runs one check at `at` for each of subs: plan, queue, send. It is the
 // job cron runs, the catch-up at start, and `hoursd check`.
 func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.Subscriber, at time.Time, opt checkOptions) Report {
 	rep := Report{At: at}

@@ -121,6 +121,11 @@ type Daemon struct {
 	// retried stays pending for the next start instead of holding the stop
 	// for the whole grace period, which is for attempts under way.
 	stopping chan struct{}
+
+	// slots bounds the targets served at once (notifier.DefaultConcurrency):
+	// a check for ten thousand targets holds that many connections, not ten
+	// thousand. A target waiting to retry gives its slot back meanwhile.
+	slots chan struct{}
 	// stopMu orders closing stopping against starting background work:
 	// a reload's catch-up started after Run began to wait for the
 	// background would be a WaitGroup misuse.
@@ -186,6 +191,7 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[string]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{}), stopping: make(chan struct{}),
+		slots:    make(chan struct{}, notifier.DefaultConcurrency),
 		checkErr: map[string]error{}}
 	if st != nil && st.MovedAside != "" {
 		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
@@ -225,7 +231,7 @@ func checkSpecs(cfg *config.Config) error {
 }
 
 func specOf(cfg *config.Config, s *config.Subscriber) string {
-	return cmp.Or(s.Check, cfg.Defaults.Check, "0 18 * * *")
+	return cmp.Or(s.Check, cfg.Defaults.Check, config.DefaultCheck)
 }
 
 // Handle mounts h on the HTTP listener (call before Run): the status page and
@@ -347,13 +353,15 @@ func (d *Daemon) startup() {
 	cfg := d.Config()
 	now := d.opts.Now()
 	d.prune(cfg, now)
-	d.countPending()
 	if pend, err := d.store.pending(); err != nil {
 		d.noteError(err)
 		d.log.Error("reading the outbox failed", "err", err)
-	} else if len(pend) > 0 {
-		d.log.Info("sending messages left in the outbox", "count", len(pend))
-		d.background.Go(func() { d.send(d.sendCtx, cfg, pend, d.opts.RetryFor); d.countPending() })
+	} else {
+		d.opts.Observer.SetPending(len(pend))
+		if len(pend) > 0 {
+			d.log.Info("sending messages left in the outbox", "count", len(pend))
+			d.background.Go(func() { d.send(d.sendCtx, cfg, pend, d.opts.RetryFor); d.countPending() })
+		}
 	}
 	d.catchUp(cfg, now, false)
 }
@@ -406,28 +414,26 @@ func (d *Daemon) prune(cfg *config.Config, now time.Time) {
 // checked, and the subscriber is treated as one checked earlier today.
 func (d *Daemon) missed(cfg *config.Config, now time.Time, checkedOnly bool) map[time.Time][]*config.Subscriber {
 	out := map[time.Time][]*config.Subscriber{}
-	for _, sub := range subscribersOf(cfg, nil) {
-		var last *run
-		if err := d.store.db.View(func(tx *bolt.Tx) error {
-			var err error
-			last, err = lastRun(tx, sub.ID)
-			return err
-		}); err != nil || (checkedOnly && last == nil) {
-			continue
+	d.store.db.View(func(tx *bolt.Tx) error {
+		for _, sub := range subscribersOf(cfg, nil) {
+			last, err := lastRun(tx, sub.ID)
+			if err != nil || (checkedOnly && last == nil) {
+				continue
+			}
+			sch, err := ParseSpec(specOf(cfg, sub), cfg.Location)
+			if err != nil {
+				continue
+			}
+			from := schedule.DateOf(now.In(cfg.Location)).Time(cfg.Location).Add(-time.Nanosecond)
+			if last != nil && !last.At.IsZero() && !last.At.After(now) {
+				from = last.At.In(cfg.Location)
+			}
+			if m, ok := lastMissed(sch, from, now.In(cfg.Location), slices.Max(remindOf(cfg, sub))); ok {
+				out[m] = append(out[m], sub)
+			}
 		}
-		sch, err := ParseSpec(specOf(cfg, sub), cfg.Location)
-		if err != nil {
-			continue
-		}
-		from := schedule.DateOf(now.In(cfg.Location)).Time(cfg.Location).Add(-time.Nanosecond)
-		if last != nil && !last.At.IsZero() && !last.At.After(now) {
-			from = last.At.In(cfg.Location)
-		}
-		m, ok := lastMissed(sch, from, now.In(cfg.Location), slices.Max(remindOf(cfg, sub)))
-		if ok {
-			out[m] = append(out[m], sub)
-		}
-	}
+		return nil
+	})
 	return out
 }
 
@@ -454,7 +460,8 @@ func lastMissed(sch cron.Schedule, last, now time.Time, remind int) (time.Time, 
 }
 
 // remindOf is the subscriber's remind offsets: its own, the defaults', or
-// the evening before.
+// config.DefaultRemind (a loaded configuration fills them in; one built in
+// code may not).
 func remindOf(cfg *config.Config, sub *config.Subscriber) []int {
 	switch {
 	case len(sub.Remind) > 0:
@@ -462,7 +469,7 @@ func remindOf(cfg *config.Config, sub *config.Subscriber) []int {
 	case len(cfg.Defaults.Remind) > 0:
 		return cfg.Defaults.Remind
 	}
-	return []int{1}
+	return config.DefaultRemind
 }
 
 // schedule puts one cron entry per distinct check spec of the configuration

@@ -262,6 +262,17 @@ func (s *sim) runUntil(end time.Time, each func(at time.Time)) {
 	s.clock.Set(end)
 }
 
+// checkArrivals fails the test for every message that did not arrive at
+// hour:00 sharp.
+func (s *sim) checkArrivals(hour int) {
+	s.t.Helper()
+	for _, g := range s.box.got {
+		if w := g.when.In(stockholm); w.Hour() != hour || w.Minute() != 0 {
+			s.t.Errorf("%s arrived at %s, want %02d:00", g, w.Format("15:04"), hour)
+		}
+	}
+}
+
 // change is one expected change of kundcenter2026.
 type change struct {
 	date, kind, hours string

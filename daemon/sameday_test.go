@@ -27,11 +27,7 @@ func TestSameDay(t *testing.T) {
 			s.runUntil(at(t, "2026-07-01 00:00"), nil)
 
 			diff(t, "three months of checks", s.box.lines(), expected("anna@example.com", tt.remind, "2026-04-01", "2026-06-30"))
-			for _, g := range s.box.got {
-				if w := g.when.In(stockholm); w.Hour() != tt.hour || w.Minute() != 0 {
-					t.Errorf("%s arrived at %s, want %02d:00", g, w.Format("15:04"), tt.hour)
-				}
-			}
+			s.checkArrivals(tt.hour)
 		})
 	}
 }

@@ -102,7 +102,7 @@ func (d *Daemon) Status() (Status, error) {
 			ss.LastCheck, ss.LastRan, ss.LastError = r.At.In(cfg.Location), r.Ran.In(cfg.Location), r.Err
 		}
 		for _, t := range s.Targets {
-			ss.Targets = append(ss.Targets, TargetID(s.ID, t))
+			ss.Targets = append(ss.Targets, t.ID(s.ID))
 		}
 		ss.Deliveries = perSub[s.ID]
 		st.Subscribers = append(st.Subscribers, ss)

@@ -34,11 +34,7 @@ func TestYear(t *testing.T) {
 				expected("anna-phone", tt.remind, "2026-01-01", "2026-12-31")...)
 			slices.Sort(want)
 			diff(t, "a year of checks", s.box.lines(), want)
-			for _, g := range s.box.got {
-				if w := g.when.In(stockholm); w.Hour() != 18 || w.Minute() != 0 {
-					t.Errorf("%s arrived at %s, want 18:00", g, w.Format("15:04"))
-				}
-			}
+			s.checkArrivals(18)
 			// A daemon that ran all year without a restart forgets what
 			// is more than 60 days past, as one restarted would.
 			if oldest := oldestKept(t, s.d); oldest.Before(date(t, "2026-11-01")) {

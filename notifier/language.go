@@ -244,7 +244,7 @@ func (l *language) week(w schedule.Week) string {
 	for i := 0; i < len(mondayFirst); {
 		h := w[mondayFirst[i]]
 		j := i + 1
-		for j < len(mondayFirst) && equalHours(w[mondayFirst[j]], h) {
+		for j < len(mondayFirst) && w[mondayFirst[j]].Equal(h) {
 			j++
 		}
 		if len(h) > 0 {
@@ -260,30 +260,6 @@ func (l *language) week(w schedule.Week) string {
 		return l.closedAllWeek
 	}
 	return strings.Join(parts, ", ")
-}
-
-// equalHours compares openings; schedule.Hours.Equal is not relied upon so
-// that rendering stands on its own.
-func equalHours(a, b schedule.Hours) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// equalWeeks compares the hours of every weekday.
-func equalWeeks(a, b schedule.Week) bool {
-	for d := range a {
-		if !equalHours(a[d], b[d]) {
-			return false
-		}
-	}
-	return true
 }
 
 // capitalize upper-cases the first letter of a sentence.

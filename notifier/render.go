@@ -131,7 +131,7 @@ func (l *language) sentence(it Item, today schedule.Date) string {
 			from, until = l.dayRefMid(c.Date, today), fmt.Sprintf(l.periodUntil, l.date(c.Until, today))
 		}
 		s := fmt.Sprintf(l.periodStart, name, from) + until + ": " + l.week(c.Weekly)
-		if !equalWeeks(c.RegularWeekly, c.Weekly) {
+		if !c.RegularWeekly.Equal(c.Weekly) {
 			s = note(s, fmt.Sprintf(l.usually, l.week(c.RegularWeekly)))
 		}
 		return l.previous(s, it)

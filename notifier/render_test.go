@@ -75,13 +75,16 @@ func catalogueName(id string) schedule.Name {
 	return n
 }
 
-// renderCases are the golden messages: every kind of item, each in Swedish
-// and English (testdata/<name>.<lang>.golden).
-var renderCases = []struct {
+// renderCase is one golden message: a check on today announcing items.
+type renderCase struct {
 	name  string
 	today string
 	items []Item
-}{
+}
+
+// renderCases are the golden messages: every kind of item, each in Swedish
+// and English (testdata/<name>.<lang>.golden).
+var renderCases = []renderCase{
 	{"day-shortened", "2026-04-29", []Item{
 		{Status: StatusNew, Change: day("kundcenter", "2026-04-30", valborg, short, full)},
 	}},
@@ -135,8 +138,12 @@ var renderCases = []struct {
 	}},
 }
 
-func TestRenderGolden(t *testing.T) {
-	for _, tc := range renderCases {
+func TestRenderGolden(t *testing.T) { testGolden(t, "", renderCases) }
+
+// testGolden renders every case in both languages and compares each with
+// testdata/<prefix><name>.<lang>.golden.
+func testGolden(t *testing.T, prefix string, cases []renderCase) {
+	for _, tc := range cases {
 		for _, lang := range []string{"sv", "en"} {
 			t.Run(tc.name+"/"+lang, func(t *testing.T) {
 				req := Request{Language: lang, Today: date(tc.today), Subscriber: "anna", Places: places, Items: tc.items}
@@ -144,7 +151,7 @@ func TestRenderGolden(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Render: %v", err)
 				}
-				compareGolden(t, tc.name+"."+lang, "Subject: "+msg.Subject+"\n\n"+msg.Body)
+				compareGolden(t, prefix+tc.name+"."+lang, "Subject: "+msg.Subject+"\n\n"+msg.Body)
 			})
 		}
 	}

@@ -31,14 +31,6 @@ var sameDayCases = append(onTheDay("day-shortened", "period-start", "period-end"
 		}},
 	}...)
 
-// renderCase is the type of renderCases' elements, named (an alias, so
-// that the two stay one type).
-type renderCase = struct {
-	name  string
-	today string
-	items []Item
-}
-
 // onTheDay is the named render cases, each with one item, as a check on the
 // item's own date renders them.
 func onTheDay(names ...string) []renderCase {
@@ -55,20 +47,7 @@ func onTheDay(names ...string) []renderCase {
 	return out
 }
 
-func TestRenderSameDayGolden(t *testing.T) {
-	for _, tc := range sameDayCases {
-		for _, lang := range []string{"sv", "en"} {
-			t.Run(tc.name+"/"+lang, func(t *testing.T) {
-				req := Request{Language: lang, Today: date(tc.today), Subscriber: "anna", Places: places, Items: tc.items}
-				msg, err := Render(req, nil)
-				if err != nil {
-					t.Fatalf("Render: %v", err)
-				}
-				compareGolden(t, "sameday-"+tc.name+"."+lang, "Subject: "+msg.Subject+"\n\n"+msg.Body)
-			})
-		}
-	}
-}
+func TestRenderSameDayGolden(t *testing.T) { testGolden(t, "sameday-", sameDayCases) }
 
 // compareGolden compares a rendered message with testdata/<name>.golden,
 // which -update rewrites (to be reviewed before it is committed).

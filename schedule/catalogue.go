@@ -90,11 +90,13 @@ func calDate(h *cal.Holiday, year, offset int) (Date, bool) {
 		slices.Contains(h.Except, year) || h.Func == nil {
 		return Date{}, false
 	}
-	// Calc gives "midnight" in cal.DefaultLoc, the host's zone unless
-	// changed. Where the host's clocks skip midnight (Atlantic/Azores on
-	// Easter Sunday 2027) that midnight comes out as 23:00 the day before
-	// or 01:00 the day itself; reading the date at noon gives the right day
-	// whatever the host, without touching the library's global location.
+	// With cal.DefaultLoc at UTC (init above) Calc's midnight is exact and
+	// noon changes nothing. Noon keeps the date right should cal.DefaultLoc
+	// be set to a zone whose clocks skip midnight by an hour after init (the
+	// zone tests do): there that midnight comes out as 23:00 the day before
+	// or 01:00 the day itself (Atlantic/Azores on Easter Sunday 2027). It
+	// cannot save a date the zone skips whole (Pacific/Kiritimati,
+	// 31 December 1994); only UTC does that.
 	t, _ := h.Calc(year)
 	d := DateOf(t.Add(12 * time.Hour))
 	if offset != 0 {

@@ -10,10 +10,10 @@ import (
 )
 
 // TestCatalogueIgnoresTheHostZone computes every catalogue day from 2000 to
-// 2100 with rickar/cal's default location (time.Local, the host's zone
-// unless hoursd sets it) in zones whose clocks skip midnight: the dates must
-// be those of UTC. In Atlantic/Azores the clocks go from 00:00 to 01:00 on
-// the last Sunday of March, which is Easter Sunday in 2027.
+// 2100 with rickar/cal's default location (time.Local in the library, UTC
+// once schedule's init has run) set to zones whose clocks skip midnight: the
+// dates must be those of UTC. In Atlantic/Azores the clocks go from 00:00 to
+// 01:00 on the last Sunday of March, which is Easter Sunday in 2027.
 func TestCatalogueIgnoresTheHostZone(t *testing.T) {
 	saved := cal.DefaultLoc
 	t.Cleanup(func() { cal.DefaultLoc = saved })

@@ -68,9 +68,9 @@ so that the output loads again as it is.`,
 	return cmd
 }
 
-// noFileArg refuses arguments as a usage error (exit status 2), where
-// cobra.NoArgs would give a plain error and status 1. A file name given
-// without --config is the likely mistake.
+// noFileArg refuses arguments with a hint: a file name given without
+// --config is the likely mistake. (argsAreUsage would make any refusal exit
+// 2; a usageError here keeps the message free of its command-path prefix.)
 func noFileArg(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return usageError("%s takes no arguments: name the file with --config", strings.TrimPrefix(cmd.CommandPath(), "hoursd "))

@@ -16,20 +16,30 @@ import (
 	"time"
 )
 
-// TestCheckAndStatus drives `hoursd check` and `hoursd status` in process
-// against a webhook on a local server. The days it announces are set ten to
-// twelve days from now, so that sending them is not too late.
-func TestCheckAndStatus(t *testing.T) {
+// eveAhead is 18:00 in Stockholm ten days from now, the evening the tests of
+// `hoursd check --at` run at: what it announces is not too late to send, and
+// no test needs a real evening or a skip near midnight. day(n) is the date n
+// days after it, at(n, "18:30") that time on that date in RFC 3339.
+func eveAhead(t *testing.T) (eve time.Time, day func(n int) string, at func(n int, hm string) string) {
+	t.Helper()
 	stockholm, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	y, m, d := time.Now().In(stockholm).Date()
-	eve := time.Date(y, m, d+10, 18, 0, 0, 0, stockholm)
-	day := func(n int) string { return eve.AddDate(0, 0, n).Format(time.DateOnly) }
-	at := func(n int, hm string) string {
+	eve = time.Date(y, m, d+10, 18, 0, 0, 0, stockholm)
+	day = func(n int) string { return eve.AddDate(0, 0, n).Format(time.DateOnly) }
+	at = func(n int, hm string) string {
 		return eve.AddDate(0, 0, n).Format("2006-01-02T") + hm + eve.AddDate(0, 0, n).Format(":00Z07:00")
 	}
+	return eve, day, at
+}
+
+// TestCheckAndStatus drives `hoursd check` and `hoursd status` in process
+// against a webhook on a local server. The days it announces are set ten to
+// twelve days from now, so that sending them is not too late.
+func TestCheckAndStatus(t *testing.T) {
+	eve, day, at := eveAhead(t)
 	var mu sync.Mutex
 	var posts []string
 	failing := 0 // the HTTP status the hook answers with; 0: it takes the post
@@ -95,7 +105,7 @@ subscribers:
 			fail(http.StatusBadGateway),
 			1, "team/hook: pending after 1 attempt(s)", "1 of 1 message(s) not sent; see hoursd status", 1, false},
 		{"status shows it with its error", []string{"status"}, nil,
-			0, "pending (1)\n  #2  pending, retried until " + time.Date(y, m, d+12, 0, 0, 0, 0, stockholm).Format("2006-01-02 15:04 MST"), "", 1, true},
+			0, "pending (1)\n  #2  pending, retried until " + time.Date(eve.Year(), eve.Month(), eve.Day()+2, 0, 0, 0, 0, eve.Location()).Format("2006-01-02 15:04 MST"), "", 1, true},
 		{"status shows the error", []string{"status"}, nil,
 			0, "502 Bad Gateway: the hook says no", "", 1, true},
 		{"a later check sends what was left pending", []string{"check", "--at", at(1, "18:30")},
@@ -195,13 +205,8 @@ func TestSecretsStayOut(t *testing.T) {
 	refused := freeAddr(t) // nothing listens there any more
 	// The check runs --at an evening ten days ahead, as TestCheckAndStatus
 	// does: the test needs no real evening and no skip near midnight.
-	stockholm, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, m, d := time.Now().In(stockholm).Date()
-	eve := time.Date(y, m, d+10, 18, 0, 0, 0, stockholm)
-	tomorrow := eve.AddDate(0, 0, 1).Format(time.DateOnly)
+	eve, day, _ := eveAhead(t)
+	tomorrow := day(1)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, fmt.Sprintf(`timezone: Europe/Stockholm

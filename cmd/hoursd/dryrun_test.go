@@ -24,16 +24,7 @@ import (
 // days it announces are ten to twelve days from now, as in
 // TestCheckAndStatus, so that the real check before it sends them.
 func TestDryRunBesideTheDaemon(t *testing.T) {
-	stockholm, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, m, d := time.Now().In(stockholm).Date()
-	eve := time.Date(y, m, d+10, 18, 0, 0, 0, stockholm)
-	day := func(n int) string { return eve.AddDate(0, 0, n).Format(time.DateOnly) }
-	at := func(n int, hm string) string {
-		return eve.AddDate(0, 0, n).Format("2006-01-02T") + hm + eve.AddDate(0, 0, n).Format(":00Z07:00")
-	}
+	_, day, at := eveAhead(t)
 	var posts atomic.Int32
 	hook := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { posts.Add(1) }))
 	defer hook.Close()

@@ -92,8 +92,10 @@ configuration before hoursd announces anything from it.`,
 	return cmd
 }
 
-// noArgs refuses positional arguments as a usage error (exit status 2):
-// `hoursd day 2026-04-30` is a forgotten --date, not a failure.
+// noArgs refuses positional arguments, with a hint where the command has a
+// date flag: `hoursd day 2026-04-30` is a forgotten --date. (argsAreUsage
+// would make any refusal exit 2; a usageError here keeps the message free of
+// its command-path prefix.)
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		hint := ""

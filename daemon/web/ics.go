@@ -211,9 +211,9 @@ func description(s *schedule.Schedule, l *lang, what string) string {
 
 // calendarDescription is the regular hours, the phone number and the URL.
 func calendarDescription(s *schedule.Schedule, l *lang) string {
-	lines := []string{l.regular + ": " + l.week(s.Weekly) + "."}
+	lines := []string{l.labels.Regular + ": " + l.week(s.Weekly) + "."}
 	if s.Phone != "" {
-		lines = append(lines, l.phone+": "+s.Phone)
+		lines = append(lines, l.labels.Phone+": "+s.Phone)
 	}
 	if s.URL != "" {
 		lines = append(lines, s.URL)

@@ -20,10 +20,7 @@ type lang struct {
 	closed   string
 	open     string // "öppet 08:00–11:30"
 	instead  string // "%s instead of %s."
-	regular  string // label before the regular weekly hours
-	phone    string
 	special  string // a period without a name
-	today    string
 	labels   pageLabels
 }
 
@@ -44,10 +41,7 @@ var languages = map[string]*lang{
 		closed:  "stängt",
 		open:    "öppet",
 		instead: "%s i stället för %s.",
-		regular: "Ordinarie öppettider",
-		phone:   "Telefon",
 		special: "Särskilda öppettider",
-		today:   "idag",
 		labels: pageLabels{
 			Title: "Öppettider", Regular: "Ordinarie öppettider", Phone: "Telefon",
 			Weeks:       "De kommande åtta veckorna",
@@ -67,10 +61,7 @@ var languages = map[string]*lang{
 		closed:  "closed",
 		open:    "open",
 		instead: "%s instead of %s.",
-		regular: "Regular hours",
-		phone:   "Phone",
 		special: "Special hours",
-		today:   "today",
 		labels: pageLabels{
 			Title: "Opening hours", Regular: "Regular hours", Phone: "Phone",
 			Weeks:       "The next eight weeks",

@@ -231,7 +231,7 @@ func buildCell(s *schedule.Schedule, d, today schedule.Date, first bool,
 	switch {
 	case d == today:
 		classes = append(classes, "today")
-		c.Label += " (" + l.today + ")"
+		c.Label += " (" + l.labels.Today + ")"
 	case d.Before(today):
 		classes = append(classes, "past")
 	}
