@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/hoursd/hoursd/notifier/words"
 	"github.com/hoursd/hoursd/schedule"
 )
 
@@ -119,45 +120,45 @@ func (l *language) sentence(it Item, today schedule.Date) string {
 	c := it.Change
 	switch c.Kind {
 	case schedule.KindPeriodStart:
-		name := l.name(c.Name)
+		name := l.Name(c.Name)
 		if name == "" {
 			name = l.otherHours
 		}
 		if it.Status == StatusCancellation {
-			return fmt.Sprintf(l.cancelledStart, name, l.dayRefMid(c.Date, today), l.week(c.RegularWeekly))
+			return fmt.Sprintf(l.cancelledStart, name, l.dayRefMid(c.Date, today), l.Week(c.RegularWeekly))
 		}
 		from, until := l.dayRef(c.Date, today), ""
 		if !c.Until.IsZero() {
-			from, until = l.dayRefMid(c.Date, today), fmt.Sprintf(l.periodUntil, l.date(c.Until, today))
+			from, until = l.dayRefMid(c.Date, today), fmt.Sprintf(l.periodUntil, l.Date(c.Until, today))
 		}
-		s := fmt.Sprintf(l.periodStart, name, from) + until + ": " + l.week(c.Weekly)
+		s := fmt.Sprintf(l.periodStart, name, from) + until + ": " + l.Week(c.Weekly)
 		if !c.RegularWeekly.Equal(c.Weekly) {
-			s = note(s, fmt.Sprintf(l.usually, l.week(c.RegularWeekly)))
+			s = note(s, fmt.Sprintf(l.usually, l.Week(c.RegularWeekly)))
 		}
 		return l.previous(s, it)
 	case schedule.KindPeriodEnd:
 		if it.Status == StatusCancellation {
-			name := l.name(c.Name)
+			name := l.Name(c.Name)
 			if name == "" {
 				name = l.otherHours
 			}
 			return fmt.Sprintf(l.cancelledEnd, name, l.dayRefOn(c.Date, today))
 		}
-		return l.previous(fmt.Sprintf(l.periodEnd, l.dayRef(c.Date, today), l.week(c.Weekly)), it)
+		return l.previous(fmt.Sprintf(l.periodEnd, l.dayRef(c.Date, today), l.Week(c.Weekly)), it)
 	}
 	ref := l.dayRef(c.Date, today)
-	if name := l.name(c.Name); name != "" {
+	if name := l.Name(c.Name); name != "" {
 		ref += " (" + name + ")"
 	}
 	if it.Status == StatusCancellation {
-		s := fmt.Sprintf(l.cancelledDay, ref, l.hours(c.Regular))
+		s := fmt.Sprintf(l.cancelledDay, ref, l.Hours(c.Regular))
 		if len(c.Regular) == 0 {
 			s = fmt.Sprintf(l.cancelledClosed, ref)
 		}
 		if it.Previous != nil && it.Previous.Kind == schedule.KindDay {
-			was := l.hours(it.Previous.Hours)
+			was := l.Hours(it.Previous.Hours)
 			if len(c.Regular) == 0 && len(it.Previous.Hours) > 0 {
-				was = l.open + " " + was // "inte öppet 10:00–14:00", on a day that is usually closed
+				was = l.Open() + " " + was // "inte öppet 10:00–14:00", on a day that is usually closed
 			}
 			s = note(s, fmt.Sprintf(l.notAsAnnounced, was))
 		}
@@ -173,9 +174,9 @@ func (l *language) previous(s string, it Item) string {
 	}
 	p := it.Previous
 	if p.Kind == schedule.KindDay {
-		return note(s, fmt.Sprintf(l.previously, l.hours(p.Hours)))
+		return note(s, fmt.Sprintf(l.previously, l.Hours(p.Hours)))
 	}
-	return note(s, fmt.Sprintf(l.previously, l.week(p.Weekly)))
+	return note(s, fmt.Sprintf(l.previously, l.Week(p.Weekly)))
 }
 
 // line is the item as it stands in the body: a full sentence, marked when
@@ -185,7 +186,7 @@ func (l *language) line(it Item, today schedule.Date) string {
 	if it.Status == StatusCorrection {
 		return l.changed + s + "."
 	}
-	return capitalize(s) + "."
+	return words.Capitalize(s) + "."
 }
 
 // subject is the built-in subject: what changed, when (when it is one date)
@@ -206,17 +207,17 @@ func (l *language) subject(gs []group, items []Item, today schedule.Date) string
 	if same {
 		// A day is "i morgon" / "fredag 1 maj"; a period starts or ends on
 		// it, so its date is "från och med i morgon" / "from tomorrow".
-		d := l.date(first.Date, today)
+		d := l.Date(first.Date, today)
 		switch first.Date.Sub(today) {
 		case 0:
-			d = l.today
+			d = l.Today()
 		case 1:
-			d = l.tomorrow
+			d = l.Tomorrow()
 		}
 		switch {
 		case first.Kind != schedule.KindDay:
 			when = fmt.Sprintf(l.fromDate, d)
-		case d == l.today || d == l.tomorrow:
+		case d == l.Today() || d == l.Tomorrow():
 			when = " " + d
 		default:
 			when = fmt.Sprintf(l.onDate, d)

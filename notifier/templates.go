@@ -129,13 +129,13 @@ type TemplateItem struct {
 }
 
 // FormatDate formats a date in the subscriber's language: {{.FormatDate .Today}}.
-func (d *TemplateData) FormatDate(x schedule.Date) string { return d.lang.date(x, d.Today) }
+func (d *TemplateData) FormatDate(x schedule.Date) string { return d.lang.Date(x, d.Today) }
 
 // FormatHours formats openings in the subscriber's language.
-func (d *TemplateData) FormatHours(h schedule.Hours) string { return d.lang.hours(h) }
+func (d *TemplateData) FormatHours(h schedule.Hours) string { return d.lang.Hours(h) }
 
 // FormatWeek summarises weekly hours ("mån–fre 08:00–16:00").
-func (d *TemplateData) FormatWeek(w schedule.Week) string { return d.lang.week(w) }
+func (d *TemplateData) FormatWeek(w schedule.Week) string { return d.lang.Week(w) }
 
 // newTemplateData formats a request; it is also how the built-in texts are
 // made, so a template sees exactly what the built-in message says.
@@ -176,11 +176,11 @@ func newTemplateData(req Request) (*TemplateData, error) {
 				Kind:           c.Kind,
 				Today:          c.Date == req.Today,
 				Tomorrow:       c.Date.Sub(req.Today) == 1,
-				Date:           l.date(c.Date, req.Today),
+				Date:           l.Date(c.Date, req.Today),
 				ISODate:        c.Date.String(),
-				Name:           l.name(c.Name),
-				Hours:          l.hours(c.Hours),
-				Regular:        l.hours(c.Regular),
+				Name:           l.Name(c.Name),
+				Hours:          l.Hours(c.Hours),
+				Regular:        l.Hours(c.Regular),
 				Text:           l.line(it, req.Today),
 				IsClosed:       c.Kind == schedule.KindDay && len(c.Hours) == 0,
 				IsNew:          it.Status != StatusCorrection && it.Status != StatusCancellation,
@@ -188,10 +188,10 @@ func newTemplateData(req Request) (*TemplateData, error) {
 				IsCancellation: it.Status == StatusCancellation,
 			}
 			if c.Kind != schedule.KindDay {
-				ti.Weekly = l.week(c.Weekly)
+				ti.Weekly = l.Week(c.Weekly)
 			}
 			if !c.Until.IsZero() {
-				ti.Until = l.date(c.Until, req.Today)
+				ti.Until = l.Date(c.Until, req.Today)
 			}
 			tg.Items = append(tg.Items, ti)
 		}

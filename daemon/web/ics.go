@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	ics "github.com/arran4/golang-ical"
 
+	"github.com/hoursd/hoursd/notifier/words"
 	"github.com/hoursd/hoursd/schedule"
 )
 
@@ -91,7 +91,7 @@ func buildCalendar(s *schedule.Schedule, opts CalendarOptions, l *lang) *ics.Cal
 	last := today.AddDays(FeedFutureDays)
 
 	cal := ics.NewCalendarFor("hoursd")
-	cal.SetProductId("-//hoursd//hoursd calendar feed//" + strings.ToUpper(l.code))
+	cal.SetProductId("-//hoursd//hoursd calendar feed//" + strings.ToUpper(l.Code()))
 	cal.SetCalscale("GREGORIAN")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetXWRCalName(icsText(s.Title))
@@ -150,8 +150,8 @@ func uid(scheduleID string, d schedule.Date, kind string) string {
 // dayEvent fills in the event of a day change: all-day when closed, else from
 // the first opening to the last closing in local time with the zone's TZID.
 func dayEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, loc *time.Location, l *lang) {
-	e.SetSummary(icsText(summary(s, l.openHours(c.Hours), l.name(c.Name))))
-	e.SetDescription(icsText(description(s, l, fmt.Sprintf(l.instead, capitalise(l.openHours(c.Hours)), l.hours(c.Regular)))))
+	e.SetSummary(icsText(summary(s, l.openHours(c.Hours), l.Name(c.Name))))
+	e.SetDescription(icsText(description(s, l, fmt.Sprintf(l.instead, words.Capitalize(l.openHours(c.Hours)), l.Hours(c.Regular)))))
 	if c.Hours.Closed() {
 		e.SetAllDayStartAt(c.Date.Time(time.UTC))
 		e.SetAllDayEndAt(c.Date.AddDays(1).Time(time.UTC))
@@ -173,12 +173,12 @@ func dayEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, loc *time.
 // periodEvent fills in the event of a period: all-day from its first date to
 // its last, DTEND being exclusive.
 func periodEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, end schedule.Date, l *lang) {
-	name := l.name(c.Name)
+	name := l.Name(c.Name)
 	if name == "" {
 		name = l.special
 	}
-	e.SetSummary(icsText(summary(s, name, l.week(c.Weekly))))
-	e.SetDescription(icsText(description(s, l, fmt.Sprintf("%s: %s.", name, l.week(c.Weekly)))))
+	e.SetSummary(icsText(summary(s, name, l.Week(c.Weekly))))
+	e.SetDescription(icsText(description(s, l, fmt.Sprintf("%s: %s.", name, l.Week(c.Weekly)))))
 	e.SetAllDayStartAt(c.Date.Time(time.UTC))
 	e.SetAllDayEndAt(end.AddDays(1).Time(time.UTC))
 }
@@ -211,7 +211,7 @@ func description(s *schedule.Schedule, l *lang, what string) string {
 
 // calendarDescription is the regular hours, the phone number and the URL.
 func calendarDescription(s *schedule.Schedule, l *lang) string {
-	lines := []string{l.labels.Regular + ": " + l.week(s.Weekly) + "."}
+	lines := []string{l.labels.Regular + ": " + l.Week(s.Weekly) + "."}
 	if s.Phone != "" {
 		lines = append(lines, l.labels.Phone+": "+s.Phone)
 	}
@@ -241,13 +241,4 @@ func icsText(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// capitalise upper-cases the first letter, for text that starts a sentence.
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hoursd/hoursd/notifier/words"
 	"github.com/hoursd/hoursd/schedule"
 )
 
@@ -100,8 +101,8 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	st := h.snapshot()
 	now := h.now().In(st.loc)
 	data := pageData{
-		Lang:       l.code,
-		Other:      map[string]string{"sv": "en", "en": "sv"}[l.code],
+		Lang:       l.Code(),
+		Other:      map[string]string{"sv": "en", "en": "sv"}[l.Code()],
 		L:          l.labels,
 		MarkDev:    markDeviating,
 		MarkPeriod: markPeriod,
@@ -149,8 +150,8 @@ func buildSchedulePage(s *schedule.Schedule, today schedule.Date, l *lang) sched
 		Title:   s.Title,
 		Phone:   s.Phone,
 		URL:     s.URL,
-		Regular: l.week(s.Weekly),
-		Feed:    "calendar/" + s.ID + ".ics?lang=" + l.code,
+		Regular: l.Week(s.Weekly),
+		Feed:    "calendar/" + s.ID + ".ics?lang=" + l.Code(),
 	}
 	if p.Title == "" {
 		p.Title = s.ID
@@ -159,7 +160,7 @@ func buildSchedulePage(s *schedule.Schedule, today schedule.Date, l *lang) sched
 		p.PhoneHref = template.URL(tel) // built from digits and '+' only
 	}
 	for i := range 7 {
-		p.Weekdays[i] = l.weekdays[mondayFirst(i)]
+		p.Weekdays[i] = l.ShortWeekday(words.MondayFirst[i])
 	}
 	start := today.AddDays(-((int(today.Weekday()) + 6) % 7))
 	days := pageWeeks * 7
@@ -181,13 +182,13 @@ func buildSchedulePage(s *schedule.Schedule, today schedule.Date, l *lang) sched
 			if c, ok := changes[d]; ok && !d.Before(today) {
 				p.Deviating = append(p.Deviating, deviation{
 					Date: d.String(), Mark: markDeviating,
-					Text: capitalise(l.date(d)) + ": " + dayText(c.Hours, c.Name, l),
+					Text: words.Capitalize(l.ShortDate(d)) + ": " + dayText(c.Hours, c.Name, l),
 				})
 			}
 			if c, ok := periodStarts[d]; ok && !d.Before(today) {
 				p.Deviating = append(p.Deviating, deviation{
 					Date: d.String(), Mark: markPeriod,
-					Text: capitalise(l.date(d)) + ": " + periodName(c.Name, l) + " " + l.week(c.Weekly),
+					Text: words.Capitalize(l.ShortDate(d)) + ": " + periodName(c.Name, l) + " " + l.Week(c.Weekly),
 				})
 			}
 		}
@@ -200,7 +201,7 @@ func buildCell(s *schedule.Schedule, d, today schedule.Date, first bool,
 	changes, periodStarts map[schedule.Date]schedule.Change, l *lang) cell {
 	c := cell{Date: d.String(), Day: d.Day}
 	if first || d.Day == 1 {
-		c.Month = l.months[d.Month-1][:3]
+		c.Month = l.ShortMonth(d.Month)
 	}
 	day := s.Day(d)
 	var classes []string
@@ -211,19 +212,19 @@ func buildCell(s *schedule.Schedule, d, today schedule.Date, first bool,
 	case deviating:
 		classes = append(classes, "dev")
 		c.Mark = markDeviating
-		c.Hours = l.hours(ch.Hours)
-		c.Name = l.name(ch.Name)
-		c.Label = l.date(d) + ": " + dayText(ch.Hours, ch.Name, l)
+		c.Hours = l.Hours(ch.Hours)
+		c.Name = l.Name(ch.Name)
+		c.Label = l.ShortDate(d) + ": " + dayText(ch.Hours, ch.Name, l)
 	case inPeriod || periodStart:
 		classes = append(classes, "period")
 		c.Mark = markPeriod
-		c.Hours = l.hours(day.Hours)
+		c.Hours = l.Hours(day.Hours)
 		if periodStart {
 			c.Name = periodName(ps.Name, l)
 		}
-		c.Label = l.date(d) + ": " + l.openHours(day.Hours) + " (" + l.labels.InPeriod + ")"
+		c.Label = l.ShortDate(d) + ": " + l.openHours(day.Hours) + " (" + l.labels.InPeriod + ")"
 	default:
-		c.Label = l.date(d) + ": " + l.openHours(day.Hours)
+		c.Label = l.ShortDate(d) + ": " + l.openHours(day.Hours)
 	}
 	if day.Hours.Closed() {
 		classes = append(classes, "closed")
@@ -241,14 +242,14 @@ func buildCell(s *schedule.Schedule, d, today schedule.Date, first bool,
 
 // dayText is "öppet 08:00–11:30 (Valborgsmässoafton)".
 func dayText(h schedule.Hours, n schedule.Name, l *lang) string {
-	if name := l.name(n); name != "" {
+	if name := l.Name(n); name != "" {
 		return l.openHours(h) + " (" + name + ")"
 	}
 	return l.openHours(h)
 }
 
 func periodName(n schedule.Name, l *lang) string {
-	if name := l.name(n); name != "" {
+	if name := l.Name(n); name != "" {
 		return name
 	}
 	return l.special
@@ -298,7 +299,7 @@ func telURL(phone string) string {
 	return "tel:" + b.String()
 }
 
-// dateTime is "tor 30 april 2026 18:00".
+// dateTime is "tors 30 april 2026 18:00".
 func (l *lang) dateTime(t time.Time) string {
-	return fmt.Sprintf("%s %02d:%02d", l.date(schedule.DateOf(t)), t.Hour(), t.Minute())
+	return fmt.Sprintf("%s %02d:%02d", l.ShortDate(schedule.DateOf(t)), t.Hour(), t.Minute())
 }

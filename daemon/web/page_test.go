@@ -157,14 +157,15 @@ func TestPageTexts(t *testing.T) {
 	}{
 		{"swedish", "/", []string{
 			`<html lang="sv">`, `name="viewport"`,
-			"Försäkringskassan kundcenter", "mån–fre 08:00–16:00; lör–sön stängt",
+			"Försäkringskassan kundcenter", "mån–fre 08:00–16:00",
+			`<th scope="col">mån</th>`, `<th scope="col">tors</th>`, `<th scope="col">sön</th>`,
 			`href="tel:0771524524"`, "0771-524 524",
 			`href="calendar/kundcenter.ics?lang=sv"`,
-			"Tor 30 april 2026: öppet 08:00–11:30 (Valborgsmässoafton)",
+			"Tors 30 april 2026: öppet 08:00–11:30 (Valborgsmässoafton)",
 			"Fre 19 juni 2026: stängt (Midsommarafton)",
 		}},
 		{"english", "/?lang=en", []string{
-			`<html lang="en">`, "Mon–Fri 08:00–16:00; Sat–Sun closed",
+			`<html lang="en">`, "Mon–Fri 08:00–16:00", `<th scope="col">Thu</th>`,
 			`href="calendar/kundcenter.ics?lang=en"`,
 			"Thu 30 April 2026: open 08:00–11:30 (Walpurgis Night)",
 		}},

@@ -148,7 +148,7 @@ func (h *Handler) serveCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	opts := CalendarOptions{Location: st.loc, Lang: l.code, Now: h.now(), Modified: st.loaded}
+	opts := CalendarOptions{Location: st.loc, Lang: l.Code(), Now: h.now(), Modified: st.loaded}
 	if err := WriteCalendar(&buf, s, opts); err != nil {
 		h.log.Error("render calendar feed", "schedule", id, "err", err)
 		http.Error(w, "could not render the calendar", http.StatusInternalServerError)
