@@ -98,11 +98,18 @@ func New(cfg Config, topic string) (*Notifier, error) {
 	if cfg.Token != "" {
 		h.Set("Authorization", "Bearer "+cfg.Token)
 	}
+	// The server's address is no secret, and errors are clearer with it
+	// ("Post \"https://ntfy.example.com/\": … connection refused"); only
+	// a proxy's password in it is.
+	secrets := []string{topic}
+	if pw, ok := u.User.Password(); ok {
+		secrets = append(secrets, pw)
+	}
 	n := &Notifier{cfg: cfg, topic: topic}
 	n.post = httppost.New(httppost.Options{
 		What: "ntfy", URL: strings.TrimRight(cfg.Server, "/") + "/", Header: h,
 		Timeout: cfg.Timeout, Client: cfg.HTTPClient, Payload: n.payload,
-		Secrets: []string{topic},
+		Secrets: secrets, PublicURL: true,
 	})
 	return n, nil
 }

@@ -272,11 +272,13 @@ func TestNtfyNetworkErrorsHideSecrets(t *testing.T) {
 	hanging := notifiertest.HangingServer(t)
 	for name, srv := range map[string]string{"gone": gone.URL, "hanging": hanging.URL} {
 		t.Run(name, func(t *testing.T) {
-			n, err := New(Config{Server: srv, Token: token, Timeout: 50 * time.Millisecond}, topic)
+			// A proxy's password in the server's URL is a secret too.
+			withUser := strings.Replace(srv, "://", "://proxy:pw-s3cr3t@", 1)
+			n, err := New(Config{Server: withUser, Token: token, Timeout: 50 * time.Millisecond}, topic)
 			if err != nil {
 				t.Fatal(err)
 			}
-			notifiertest.CheckTransientWithoutSecrets(t, n.Send(t.Context(), subject, body), token, topic)
+			notifiertest.CheckTransientWithoutSecrets(t, n.Send(t.Context(), subject, body), token, topic, "pw-s3cr3t")
 		})
 	}
 }

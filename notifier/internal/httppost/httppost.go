@@ -20,6 +20,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,11 @@ type Options struct {
 	Client  *http.Client // tests; nil: a client on the shared transport with Timeout
 	Payload func(subject, body string) any
 	Secrets []string // more strings to redact (a bot token)
+	// PublicURL says that URL carries no secret (Gotify's {url}/message,
+	// ntfy's server root), so its parts are not redacted: a path segment
+	// such as "message" would otherwise turn into *** wherever the
+	// service's answer says the word.
+	PublicURL bool
 }
 
 // New returns a Poster.
@@ -71,7 +77,10 @@ func New(o Options) *Poster {
 	maps.Copy(header, o.Header)
 	header.Set("User-Agent", "hoursd")
 	header.Set("Content-Type", "application/json; charset=utf-8")
-	secrets := append(urlSecrets(o.URL), o.Secrets...)
+	secrets := slices.Clone(o.Secrets)
+	if !o.PublicURL {
+		secrets = append(secrets, urlSecrets(o.URL)...)
+	}
 	for _, vs := range o.Header {
 		for _, v := range vs {
 			// "Bearer tk_…": a service that refuses the token may quote
