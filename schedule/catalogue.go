@@ -134,6 +134,16 @@ func CatalogueIDs() []string {
 	return ids
 }
 
+// CatalogueDate is the date of a catalogue day in year; ok is false for an
+// unknown id.
+func CatalogueDate(id string, year int) (d Date, ok bool) {
+	i := catalogueIndex(id)
+	if i < 0 {
+		return Date{}, false
+	}
+	return catalogue[i].in(year)
+}
+
 // rule is a parsed `on:` rule: a fixed month and day, or a number of days
 // from Easter Sunday.
 type rule struct {

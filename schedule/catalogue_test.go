@@ -41,17 +41,6 @@ func weekdayFrom(year int, month time.Month, day int, wd time.Weekday) Date {
 	return Date{y, m, d}
 }
 
-// catalogueDate is the date of catalogue day id in year, found as the
-// engine finds the date of a named day (catalogue[i].in): these tests check
-// what a schedule uses, through no API of its own.
-func catalogueDate(id string, year int) (Date, bool) {
-	i := catalogueIndex(id)
-	if i < 0 {
-		return Date{}, false
-	}
-	return catalogue[i].in(year)
-}
-
 // TestCatalogueDates checks every day of the catalogue in every year from
 // 1900 to 2200 against the rules of the Swedish almanac, computed here.
 func TestCatalogueDates(t *testing.T) {
@@ -114,9 +103,9 @@ func TestCatalogueDates(t *testing.T) {
 		}
 		for y := 1900; y <= 2200; y++ {
 			want := rule(y)
-			got, ok := catalogueDate(id, y)
+			got, ok := CatalogueDate(id, y)
 			if !ok || got != want {
-				t.Errorf("catalogueDate(%s, %d) = %v, %v; want %v (%v)", id, y, got, ok, want, want.Weekday())
+				t.Errorf("CatalogueDate(%s, %d) = %v, %v; want %v (%v)", id, y, got, ok, want, want.Weekday())
 			}
 		}
 	}
@@ -137,8 +126,8 @@ func TestCatalogueDates(t *testing.T) {
 // and last (inclusive) in year.
 func checkWeekdayIn(t *testing.T, id string, year int, wd time.Weekday, first, last Date) {
 	t.Helper()
-	d, ok := catalogueDate(id, year)
+	d, ok := CatalogueDate(id, year)
 	if !ok || d.Weekday() != wd || d.Before(first) || d.After(last) {
-		t.Errorf("catalogueDate(%s, %d) = %v (%v), %v; want a %v from %v to %v", id, year, d, d.Weekday(), ok, wd, first, last)
+		t.Errorf("CatalogueDate(%s, %d) = %v (%v), %v; want a %v from %v to %v", id, year, d, d.Weekday(), ok, wd, first, last)
 	}
 }

@@ -487,9 +487,9 @@ func TestCatalogue(t *testing.T) {
 	}
 	prev := Date{}
 	for _, id := range ids {
-		d, ok := catalogueDate(id, 2026)
+		d, ok := CatalogueDate(id, 2026)
 		if !ok || d.String() != want[id] {
-			t.Errorf("catalogueDate(%s, 2026) = %v, %v; want %s", id, d, ok, want[id])
+			t.Errorf("CatalogueDate(%s, 2026) = %v, %v; want %s", id, d, ok, want[id])
 		}
 		if d.Before(prev) {
 			t.Errorf("CatalogueIDs() is not in calendar order at %s", id)
@@ -502,15 +502,15 @@ func TestCatalogue(t *testing.T) {
 	}
 	// rickar's Calc answers "not observed" with the zero time.Time, which is
 	// also midnight of 0001-01-01 UTC: the first Nyårsdagen must still count.
-	if d, ok := catalogueDate("nyarsdagen", 1); !ok || d != (Date{1, 1, 1}) {
-		t.Errorf("catalogueDate(nyarsdagen, 1) = %v, %v; want 0001-01-01", d, ok)
+	if d, ok := CatalogueDate("nyarsdagen", 1); !ok || d != (Date{1, 1, 1}) {
+		t.Errorf("CatalogueDate(nyarsdagen, 1) = %v, %v; want 0001-01-01", d, ok)
 	}
 	if _, ok := CatalogueName("valborg"); ok {
 		t.Errorf("CatalogueName(valborg) is ok, want unknown")
 	}
 	// alla-helgons-afton is the Friday before Alla helgons dag, every year.
 	for y := 2000; y < 2100; y++ {
-		if d, _ := catalogueDate("alla-helgons-afton", y); d.Weekday() != time.Friday || d.Month < 10 || (d.Month == 11 && d.Day > 5) || (d.Month == 10 && d.Day < 30) {
+		if d, _ := CatalogueDate("alla-helgons-afton", y); d.Weekday() != time.Friday || d.Month < 10 || (d.Month == 11 && d.Day > 5) || (d.Month == 10 && d.Day < 30) {
 			t.Errorf("alla-helgons-afton %d = %v (%v), want the Friday from 30 October to 5 November", y, d, d.Weekday())
 		}
 	}
@@ -539,7 +539,7 @@ func TestPublicHolidays(t *testing.T) {
 		d, _ := calDate(h, 2026, 0)
 		found := false
 		for _, id := range public {
-			if cd, _ := catalogueDate(id, 2026); cd == d {
+			if cd, _ := CatalogueDate(id, 2026); cd == d {
 				found = true
 			}
 		}

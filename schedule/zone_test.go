@@ -21,7 +21,7 @@ func TestCatalogueIgnoresTheHostZone(t *testing.T) {
 	want := map[string][]Date{}
 	for _, id := range CatalogueIDs() {
 		for y := 2000; y <= 2100; y++ {
-			d, _ := catalogueDate(id, y)
+			d, _ := CatalogueDate(id, y)
 			want[id] = append(want[id], d)
 		}
 	}
@@ -34,8 +34,8 @@ func TestCatalogueIgnoresTheHostZone(t *testing.T) {
 			cal.DefaultLoc = loc
 			for _, id := range CatalogueIDs() {
 				for i, w := range want[id] {
-					if got, _ := catalogueDate(id, 2000+i); got != w {
-						t.Errorf("catalogueDate(%s, %d) with the host in %s = %v (%v), want %v (%v)", id, 2000+i, zone, got, got.Weekday(), w, w.Weekday())
+					if got, _ := CatalogueDate(id, 2000+i); got != w {
+						t.Errorf("CatalogueDate(%s, %d) with the host in %s = %v (%v), want %v (%v)", id, 2000+i, zone, got, got.Weekday(), w, w.Weekday())
 					}
 				}
 			}
