@@ -46,7 +46,7 @@ func ParseYearDate(s string) (YearDate, error) {
 	if err != nil {
 		return YearDate{}, err
 	}
-	return YearDate{Year: d.Year, Month: d.Month, Day: d.Day}, nil
+	return YearDate(d), nil
 }
 
 // splitDate splits YYYY-MM-DD into numbers without judging them.
@@ -169,7 +169,7 @@ func (y YearDate) String() string {
 	if y.IsYearly() {
 		return fmt.Sprintf("%02d-%02d", int(y.Month), y.Day)
 	}
-	return Date{y.Year, y.Month, y.Day}.String()
+	return Date(y).String()
 }
 
 // In is the bound's date in year (its own year when it is dated).
