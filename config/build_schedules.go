@@ -16,6 +16,7 @@ func (b *builder) buildSchedules(c *Config) {
 		p := index("schedules", i)
 		before := len(*b.ps)
 		s := b.buildSchedule(p, &b.raw.Schedules[i])
+		b.buildSource(c, join(p, "source"), &b.raw.Schedules[i])
 		if len(*b.ps) > before || b.failedUnder(p) {
 			continue
 		}

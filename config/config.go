@@ -29,6 +29,9 @@ type Config struct {
 	Schedules   []*schedule.Schedule // validated
 	Channels    []Channel
 	Subscribers []Subscriber
+	// Sources are the schedules' sources, in the order of the schedules;
+	// a schedule without one has none here (see SourceOf).
+	Sources []Source
 
 	// Stdout is where console channels print; nil is os.Stdout. Tests and
 	// the command line set it.

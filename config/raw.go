@@ -66,6 +66,7 @@ type rawSchedule struct {
 	NamedDays  []rawNamedDay        `mapstructure:"named_days" yaml:"named_days,omitempty"`
 	Periods    []rawPeriod          `mapstructure:"periods" yaml:"periods,omitempty"`
 	Exceptions []rawException       `mapstructure:"exceptions" yaml:"exceptions,omitempty"`
+	Source     *rawSource           `mapstructure:"source" yaml:"source,omitempty"` // config/source.go
 }
 
 // hoursList is a list of intervals as written, ["08:00-11:30"]. Its own
