@@ -15,6 +15,9 @@ type evaluator struct {
 	named []namedMatcher // parallel to s.NamedDays
 	year  int
 	days  *yearDays
+
+	classes []ruleClass // parallel to s.Rules
+	rules   ruleState
 }
 
 // namedMatcher finds one named day in a year: a catalogue day, or a rule.
@@ -45,6 +48,12 @@ func newEvaluator(s *Schedule) *evaluator {
 			m.rule, m.ok = r, err == nil
 		}
 		e.named[i] = m
+	}
+	if len(s.Rules) > 0 {
+		e.classes = make([]ruleClass, len(s.Rules))
+		for i := range s.Rules {
+			e.classes[i] = s.Rules[i].class()
+		}
 	}
 	return e
 }
@@ -121,10 +130,14 @@ type eval struct {
 	named          int // index of the named day, or -1
 	namedIgnored   bool
 	exception      int // index of the exception, or -1
+	rule           int // rule schedules: index of the rule that gave the hours, or -1
 }
 
 func (e *evaluator) eval(d Date, wd time.Weekday) eval {
 	s := e.s
+	if len(s.Rules) > 0 {
+		return e.evalRules(d, wd)
+	}
 	r := eval{period: s.periodAt(d), holiday: -1, named: -1, exception: -1}
 	if r.period >= 0 {
 		p := &s.Periods[r.period]
@@ -244,6 +257,9 @@ func (s *Schedule) Day(d Date) Day {
 func (e *evaluator) describe(d Date, r eval) string {
 	s := e.s
 	var b strings.Builder
+	if len(s.Rules) > 0 {
+		return e.describeRule(r)
+	}
 	switch r.source {
 	case SourceException:
 		x := &s.Exceptions[r.exception]
@@ -290,11 +306,18 @@ func (s *Schedule) Changes(from Date, days int) []Change {
 	e := newEvaluator(s)
 	var out []Change
 	prev := s.periodAt(from.AddDays(-1))
+	if len(s.Rules) > 0 {
+		prev = e.eval(from.AddDays(-1), from.AddDays(-1).Weekday()).period
+	}
 	d, wd := from, from.Weekday()
 	for range days {
 		r := e.eval(d, wd)
 		if r.period != prev {
-			if c, ok := s.periodChange(d, wd, prev, r); ok {
+			periodChange := s.periodChange
+			if len(s.Rules) > 0 {
+				periodChange = e.rulePeriodChange
+			}
+			if c, ok := periodChange(d, wd, prev, r); ok {
 				out = append(out, c)
 			}
 			prev = r.period

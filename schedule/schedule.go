@@ -86,6 +86,12 @@ type Schedule struct {
 	NamedDays  []NamedDay
 	Periods    []Period
 	Exceptions []Exception
+
+	// Rules is the schedule written as an OpenStreetMap opening_hours
+	// expression (schedule/osm reads it), evaluated in its own order; see
+	// rules.go. A schedule has rules or the fields above, not both;
+	// Validate fills Weekly with the usual week the rules give.
+	Rules []Rule
 }
 
 // Holidays closes (or not) every public holiday of a calendar.

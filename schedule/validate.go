@@ -60,6 +60,7 @@ func (s *Schedule) Validate() error {
 	for i := range s.Exceptions {
 		ps.exception(fmt.Sprintf("exceptions[%d]", i), &s.Exceptions[i])
 	}
+	ps.rules(s)
 	if len(ps) > 0 {
 		return &ValidationError{Schedule: s.ID, Problems: ps}
 	}

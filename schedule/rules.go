@@ -1,0 +1,649 @@
+package schedule
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rickar/cal/v2/aa"
+)
+
+// A schedule written as an OpenStreetMap opening_hours expression
+// (schedule/osm reads it) is kept as its ordered list of rules rather than
+// translated into weekly, periods, holidays and named days. The reason is the
+// override semantics of opening_hours: a later rule replaces the hours of
+// every date it matches, whatever it is, so "PH off; Mo-Fr 08:00-16:00" opens
+// weekday holidays while "Mo-Fr 08:00-16:00; PH off" closes them. hoursd's
+// layers have a fixed order of precedence instead, and a translation would
+// either be wrong for some orders or refuse them. Evaluating the rules as
+// written gives the hours opening_hours.js gives (the differential test in
+// schedule/osm holds hoursd to that).
+//
+// What hoursd adds is the split between regular hours and changes, which
+// opening_hours does not know. Each rule gets a class from its selectors:
+//
+//   - weekly: weekdays only (Mo-Fr 08:00-16:00) — the usual week;
+//   - period: a range of dates, months, years or week numbers
+//     (Jun 30-Aug 24 Mo-Fr 08:00-15:00, week 01-53/2 Sa 10:00-12:00) — a season;
+//   - day: single dates (Dec 24), easter ± days, public holidays (PH, PH +1 day)
+//     and weekdays of a month (Fr[-1]) — the special days.
+//
+// The regular hours of a date are the rules of the first two classes
+// evaluated alone; its hours are all rules evaluated together. A date whose
+// two answers differ is a change, exactly as with a schedule written in
+// weekly/periods/named_days, so "Mo-Fr 08:00-16:00; PH off; Dec 24 off"
+// announces the same days as the equivalent configuration.
+
+// Rule is one rule of an opening_hours expression. A date matches a rule when
+// it matches each of its selectors that is not empty; an empty rule matches
+// every date.
+type Rule struct {
+	Text       string // the rule as written, for `hoursd day` and `hoursd osm`
+	Additional bool   // joined to the rule before by ",": adds its hours to the day instead of replacing them
+
+	Years []YearRange // any of them
+	Dates []DateRange // any of them
+	Weeks []WeekRange // ISO 8601 week numbers, any of them
+	Days  []DaySel    // weekdays and holidays, any of them
+
+	Hours   Hours
+	Closed  bool   // off or closed: the date is closed, also in an additional rule (as opening_hours.js has it)
+	Comment string // the rule's comment, used as the name of its days and seasons
+}
+
+// YearRange is From..To inclusive, every Step-th year (Step 1 for all).
+type YearRange struct{ From, To, Step int }
+
+// WeekRange is From..To inclusive (1..53), every Step-th week.
+type WeekRange struct{ From, To, Step int }
+
+// DateSpec is one end of a date range: a month and day, or Easter Sunday,
+// moved by Offset days, in Year or (Year 0) in every year. Day 0 stands for
+// the whole month: its first day as a start, its last as an end.
+type DateSpec struct {
+	Year   int
+	Month  time.Month
+	Day    int
+	Easter bool
+	Offset int
+}
+
+// DateRange is From..To inclusive. A range without years whose end comes
+// before its start in the year wraps the year end (Dec 24-Jan 02).
+type DateRange struct{ From, To DateSpec }
+
+// DaySel selects days of the week, or public holidays.
+type DaySel struct {
+	Holiday  bool  // PH: a Swedish public holiday of the catalogue
+	Offset   int   // PH +1 day: the day after a public holiday
+	Weekdays uint8 // bit 1<<time.Weekday, when !Holiday
+	Nth      []int // when set, only these weekdays of the month: 1..5 from the start, -1..-5 from the end
+}
+
+// ruleClass is how a rule counts toward the regular hours.
+type ruleClass uint8
+
+const (
+	classWeekly ruleClass = iota
+	classPeriod
+	classDay
+)
+
+// class puts a rule in its class; see the comment at the top of this file.
+func (r *Rule) class() ruleClass {
+	for _, ds := range r.Days {
+		if ds.Holiday || len(ds.Nth) > 0 {
+			return classDay
+		}
+	}
+	if len(r.Dates) > 0 {
+		for _, dr := range r.Dates {
+			if !dr.single() {
+				return classPeriod
+			}
+		}
+		return classDay
+	}
+	if len(r.Years) > 0 || len(r.Weeks) > 0 {
+		return classPeriod
+	}
+	return classWeekly
+}
+
+// single reports whether the range is one date.
+func (dr DateRange) single() bool { return dr.From == dr.To && (dr.From.Day != 0 || dr.From.Easter) }
+
+// dated reports whether the rule names dates of given years only.
+func (r *Rule) dated() bool {
+	if len(r.Years) > 0 {
+		return true
+	}
+	for _, dr := range r.Dates {
+		if dr.From.Year == 0 {
+			return false
+		}
+	}
+	return len(r.Dates) > 0
+}
+
+// checkRules reports rules no parser of hoursd would build.
+func (ps *problems) rules(s *Schedule) {
+	if len(s.Rules) == 0 {
+		return
+	}
+	if s.Holidays != nil || len(s.NamedDays) > 0 || len(s.Periods) > 0 || len(s.Exceptions) > 0 {
+		ps.add("opening_hours", "cannot be combined with holidays, named_days, periods or exceptions; write them in the expression")
+	}
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		path := fmt.Sprintf("opening_hours[%d]", i)
+		for _, y := range r.Years {
+			if y.From < 1 || y.To < y.From || y.Step < 1 {
+				ps.add(path, "year range %d-%d/%d is empty or out of range", y.From, y.To, y.Step)
+			}
+		}
+		for _, w := range r.Weeks {
+			if w.From < 1 || w.To > 53 || w.To < w.From || w.Step < 1 {
+				ps.add(path, "week range %d-%d/%d is not within weeks 1-53", w.From, w.To, w.Step)
+			}
+		}
+		for _, dr := range r.Dates {
+			for _, ds := range []DateSpec{dr.From, dr.To} {
+				if err := ds.check(); err != nil {
+					ps.add(path, "%v", err)
+				}
+			}
+		}
+		for _, d := range r.Days {
+			for _, n := range d.Nth {
+				if n == 0 || n < -5 || n > 5 {
+					ps.add(path, "weekday of the month [%d] is not 1 to 5 or -1 to -5", n)
+				}
+			}
+			if d.Offset < -maxEasterOffset || d.Offset > maxEasterOffset {
+				ps.add(path, "holiday offset %d is more than %d days", d.Offset, maxEasterOffset)
+			}
+		}
+		if r.Closed {
+			r.Hours = nil
+		} else {
+			ps.hours(path+".hours", &r.Hours)
+		}
+	}
+	if len(*ps) == 0 {
+		s.Weekly = s.usualWeek()
+	}
+}
+
+func (ds DateSpec) check() error {
+	switch {
+	case ds.Offset < -maxEasterOffset || ds.Offset > maxEasterOffset:
+		return fmt.Errorf("date offset %d is more than %d days", ds.Offset, maxEasterOffset)
+	case ds.Easter:
+		return nil
+	case ds.Month < time.January || ds.Month > time.December:
+		return fmt.Errorf("month %d is out of range", ds.Month)
+	case ds.Year != 0 && ds.Day != 0:
+		return checkDay(ds.Year, int(ds.Month), ds.Day)
+	case ds.Day != 0:
+		return checkDay(2000, int(ds.Month), ds.Day) // a leap year: Feb 29 exists in some years
+	}
+	return nil
+}
+
+// usualWeek is what the weekly rules give each weekday: the usual week of a
+// rule schedule, which the page and the feed show as "regular hours".
+func (s *Schedule) usualWeek() Week {
+	var w Week
+	e := newEvaluator(s)
+	// Any date does: weekly rules look at the weekday only.
+	d := Date{2001, time.January, 1}
+	for wd := range time.Weekday(7) {
+		w[wd] = e.evalClass(d, wd, classWeekly).hours
+	}
+	return w
+}
+
+// ruleEval is the evaluation of one date by a rule list.
+type ruleEval struct {
+	hours Hours
+	rule  int // the rule that gave the hours, or -1
+}
+
+// ruleDay is a date with what the selectors look at, computed once.
+type ruleDay struct {
+	d    Date
+	wd   time.Weekday
+	n    int // day number, see dayNum
+	week int // ISO week
+}
+
+// evalClass evaluates the rules of class up to max (weekly, or weekly and
+// period, or all) on d, with d's weekday given as wd so that a week of a
+// season can be asked for any weekday.
+func (e *evaluator) evalClass(d Date, wd time.Weekday, max ruleClass) ruleEval {
+	rd := e.ruleDay(d, wd)
+	out := ruleEval{hours: Hours{}, rule: -1}
+	for i := range e.s.Rules {
+		if e.classes[i] > max {
+			continue
+		}
+		r := &e.s.Rules[i]
+		if !e.matches(r, rd, true) {
+			continue
+		}
+		switch {
+		case r.Closed:
+			out.hours = Hours{}
+		case r.Additional:
+			out.hours = append(out.hours[:len(out.hours):len(out.hours)], r.Hours...).normalize()
+		default:
+			out.hours = r.Hours
+		}
+		out.rule = i
+	}
+	return out
+}
+
+func (e *evaluator) ruleDay(d Date, wd time.Weekday) ruleDay {
+	n := dayNum(d)
+	return ruleDay{d: d, wd: wd, n: n, week: isoWeek(n)}
+}
+
+// matches reports whether rd matches r; with days false, the weekday and
+// holiday selectors are left out (the "season" a date is in).
+func (e *evaluator) matches(r *Rule, rd ruleDay, days bool) bool {
+	if len(r.Years) > 0 && !anyYear(r.Years, rd.d.Year) {
+		return false
+	}
+	if len(r.Weeks) > 0 && !anyWeek(r.Weeks, rd.week) {
+		return false
+	}
+	if len(r.Dates) > 0 {
+		ok := false
+		for _, dr := range r.Dates {
+			if e.inRange(dr, rd) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if !days || len(r.Days) == 0 {
+		return true
+	}
+	for i := range r.Days {
+		if e.dayMatches(&r.Days[i], rd) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyYear(rs []YearRange, y int) bool {
+	for _, r := range rs {
+		if y >= r.From && y <= r.To && (y-r.From)%r.Step == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func anyWeek(rs []WeekRange, w int) bool {
+	for _, r := range rs {
+		if w >= r.From && w <= r.To && (w-r.From)%r.Step == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *evaluator) dayMatches(ds *DaySel, rd ruleDay) bool {
+	if ds.Holiday {
+		return e.isHoliday(rd.n - ds.Offset)
+	}
+	if ds.Weekdays&(1<<rd.wd) == 0 {
+		return false
+	}
+	if len(ds.Nth) == 0 {
+		return true
+	}
+	first := (rd.d.Day-1)/7 + 1
+	last := -((monthLen(rd.d.Year, rd.d.Month)-rd.d.Day)/7 + 1)
+	for _, n := range ds.Nth {
+		if n == first || n == last {
+			return true
+		}
+	}
+	return false
+}
+
+// inRange reports whether rd lies in dr. A yearly range is placed in rd's
+// year; one that wraps the year end is also tried from the year before.
+func (e *evaluator) inRange(dr DateRange, rd ruleDay) bool {
+	if dr.From.Year != 0 {
+		from, ok1 := e.specNum(dr.From, dr.From.Year, false)
+		toYear := dr.To.Year
+		if toYear == 0 {
+			toYear = dr.From.Year
+		}
+		to, ok2 := e.specNum(dr.To, toYear, true)
+		if dr.To.Year == 0 && to < from {
+			to, ok2 = e.specNum(dr.To, toYear+1, true)
+		}
+		return ok1 && ok2 && rd.n >= from && rd.n <= to
+	}
+	y := rd.d.Year
+	for _, fy := range [2]int{y, y - 1} {
+		from, ok1 := e.specNum(dr.From, fy, false)
+		to, ok2 := e.specNum(dr.To, fy, true)
+		if !ok1 || !ok2 {
+			continue
+		}
+		if to < from {
+			to, ok2 = e.specNum(dr.To, fy+1, true)
+			if !ok2 {
+				continue
+			}
+		}
+		if rd.n >= from && rd.n <= to {
+			return true
+		}
+	}
+	return false
+}
+
+// specNum is the day number of ds in year; end picks the last day of a
+// whole month. ok is false for Feb 29 in a common year.
+func (e *evaluator) specNum(ds DateSpec, year int, end bool) (int, bool) {
+	if ds.Easter {
+		return e.easter(year) + ds.Offset, true
+	}
+	day := ds.Day
+	switch {
+	case day == 0 && end:
+		day = monthLen(year, ds.Month)
+	case day == 0:
+		day = 1
+	case day > monthLen(year, ds.Month):
+		return 0, false
+	}
+	return dayNum(Date{year, ds.Month, day}) + ds.Offset, true
+}
+
+// easter is the day number of Easter Sunday in year, cached.
+func (e *evaluator) easter(year int) int {
+	if e.rules.easterYear != year || e.rules.easterDay == 0 {
+		d, _ := calDate(aa.Easter, year, 0)
+		e.rules.easterYear, e.rules.easterDay = year, dayNum(d)
+	}
+	return e.rules.easterDay
+}
+
+// isHoliday reports whether day number n is a Swedish public holiday. The
+// holidays of three years around the last one asked are kept, so PH ± a few
+// days across a year end needs no recomputation.
+func (e *evaluator) isHoliday(n int) bool {
+	y := civilYear(n)
+	rs := &e.rules
+	if rs.holidays == nil || y < rs.holidayYear-1 || y > rs.holidayYear+1 {
+		rs.holidays = rs.holidays[:0]
+		for _, yy := range [3]int{y - 1, y, y + 1} {
+			for i := range catalogue {
+				if d, ok := catalogue[i].in(yy); ok && catalogue[i].public {
+					rs.holidays = append(rs.holidays, dayNum(d))
+				}
+			}
+		}
+		rs.holidayYear = y
+	}
+	for _, h := range rs.holidays {
+		if h == n {
+			return true
+		}
+	}
+	return false
+}
+
+// holidayAt is the catalogue day falling on d, public holidays first, or -1.
+func holidayAt(d Date) int {
+	best := -1
+	for i := range catalogue {
+		if cd, ok := catalogue[i].in(d.Year); ok && cd == d {
+			if catalogue[i].public {
+				return i
+			}
+			if best < 0 {
+				best = i
+			}
+		}
+	}
+	return best
+}
+
+// ruleState is what an evaluator keeps for a rule schedule.
+type ruleState struct {
+	easterYear, easterDay int
+	holidayYear           int
+	holidays              []int
+}
+
+// evalRules evaluates a date of a rule schedule: all rules for its hours,
+// weekly and period rules for its regular hours.
+func (e *evaluator) evalRules(d Date, wd time.Weekday) eval {
+	rd := e.ruleDay(d, wd)
+	r := eval{holiday: -1, named: -1, exception: -1, period: e.periodRule(rd)}
+	hours, regular := Hours{}, Hours{}
+	by := -1
+	for i := range e.s.Rules {
+		rule := &e.s.Rules[i]
+		if !e.matches(rule, rd, true) {
+			continue
+		}
+		regularToo := e.classes[i] != classDay
+		switch {
+		case rule.Closed:
+			hours = Hours{}
+			if regularToo {
+				regular = Hours{}
+			}
+		case rule.Additional:
+			hours = append(hours[:len(hours):len(hours)], rule.Hours...).normalize()
+			if regularToo {
+				regular = append(regular[:len(regular):len(regular)], rule.Hours...).normalize()
+			}
+		default:
+			hours = rule.Hours
+			if regularToo {
+				regular = rule.Hours
+			}
+		}
+		by = i
+	}
+	r.hours, r.regular, r.rule = hours, regular, by
+	if by < 0 {
+		r.source = SourceWeekly
+		return r
+	}
+	rule := &e.s.Rules[by]
+	switch e.classes[by] {
+	case classWeekly:
+		r.source = SourceWeekly
+	case classPeriod:
+		r.source = SourcePeriod
+	default:
+		switch {
+		case rule.dated():
+			r.source = SourceException
+		case holidayRule(rule):
+			r.source = SourceHoliday
+		default:
+			r.source = SourceNamedDay
+		}
+	}
+	if rule.Comment != "" {
+		r.name = Name{SV: rule.Comment, EN: rule.Comment}
+	} else if e.classes[by] == classDay {
+		if i := holidayAt(d); i >= 0 {
+			r.name = catalogue[i].name
+		}
+	}
+	if r.name == (Name{}) && r.period >= 0 {
+		if c := e.s.Rules[r.period].Comment; c != "" && e.classes[by] != classDay {
+			r.name = Name{SV: c, EN: c}
+		}
+	}
+	return r
+}
+
+func holidayRule(r *Rule) bool {
+	for _, ds := range r.Days {
+		if ds.Holiday {
+			return true
+		}
+	}
+	return false
+}
+
+// periodRule is the season rd is in: the last period rule whose years,
+// weeks and dates hold it, or -1.
+func (e *evaluator) periodRule(rd ruleDay) int {
+	p := -1
+	for i := range e.s.Rules {
+		if e.classes[i] == classPeriod && e.matches(&e.s.Rules[i], rd, false) {
+			p = i
+		}
+	}
+	return p
+}
+
+// rulePeriodChange is the period-start or period-end of a rule schedule on
+// d, where the season changes from prev to r.period. The weeks compared are
+// the regular hours of each weekday in the season and the usual week.
+func (e *evaluator) rulePeriodChange(d Date, wd time.Weekday, prev int, r eval) (Change, bool) {
+	s := e.s
+	seasonWeek := func(d Date) Week {
+		var w Week
+		for day := range time.Weekday(7) {
+			w[day] = e.evalClass(d, day, classPeriod).hours
+		}
+		return w
+	}
+	c := Change{Schedule: s.ID, Date: d}
+	week := seasonWeek(d)
+	switch {
+	case r.period >= 0 && !week.Equal(s.Weekly):
+		c.Kind, c.Until = KindPeriodStart, e.seasonEnd(d, r.period)
+		c.Name = commentName(s.Rules[r.period].Comment)
+		c.Weekly, c.RegularWeekly = week, s.Weekly
+		if prev >= 0 {
+			c.RegularWeekly = seasonWeek(d.AddDays(-1))
+		}
+		wd = firstDifference(c.Weekly, s.Weekly, wd)
+	case prev >= 0:
+		before := seasonWeek(d.AddDays(-1))
+		if before.Equal(s.Weekly) {
+			return Change{}, false
+		}
+		c.Kind, c.Name = KindPeriodEnd, commentName(s.Rules[prev].Comment)
+		c.Weekly, c.RegularWeekly = week, before
+		wd = firstDifference(c.Weekly, c.RegularWeekly, wd)
+	default:
+		return Change{}, false
+	}
+	c.Hours, c.Regular = c.Weekly[wd], s.Weekly[wd]
+	return c, true
+}
+
+func commentName(c string) Name { return Name{SV: c, EN: c} }
+
+// maxSeason bounds the search for a season's last date: ten years and a
+// leap day or two, the horizon of `hoursd osm`.
+const maxSeason = 3660
+
+// seasonEnd is the last date of the season p that d is in.
+func (e *evaluator) seasonEnd(d Date, p int) Date {
+	last := d
+	for range maxSeason {
+		next := last.next()
+		if e.periodRule(e.ruleDay(next, next.Weekday())) != p {
+			break
+		}
+		last = next
+	}
+	return last
+}
+
+// dayNum is the number of days from 1970-01-01 to d (Howard Hinnant's
+// days_from_civil), cheap enough to call for every rule of every date.
+func dayNum(d Date) int {
+	y, m := d.Year, int(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d.Day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// civilYear is the year of day number n.
+func civilYear(n int) int {
+	z := n + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	if mp >= 10 { // January or February belong to the next civil year
+		y++
+	}
+	return y
+}
+
+// weekdayOf is the weekday of day number n (1970-01-01 was a Thursday).
+func weekdayOf(n int) time.Weekday {
+	return time.Weekday(((n % 7) + 7 + 4) % 7)
+}
+
+// isoWeek is the ISO 8601 week number of day number n: weeks start on
+// Monday, and week 1 holds the year's first Thursday.
+func isoWeek(n int) int {
+	wd := (int(weekdayOf(n)) + 6) % 7 // Monday 0
+	thursday := n - wd + 3
+	y := civilYear(thursday)
+	jan1 := dayNum(Date{y, time.January, 1})
+	return (thursday-jan1)/7 + 1
+}
+
+// monthLen is the number of days of a month, without a trip through time.Time.
+func monthLen(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// describeRule names the rule that gave a date of a rule schedule its hours.
+func (e *evaluator) describeRule(r eval) string {
+	if r.rule < 0 {
+		return "opening_hours: no rule matches (closed)"
+	}
+	return fmt.Sprintf("opening_hours rule %d (%s)", r.rule+1, e.s.Rules[r.rule].Text)
+}
