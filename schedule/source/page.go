@@ -1,0 +1,708 @@
+package source
+
+import (
+	"slices"
+	"time"
+
+	"github.com/hoursd/hoursd/schedule"
+)
+
+// The page reader reads what a visitor reads. A page's text (pagetext.go)
+// is cut into lines, each line into tokens (words.go), and each line is
+// matched for what lists of opening hours are made of:
+//
+//   - dates: "17 april", "17 april 2025", "17/4", "2025-04-17",
+//     "Thursday, April 17", runs ("24–26 december", "30 juni – 24 augusti
+//     2025") and lists ("24 och 31 december"), a weekday before them
+//     ("Torsdag 30 april");
+//   - hours: "8–11.30", "08.00–11.30", "kl. 10:00-14:00", "9am–3pm",
+//     several in a row; or closed: "stängt", "closed";
+//   - weeks: "Måndag–fredag: 8–16", "mån–fre 8–16, lör 10–14", "vardagar";
+//   - the catalogue's day names: "Skärtorsdagen", "Valborg", "Christmas Eve";
+//   - years standing alone, in headings and lead-ins ("Följande dagar 2025
+//     har avvikande öppettider:", "Våren 2027"), which date what follows.
+//
+// A line with a date and hours (or closed) is a dated exception; a run of
+// dates with a week ("Gäller under perioden 30 juni – 24 augusti 2025."
+// followed by "Måndag–fredag: 8–15") is a dated period; week lines that
+// stand under no run are the page's regular week. Everything else — cookie
+// banners, menus, questions and answers — matches nothing and is passed
+// over, so the same list reads the same on any page around it.
+
+// dmy is a date as a page writes it; y is 0 until a year is known.
+type dmy struct {
+	y, d int
+	m    time.Month
+}
+
+func (x dmy) date() schedule.Date { return schedule.Date{Year: x.y, Month: x.m, Day: x.d} }
+
+// before orders two dates of one year by month and day.
+func (x dmy) before(o dmy) bool { return x.m < o.m || (x.m == o.m && x.d < o.d) }
+
+// mention is the date(s) of a line: one date, a run from dates[0] to
+// dates[1], or a list.
+type mention struct {
+	start, end int // tokens
+	dates      []dmy
+	run        bool
+	wd         time.Weekday // the weekday written before the date, if hasWd
+	hasWd      bool
+	explicitY  bool // a year was written
+}
+
+// nameHit is a catalogue day named on a line.
+type nameHit struct {
+	id         string
+	start, end int
+}
+
+// weekEntry is "mån–fre 8–16": days and their hours, or closed.
+type weekEntry struct {
+	start, end int
+	days       []time.Weekday
+	hours      schedule.Hours
+	closed     bool
+}
+
+// hoursHit is one interval written on a line.
+type hoursHit struct {
+	start, end int
+	iv         schedule.Interval
+	bad        string // why the interval cannot be used, or ""
+}
+
+// parsed is a line taken apart.
+type parsed struct {
+	line
+	toks     []tok
+	used     []bool
+	names    []nameHit
+	mentions []mention
+	weeks    []weekEntry
+	hours    []hoursHit
+	closed   []int // tokens that say closed
+	usual    bool
+	note     bool  // mentions public holidays ("Helgdag: stängt")
+	years    []int // years standing alone
+	usualAt  []int // tokens that say the usual hours apply
+	closeBy  []int // "stänger kl. 12": a closing time only
+	wasRun   bool  // oneDate read a run of days, not a list
+}
+
+func parseLine(l line) *parsed {
+	p := &parsed{line: l, toks: tokenize(l.text)}
+	p.used = make([]bool, len(p.toks))
+	p.findNames()
+	p.findDates()
+	p.findWeeks()
+	p.findHours()
+	for i, t := range p.toks {
+		if p.used[i] {
+			continue
+		}
+		switch {
+		case t.kind == tWord && closedWord(t.s):
+			p.closed = append(p.closed, i)
+		case t.kind == tWord && usualWords[t.s]:
+			p.usual = true
+			p.usualAt = append(p.usualAt, i)
+		case t.kind == tWord && holidayNotes[t.s]:
+			p.note = true
+		case t.kind == tWord && (t.s == "stänger" || t.s == "closes" || t.s == "until"):
+			p.closeBy = append(p.closeBy, i)
+		case t.kind == tNum && t.digits == 4 && t.n >= 2000 && t.n < 2200:
+			p.years = append(p.years, t.n)
+		}
+	}
+	return p
+}
+
+// tok returns token i if it exists and no earlier match has taken it.
+func (p *parsed) tok(i int) *tok {
+	if i < 0 || i >= len(p.toks) || p.used[i] {
+		return nil
+	}
+	return &p.toks[i]
+}
+
+func (p *parsed) take(start, end int) {
+	for i := start; i < end; i++ {
+		p.used[i] = true
+	}
+}
+
+func (p *parsed) isWord(i int, ws ...string) bool {
+	t := p.tok(i)
+	return t != nil && t.kind == tWord && slices.Contains(ws, t.s)
+}
+
+func (p *parsed) isMark(i int, m string) bool {
+	t := p.tok(i)
+	return t != nil && t.kind == tMark && t.s == m
+}
+
+// num is token i as a number of at most maxDigits digits within lo..hi.
+func (p *parsed) num(i, maxDigits, lo, hi int) (int, bool) {
+	t := p.tok(i)
+	if t == nil || t.kind != tNum || t.digits > maxDigits || t.n < lo || t.n > hi {
+		return 0, false
+	}
+	return t.n, true
+}
+
+func (p *parsed) findNames() {
+	for i := 0; i < len(p.toks); i++ {
+		t := p.tok(i)
+		if t == nil || t.kind != tWord {
+			continue
+		}
+	next:
+		for _, a := range aliasesByFirst[t.s] {
+			j := i
+			for _, w := range a.words {
+				for p.isMark(j, "-") && j > i { // "Annandag-påsk"
+					j++
+				}
+				if q := p.tok(j); q == nil || q.kind != tWord || q.s != w {
+					continue next
+				}
+				j++
+			}
+			p.names = append(p.names, nameHit{a.id, i, j})
+			p.take(i, j)
+			i = j - 1
+			break
+		}
+	}
+}
+
+// rangeSep reports a word or mark between the two ends of a run, and the
+// token after it. "till och med", "t.o.m." and "tom" read as "till".
+func (p *parsed) rangeSep(i int, and bool) (int, bool) {
+	switch {
+	case p.isMark(i, "-"):
+		if p.isMark(i+1, "-") { // "--"
+			return i + 2, true
+		}
+		return i + 1, true
+	case p.isWord(i, "till") && p.isWord(i+1, "och") && p.isWord(i+2, "med"):
+		return i + 3, true
+	case p.isWord(i, "t") && p.isMark(i+1, ".") && p.isWord(i+2, "o") && p.isMark(i+3, ".") && p.isWord(i+4, "m"):
+		if p.isMark(i+5, ".") {
+			return i + 6, true
+		}
+		return i + 5, true
+	case p.isWord(i, "till", "tom", "to", "through", "thru", "until"):
+		return i + 1, true
+	case and && p.isWord(i, "och", "and"):
+		return i + 1, true
+	}
+	return i, false
+}
+
+// listSep reports a word or mark between the items of a list.
+func (p *parsed) listSep(i int) (int, bool) {
+	switch {
+	case p.isMark(i, ",") || p.isMark(i, "&") || p.isWord(i, "och", "and", "samt"):
+		if p.isWord(i+1, "och", "and") { // "24, 25, and 26"
+			return i + 2, true
+		}
+		return i + 1, true
+	}
+	return i, false
+}
+
+func (p *parsed) findDates() {
+	for i := 0; i < len(p.toks); i++ {
+		if m, ok := p.dateAt(i); ok {
+			p.mentions = append(p.mentions, m)
+			p.take(m.start, m.end)
+			i = m.end - 1
+		}
+	}
+}
+
+// dateAt reads a date, a run or a list starting at token i, with the
+// weekday that may stand before it.
+func (p *parsed) dateAt(i int) (mention, bool) {
+	m := mention{start: i}
+	j := i
+	if t := p.tok(j); t != nil && t.kind == tWord {
+		if wd, ok := weekdayOf(t.s); ok {
+			m.wd, m.hasWd = wd, true
+			j++
+			for p.isMark(j, ".") || p.isMark(j, ",") || p.isMark(j, "|") || p.isWord(j, "den", "the") {
+				j++
+			}
+		}
+	}
+	between := p.isWord(i-1, "mellan", "between")
+	first, j, ok := p.oneDate(j, true)
+	if !ok {
+		return m, false
+	}
+	m.dates, m.run = first, p.wasRun
+	if len(first) == 1 {
+		if k, ok := p.rangeSep(j, between); ok {
+			k2 := k
+			for p.isWord(k2, "den", "the") {
+				k2++
+			}
+			// The second end may bring its own weekday: "mån 22 dec – fre 2 jan".
+			if t := p.tok(k2); t != nil && t.kind == tWord {
+				if _, ok := weekdayOf(t.s); ok {
+					k2++
+					for p.isMark(k2, ",") || p.isMark(k2, ".") {
+						k2++
+					}
+				}
+			}
+			if second, end, ok := p.oneDate(k2, false); ok && len(second) == 1 {
+				m.dates = []dmy{first[0], second[0]}
+				m.run = true
+				j = end
+			}
+		}
+	}
+	m.end = j
+	for _, d := range m.dates {
+		if d.y != 0 {
+			m.explicitY = true
+		}
+	}
+	// A year written once covers the whole mention: "30 juni – 24 augusti
+	// 2025", "24 och 31 december 2025". A run that passes New Year takes
+	// the year before for its start: "22 december – 6 januari 2026".
+	if last := m.dates[len(m.dates)-1]; last.y != 0 {
+		for k := range m.dates[:len(m.dates)-1] {
+			if m.dates[k].y == 0 {
+				m.dates[k].y = last.y
+				if m.run && last.before(m.dates[k]) {
+					m.dates[k].y--
+				}
+			}
+		}
+	} else if m.run && m.dates[0].y != 0 {
+		m.dates[1].y = m.dates[0].y
+		if m.dates[1].before(m.dates[0]) {
+			m.dates[1].y++
+		}
+	}
+	return m, true
+}
+
+// oneDate reads one written date at i, or a list or run of days in one
+// month ("24–26 december", "24, 25 och 26 december") when several is true.
+// wasRun tells a run from a list of two.
+func (p *parsed) oneDate(i int, several bool) ([]dmy, int, bool) {
+	p.wasRun = false
+	// 2025-04-17
+	if y, ok := p.num(i, 4, 1900, 2199); ok && p.toks[i].digits == 4 && p.isMark(i+1, "-") && !p.spaced(i+1, i+4) {
+		if mo, ok := p.num(i+2, 2, 1, 12); ok && p.isMark(i+3, "-") {
+			if d, ok := p.num(i+4, 2, 1, 31); ok {
+				return []dmy{{y, d, time.Month(mo)}}, i + 5, true
+			}
+		}
+	}
+	// April 17, 2025 / Dec 24
+	if t := p.tok(i); t != nil && t.kind == tWord {
+		mo, ok := months[t.s]
+		if !ok {
+			return nil, i, false
+		}
+		j := i + 1
+		if p.isMark(j, ".") {
+			j++
+		}
+		d, ok := p.num(j, 2, 1, 31)
+		if !ok {
+			return nil, i, false
+		}
+		j = p.ordinal(j + 1)
+		days := []int{d}
+		if several {
+			if k, ok := p.rangeSep(j, false); ok {
+				if d2, ok := p.num(k, 2, 1, 31); ok && d2 > d {
+					days = append(days, d2)
+					j = p.ordinal(k + 1)
+					p.wasRun = true
+				}
+			}
+		}
+		y := 0
+		k := j
+		if p.isMark(k, ",") {
+			k++
+		}
+		if yy, ok := p.num(k, 4, 1900, 2199); ok && p.toks[k].digits == 4 {
+			y, j = yy, k+1
+		}
+		out := make([]dmy, len(days))
+		for n, d := range days {
+			out[n] = dmy{y, d, mo}
+		}
+		return out, j, true
+	}
+	d, ok := p.num(i, 2, 1, 31)
+	if !ok {
+		return nil, i, false
+	}
+	// 17/4, 17/4 2025, 17/4-2025, 17.4.2025
+	for _, sep := range []string{"/", "."} {
+		if p.isMark(i+1, sep) && !p.spaced(i+1, i+3) {
+			mo, ok := p.num(i+2, 2, 1, 12)
+			if !ok {
+				continue
+			}
+			j := i + 3
+			y := 0
+			if p.isMark(j, sep) || (sep == "/" && p.isMark(j, "-") && !p.toks[j].space) || (sep == "/" && p.tok(j) != nil && p.toks[j].kind == tNum) {
+				k := j
+				if p.toks[j].kind == tMark {
+					k++
+				}
+				if yy, ok := p.num(k, 4, 1900, 2199); ok && p.toks[k].digits == 4 {
+					y, j = yy, k+1
+				}
+			}
+			if sep == "." && y == 0 {
+				continue // "17.4" is as likely 17:04 as a date
+			}
+			return []dmy{{y, d, time.Month(mo)}}, j, true
+		}
+	}
+	// 17 april, 17:e april, 24–26 december, 24 och 31 december
+	days := []int{d}
+	j := p.ordinal(i + 1)
+	if several {
+		for {
+			if k, ok := p.rangeSep(j, false); ok && len(days) == 1 {
+				if d2, ok := p.num(k, 2, 1, 31); ok && d2 > d {
+					days = append(days, d2)
+					j = p.ordinal(k + 1)
+					p.wasRun = true
+					break
+				}
+			}
+			k, ok := p.listSep(j)
+			if !ok {
+				break
+			}
+			d2, ok := p.num(k, 2, 1, 31)
+			if !ok {
+				break
+			}
+			days = append(days, d2)
+			j = p.ordinal(k + 1)
+		}
+	}
+	t := p.tok(j)
+	if t == nil || t.kind != tWord {
+		return nil, i, false
+	}
+	mo, ok := months[t.s]
+	if !ok {
+		return nil, i, false
+	}
+	j++
+	if p.isMark(j, ".") {
+		j++
+	}
+	y := 0
+	k := j
+	if p.isMark(k, ",") {
+		k++
+	}
+	if yy, ok := p.num(k, 4, 1900, 2199); ok && p.toks[k].digits == 4 {
+		y, j = yy, k+1
+	}
+	out := make([]dmy, len(days))
+	for n, d := range days {
+		out[n] = dmy{y, d, mo}
+	}
+	return out, j, true
+}
+
+// ordinal skips the suffix of an ordinal day: "17:e", "1:a", "17th", "1st".
+func (p *parsed) ordinal(j int) int {
+	if p.isMark(j, ":") && p.isWord(j+1, "e", "a") && !p.toks[j+1].space {
+		return j + 2
+	}
+	if t := p.tok(j); t != nil && t.kind == tWord && !t.space && slices.Contains([]string{"e", "a", "st", "nd", "rd", "th"}, t.s) {
+		return j + 1
+	}
+	return j
+}
+
+// spaced reports white space before any token in (i, j), which "2025-04-17"
+// and "17/4" never have.
+func (p *parsed) spaced(i, j int) bool {
+	for k := i; k < j && k < len(p.toks); k++ {
+		if p.toks[k].space {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parsed) findWeeks() {
+	for i := 0; i < len(p.toks); i++ {
+		days, j, ok := p.daySpec(i)
+		if !ok {
+			continue
+		}
+		start := i
+		for p.isMark(j, ":") || p.isMark(j, ",") || p.isMark(j, "|") || p.isMark(j, "-") || p.isWord(j, "öppet", "open", "har", "vi", "is", "we", "are") {
+			j++
+		}
+		e := weekEntry{start: start, days: days}
+		if t := p.tok(j); t != nil && t.kind == tWord && closedWord(t.s) {
+			e.closed, e.end = true, j+1
+		} else {
+			hs, end := p.hoursList(j)
+			if len(hs) == 0 {
+				continue
+			}
+			for _, h := range hs {
+				if h.bad != "" {
+					e.hours = nil
+					break
+				}
+				e.hours = append(e.hours, h.iv)
+			}
+			if e.hours == nil {
+				continue
+			}
+			e.end = end
+		}
+		p.weeks = append(p.weeks, e)
+		p.take(e.start, e.end)
+		i = e.end - 1
+	}
+}
+
+// daySpec reads weekdays: "måndag–fredag", "mån, ons och fre",
+// "Monday to Friday", "vardagar", "lördag och söndag".
+func (p *parsed) daySpec(i int) ([]time.Weekday, int, bool) {
+	var days []time.Weekday
+	j := i
+	for {
+		t := p.tok(j)
+		if t == nil || t.kind != tWord {
+			break
+		}
+		if g, ok := dayGroups[t.s]; ok {
+			days = append(days, g...)
+			j++
+		} else if p.isWord(j, "alla") && p.isWord(j+1, "dagar") || p.isWord(j, "every") && p.isWord(j+1, "day") {
+			days = append(days, allDays...)
+			j += 2
+		} else if wd, ok := weekdayOf(t.s); ok {
+			j++
+			if p.isMark(j, ".") {
+				j++
+			}
+			if k, ok := p.rangeSep(j, false); ok {
+				if u := p.tok(k); u != nil && u.kind == tWord {
+					if wd2, ok := weekdayOf(u.s); ok {
+						for d := wd; ; d = (d + 1) % 7 {
+							days = append(days, d)
+							if d == wd2 {
+								break
+							}
+						}
+						j = k + 1
+						if p.isMark(j, ".") {
+							j++
+						}
+						goto more
+					}
+				}
+			}
+			days = append(days, wd)
+		} else {
+			break
+		}
+	more:
+		k, ok := p.listSep(j)
+		if !ok {
+			break
+		}
+		if u := p.tok(k); u == nil || u.kind != tWord {
+			break
+		} else if _, isDay := weekdayOf(u.s); !isDay && dayGroups[u.s] == nil {
+			break
+		}
+		j = k
+	}
+	if len(days) == 0 {
+		return nil, i, false
+	}
+	slices.Sort(days)
+	return slices.Compact(days), j, true
+}
+
+// hoursList reads one or more intervals at i: "8–11.30", "10–14 och
+// 15–18", "10:00-12:00, 13:00-16:00".
+func (p *parsed) hoursList(i int) ([]hoursHit, int) {
+	var hs []hoursHit
+	j := i
+	for {
+		h, ok := p.interval(j)
+		if !ok {
+			break
+		}
+		hs = append(hs, h)
+		j = h.end
+		k, ok := p.listSep(j)
+		if !ok {
+			if p.isMark(j, ";") || p.isMark(j, "/") {
+				k, ok = j+1, true
+			}
+		}
+		if !ok {
+			break
+		}
+		if _, ok := p.interval(k); !ok {
+			break
+		}
+		j = k
+	}
+	return hs, j
+}
+
+func (p *parsed) findHours() {
+	for i := 0; i < len(p.toks); i++ {
+		if h, ok := p.interval(i); ok {
+			p.hours = append(p.hours, h)
+			p.take(h.start, h.end)
+			i = h.end - 1
+		}
+	}
+}
+
+// clock is a time of day as written, before am/pm is settled.
+type clock struct {
+	h, m     int
+	meridiem string // "am", "pm" or ""
+}
+
+// timeAt reads a time of day: "8", "08.00", "10:00", "9am", "9.30 a.m.",
+// "noon".
+func (p *parsed) timeAt(i int) (clock, int, bool) {
+	if p.isWord(i, "noon", "midday") {
+		return clock{12, 0, "pm"}, i + 1, true
+	}
+	if p.isWord(i, "midnight", "midnatt") {
+		return clock{24, 0, ""}, i + 1, true
+	}
+	h, ok := p.num(i, 2, 0, 24)
+	if !ok {
+		return clock{}, i, false
+	}
+	c := clock{h: h}
+	j := i + 1
+	if (p.isMark(j, ":") || p.isMark(j, ".")) && !p.spaced(j, j+2) {
+		if t := p.tok(j + 1); t != nil && t.kind == tNum && t.digits == 2 && t.n < 60 {
+			c.m = t.n
+			j += 2
+		}
+	}
+	switch {
+	case p.isWord(j, "am", "pm"):
+		c.meridiem = p.toks[j].s
+		j++
+	case p.isWord(j, "a", "p") && p.isMark(j+1, ".") && p.isWord(j+2, "m"):
+		c.meridiem = p.toks[j].s + "m"
+		j += 3
+		if p.isMark(j, ".") {
+			j++
+		}
+	}
+	if c.meridiem != "" && (c.h < 1 || c.h > 12) {
+		return clock{}, i, false
+	}
+	return c, j, true
+}
+
+// interval reads "open – close" at i, with what may stand before it ("kl.",
+// "mellan", "from").
+func (p *parsed) interval(i int) (hoursHit, bool) {
+	start := i
+	j := i
+	between := false
+	if p.isWord(j, "mellan", "between") {
+		between = true
+		j++
+	} else if p.isWord(j, "från", "from") {
+		j++
+	}
+	j = p.skipKl(j)
+	if t := p.tok(start - 1); t != nil && (notHoursBefore[t.s] || t.s == "+") {
+		return hoursHit{}, false
+	}
+	if p.isMark(start-1, "/") || p.isMark(start-1, "-") && p.tok(start-2) != nil && p.toks[start-2].kind == tNum {
+		return hoursHit{}, false // the end of a date or a phone number
+	}
+	open, j, ok := p.timeAt(j)
+	if !ok {
+		return hoursHit{}, false
+	}
+	k, ok := p.rangeSep(j, between)
+	if !ok {
+		return hoursHit{}, false
+	}
+	k = p.skipKl(k)
+	close, end, ok := p.timeAt(k)
+	if !ok {
+		return hoursHit{}, false
+	}
+	if t := p.tok(end); t != nil && (notHoursAfter[t.s] || months[t.s] != 0) {
+		return hoursHit{}, false
+	}
+	if t := p.tok(end); t != nil && t.kind == tNum || p.isMark(end, "-") && !p.toks[end].space {
+		return hoursHit{}, false // "0771-524 524"
+	}
+	if close.meridiem != "" && open.meridiem == "" {
+		// "9–5pm": the opening takes the closing's half of the day unless
+		// that would put it after the closing.
+		open.meridiem = close.meridiem
+		if close.meridiem == "pm" && open.h%12 > close.h%12 {
+			open.meridiem = "am"
+		}
+	}
+	h := hoursHit{start: start, end: end}
+	o, c := open.minutes(), close.minutes()
+	h.iv = schedule.Interval{Open: schedule.Clock(o), Close: schedule.Clock(c)}
+	switch {
+	case o >= 24*60:
+		h.bad = "opens at 24:00"
+	case c == o:
+		h.bad = "opens and closes at the same time"
+	case c < o && (c > 6*60 || o < 12*60):
+		h.bad = "closes before it opens"
+	}
+	return h, true
+}
+
+func (c clock) minutes() int {
+	h := c.h
+	switch c.meridiem {
+	case "am":
+		h %= 12
+	case "pm":
+		h = h%12 + 12
+	}
+	return h*60 + c.m
+}
+
+func (p *parsed) skipKl(j int) int {
+	if p.isWord(j, "kl", "klockan", "at") {
+		j++
+		if p.isMark(j, ".") {
+			j++
+		}
+	}
+	return j
+}
