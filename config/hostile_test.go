@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -39,7 +40,7 @@ func TestHostileFiles(t *testing.T) {
 		// process died of a stack overflow, which no recover catches.
 		{"TOML lists nested 300000 deep", "c.toml", "\n\na = " + strings.Repeat("[", 300000) + strings.Repeat("]", 300000), "line 3", "toml: lists and tables nest more than 100 deep"},
 		{"TOML tables nested 200000 deep", "c.toml", "a = " + strings.Repeat("{b=", 200000) + "1" + strings.Repeat("}", 200000), "line 1", "toml: lists and tables nest more than 100 deep"},
-		{"a file over the size limit", "c.yaml", "#" + strings.Repeat(" ", maxFileSize), "--config", "larger than 1048576 bytes"},
+		{"a file over the size limit", "c.yaml", "#" + strings.Repeat(" ", maxFileSize), "--config", fmt.Sprintf("larger than %d bytes", maxFileSize)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

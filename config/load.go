@@ -18,6 +18,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
 )
 
 // defaultConfig is the configuration hoursd runs with when there is no file
@@ -59,10 +60,10 @@ var envKeys = []string{
 var emptyEnvKeys = []string{"http.listen"}
 
 // maxFileSize bounds what hoursd reads as a configuration or a secret file:
-// a real one is a few kilobytes, and a wrong path (a disk image, /dev/zero)
-// must not eat the memory of the machine. Decoded, a file takes about a
-// hundred times its size.
-const maxFileSize = 1 << 20
+// a file that lists a hundred thousand subscribers takes about 8 MiB, and a
+// wrong path (a disk image, /dev/zero) must not eat the memory of the
+// machine.
+const maxFileSize = 16 << 20
 
 // maxNesting bounds how deeply lists and tables nest in a TOML file. The
 // TOML parser recurses without a limit, and a few megabytes of "[[[[" end
@@ -159,13 +160,23 @@ func readFileLimited(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	tooLarge := &os.PathError{Op: "read", Path: name, Err: fmt.Errorf("larger than %d bytes", maxFileSize)}
 	var buf bytes.Buffer
+	// A file that says how large it is is refused before it is read, and
+	// otherwise read into a buffer of its size; a device or a pipe is read
+	// up to the limit.
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() > maxFileSize {
+			return nil, tooLarge
+		}
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
 	n, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
 		return nil, err // an *os.PathError already
 	}
 	if n > maxFileSize {
-		return nil, &os.PathError{Op: "read", Path: name, Err: fmt.Errorf("larger than %d bytes", maxFileSize)}
+		return nil, tooLarge
 	}
 	return buf.Bytes(), nil
 }
@@ -191,8 +202,23 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 	// a webhook header or a weekly key may well contain a dot.
 	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
 	v.SetConfigType(format)
-	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return nil, &ValidationError{Source: source, Problems: syntaxProblems(source, format, data, err)}
+	// A YAML file is parsed once, into the map viper takes, and only a
+	// file whose keys clash is parsed again for the lines of the clashes:
+	// a node tree of a file that lists a hundred thousand subscribers
+	// takes hundreds of megabytes.
+	var ps problems
+	if m, ok := parseYAML(format, data); ok {
+		if caseClash(m) {
+			ps = problems(keyClashes(format, data))
+		}
+		if err := v.MergeConfigMap(m); err != nil {
+			return nil, &ValidationError{Source: source, Problems: syntaxProblems(source, format, data, err)}
+		}
+	} else {
+		if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+			return nil, &ValidationError{Source: source, Problems: syntaxProblems(source, format, data, err)}
+		}
+		ps = problems(keyClashes(format, data))
 	}
 	// The environment is set as viper's overrides rather than bound with
 	// BindEnv: viper would read os.Getenv behind the loader's back (the
@@ -207,7 +233,6 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 		}
 	}
 
-	ps := problems(keyClashes(format, data))
 	var raw rawFile
 	b := builder{
 		raw:         &raw,
@@ -380,4 +405,49 @@ func tooDeep(data []byte) (line int, deep bool) {
 func lineAt(data []byte, off int64) int {
 	off = min(max(off, 0), int64(len(data)))
 	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// parseYAML parses a YAML file into the map viper takes; ok is false for
+// another format, or a file that does not decode into a map (a syntax
+// error, an empty file), which then goes through viper and its messages.
+func parseYAML(format string, data []byte) (map[string]any, bool) {
+	if format != "yaml" {
+		return nil, false
+	}
+	var m map[string]any
+	if yaml.Unmarshal(data, &m) != nil || m == nil {
+		return nil, false
+	}
+	return m, true
+}
+
+// caseClash reports whether a mapping anywhere in v has two keys that
+// differ only in case (YAML itself refuses a key given twice).
+func caseClash(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		var lower map[string]bool
+		if len(v) > 1 {
+			lower = make(map[string]bool, len(v))
+		}
+		for k, x := range v {
+			if lower != nil {
+				l := strings.ToLower(k)
+				if lower[l] {
+					return true
+				}
+				lower[l] = true
+			}
+			if caseClash(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if caseClash(x) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -38,9 +38,9 @@ type Options struct {
 	Logger *slog.Logger     // nil: discard
 	Now    func() time.Time // nil: time.Now
 
-	// Render and Deliver default to notifier.Render and notifier.Deliver.
-	Render  func(notifier.Request, *notifier.Templates) (notifier.Message, error)
-	Deliver func(context.Context, []notifier.Target, notifier.Message, notifier.Policy) []notifier.Outcome
+	// Render and Send default to notifier.Render and notifier.Send.
+	Render func(notifier.Request, *notifier.Templates) (notifier.Message, error)
+	Send   func(context.Context, notifier.Target, notifier.Message, notifier.Policy) notifier.Outcome
 	// Sleep waits between retries of a send; nil: real time. Tests make it
 	// return at once with an error, so a failing channel fails for the check.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -98,9 +98,8 @@ type Daemon struct {
 	cfg   atomic.Pointer[config.Config]
 	store *Store
 
-	planMu     sync.Mutex // one plan-and-queue at a time: "once" needs it
-	inflightMu sync.Mutex
-	inflight   map[string]struct{} // targets being sent to, each by one goroutine
+	planMu sync.Mutex // one plan-and-queue at a time: "once" needs it
+	outbox *outbox
 
 	cronMu  sync.Mutex
 	cron    *cron.Cron
@@ -122,10 +121,6 @@ type Daemon struct {
 	// for the whole grace period, which is for attempts under way.
 	stopping chan struct{}
 
-	// slots bounds the targets served at once (notifier.DefaultConcurrency):
-	// a check for ten thousand targets holds that many connections, not ten
-	// thousand. A target waiting to retry gives its slot back meanwhile.
-	slots chan struct{}
 	// stopMu orders closing stopping against starting background work:
 	// a reload's catch-up started after Run began to wait for the
 	// background would be a WaitGroup misuse.
@@ -155,8 +150,8 @@ func (o Options) withDefaults() Options {
 	if o.Render == nil {
 		o.Render = notifier.Render
 	}
-	if o.Deliver == nil {
-		o.Deliver = notifier.Deliver
+	if o.Send == nil {
+		o.Send = notifier.Send
 	}
 	if o.SenderFor == nil {
 		o.SenderFor = (*config.Config).Sender
@@ -190,9 +185,8 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	case err != nil:
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Logger, store: st, inflight: map[string]struct{}{}, mux: http.NewServeMux(), reloaded: make(chan struct{}), stopping: make(chan struct{}),
-		slots:    make(chan struct{}, notifier.DefaultConcurrency),
-		checkErr: map[string]error{}}
+	d := &Daemon{opts: opts, log: opts.Logger, store: st, outbox: newOutbox(st, MaxInFlight), mux: http.NewServeMux(),
+		reloaded: make(chan struct{}), stopping: make(chan struct{}), checkErr: map[string]error{}}
 	if st != nil && st.MovedAside != "" {
 		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
 			"damage", st.Damage, "moved_to", st.MovedAside)
@@ -353,14 +347,17 @@ func (d *Daemon) startup() {
 	cfg := d.Config()
 	now := d.opts.Now()
 	d.prune(cfg, now)
-	if pend, err := d.store.pending(); err != nil {
+	if targets, n, err := d.store.pendingTargets(); err != nil {
 		d.noteError(err)
 		d.log.Error("reading the outbox failed", "err", err)
 	} else {
-		d.opts.Observer.SetPending(len(pend))
-		if len(pend) > 0 {
-			d.log.Info("sending messages left in the outbox", "count", len(pend))
-			d.background.Go(func() { d.send(d.sendCtx, cfg, pend, d.opts.RetryFor); d.countPending() })
+		d.opts.Observer.SetPending(n)
+		if n > 0 {
+			d.log.Info("sending messages left in the outbox", "count", n, "targets", len(targets))
+			send := func(ctx context.Context, dl Delivery) (Delivery, bool) {
+				return d.sendRecovering(ctx, dl, d.opts.RetryFor)
+			}
+			d.background.Go(func() { d.outbox.serve(d.sendCtx, targets, send, func(Delivery) {}); d.countPending() })
 		}
 	}
 	d.catchUp(cfg, now, false)
@@ -414,22 +411,47 @@ func (d *Daemon) prune(cfg *config.Config, now time.Time) {
 // checked, and the subscriber is treated as one checked earlier today.
 func (d *Daemon) missed(cfg *config.Config, now time.Time, checkedOnly bool) map[time.Time][]*config.Subscriber {
 	out := map[time.Time][]*config.Subscriber{}
+	// Subscribers mostly share a spec and the instant of their last check:
+	// each spec is parsed, and each (spec, last check, remind) searched,
+	// once.
+	type query struct {
+		spec   string
+		from   time.Time
+		remind int
+	}
+	type answer struct {
+		at time.Time
+		ok bool
+	}
+	specs := map[string]cron.Schedule{}
+	answers := map[query]answer{}
+	start := schedule.DateOf(now.In(cfg.Location)).Time(cfg.Location).Add(-time.Nanosecond)
 	d.store.db.View(func(tx *bolt.Tx) error {
 		for _, sub := range subscribersOf(cfg, nil) {
 			last, err := lastRun(tx, sub.ID)
 			if err != nil || (checkedOnly && last == nil) {
 				continue
 			}
-			sch, err := ParseSpec(specOf(cfg, sub), cfg.Location)
-			if err != nil {
-				continue
-			}
-			from := schedule.DateOf(now.In(cfg.Location)).Time(cfg.Location).Add(-time.Nanosecond)
+			q := query{spec: specOf(cfg, sub), from: start, remind: slices.Max(remindOf(cfg, sub))}
 			if last != nil && !last.At.IsZero() && !last.At.After(now) {
-				from = last.At.In(cfg.Location)
+				q.from = last.At.UTC() // one zone for all, so equal instants are one key
 			}
-			if m, ok := lastMissed(sch, from, now.In(cfg.Location), slices.Max(remindOf(cfg, sub))); ok {
-				out[m] = append(out[m], sub)
+			a, ok := answers[q]
+			if !ok {
+				sch, ok := specs[q.spec]
+				if !ok {
+					if sch, err = ParseSpec(q.spec, cfg.Location); err != nil {
+						sch = nil
+					}
+					specs[q.spec] = sch
+				}
+				if sch != nil {
+					a.at, a.ok = lastMissed(sch, q.from.In(cfg.Location), now.In(cfg.Location), q.remind)
+				}
+				answers[q] = a
+			}
+			if a.ok {
+				out[a.at] = append(out[a.at], sub)
 			}
 		}
 		return nil
@@ -571,13 +593,21 @@ func (d *Daemon) reloadSignal() <-chan struct{} {
 	return d.reloaded
 }
 
+// announceSubscribers is how many subscribers the start's log names one by
+// one; a file of thousands gets a count for the rest.
+const announceSubscribers = 20
+
 // announce logs what is loaded, each subscriber's next check and the next
 // changes: a new user sees at once that hoursd understood the file.
 func (d *Daemon) announce(cfg *config.Config) {
 	now := d.opts.Now().In(cfg.Location)
 	d.log.Info("configuration loaded", "source", cfg.Source, "timezone", cfg.Timezone,
 		"schedules", len(cfg.Schedules), "subscribers", len(cfg.Subscribers), "state", d.store.Path())
-	for _, s := range subscribersOf(cfg, nil) {
+	for i, s := range subscribersOf(cfg, nil) {
+		if i == announceSubscribers {
+			d.log.Info("and more subscribers", "count", len(cfg.Subscribers)-i)
+			break
+		}
 		sch, _ := ParseSpec(specOf(cfg, s), cfg.Location)
 		d.log.Info("subscriber", "subscriber", s.ID, "check", specOf(cfg, s),
 			"next_check", sch.Next(now).Format(time.RFC3339), "remind", fmt.Sprint(s.Remind), "targets", len(s.Targets))

@@ -14,9 +14,9 @@ import (
 	"github.com/hoursd/hoursd/schedule"
 )
 
-// TestStaleOutboxSnapshot hands send a list of pending messages read before
-// another goroutine sent one of them, as a check that read the outbox while
-// the start-up send was finishing would: the message is not sent again.
+// TestStaleOutboxSnapshot hands the outbox a target whose pending message
+// another goroutine has just sent, as a check that read the pending targets
+// while the start-up send was finishing would: the message is not sent again.
 func TestStaleOutboxSnapshot(t *testing.T) {
 	sub := subscriber("anna", []int{1}, "mail:anna@example.com")
 	s := newSim(t, testConfig(t.TempDir(), kundcenter2026(t), sub), at(t, "2026-04-29 12:00"))
@@ -27,8 +27,10 @@ func TestStaleOutboxSnapshot(t *testing.T) {
 		t.Fatalf("pending after a failed send = %d messages (%v), want 1", len(stale), err)
 	}
 	s.box.setDown("anna@example.com", false)
-	s.d.send(t.Context(), s.cfg, stale, -1) // the start-up send
-	s.d.send(t.Context(), s.cfg, stale, -1) // a check with the same, now stale, list
+	send := func(ctx context.Context, dl Delivery) (Delivery, bool) { return s.d.sendRecovering(ctx, dl, -1) }
+	targets := []string{stale[0].Target}
+	s.d.outbox.serve(t.Context(), targets, send, func(Delivery) {}) // the start-up send
+	s.d.outbox.serve(t.Context(), targets, send, func(Delivery) {}) // a check with the same, now stale, list
 	diff(t, "one pending message handed to send twice", s.box.lines(), []string{
 		"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
 	})

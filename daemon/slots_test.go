@@ -33,11 +33,11 @@ func (g *gate) Send(ctx context.Context, _, _ string) error {
 	}
 }
 
-// A check for many targets serves at most notifier.DefaultConcurrency of
+// A check for many targets serves at most MaxInFlight of
 // them at once, and every one is sent in the end.
 func TestSendsAreBounded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		const n = 3 * notifier.DefaultConcurrency
+		const n = 3 * MaxInFlight
 		var targets []string
 		for i := range n {
 			targets = append(targets, fmt.Sprintf("mail:t%d@example.com", i))
@@ -55,8 +55,8 @@ func TestSendsAreBounded(t *testing.T) {
 		g.mu.Lock()
 		got := g.inFlight
 		g.mu.Unlock()
-		if got != notifier.DefaultConcurrency {
-			t.Errorf("%d sends under way at once, want %d", got, notifier.DefaultConcurrency)
+		if got != MaxInFlight {
+			t.Errorf("%d sends under way at once, want %d", got, MaxInFlight)
 		}
 		close(g.open)
 		synctest.Wait()

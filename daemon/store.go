@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -10,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,9 +29,11 @@ const (
 	dbFile  = "hoursd.db"
 	pidFile = "hoursd.pid"
 
-	// schemaVersion is written into a new state file; a file with another
-	// version is refused rather than misread.
-	schemaVersion = "1"
+	// schemaVersion is written into a new state file. A file of version 1
+	// is migrated (its indexes are built); a file of a version this hoursd
+	// does not know, written by a newer one, is refused rather than
+	// misread or taken for damage.
+	schemaVersion = "2"
 )
 
 var (
@@ -36,8 +41,28 @@ var (
 	bucketAnnouncements = []byte("announcements")
 	bucketOutbox        = []byte("outbox")
 	bucketRuns          = []byte("runs")
-	keySchema           = []byte("schema")
+	// bucketPending indexes the pending messages by target: target, keySep,
+	// message id → nothing. The next message of a target and the pending
+	// set at start cost what they return, not a scan of the outbox.
+	bucketPending = []byte("pending")
+	// bucketDue indexes every message by the instant it is due: due (Unix
+	// seconds), message id → nothing. Pruning reads only what is old.
+	bucketDue = []byte("due")
+	keySchema = []byte("schema")
 )
+
+// SchemaError is a state file written by a hoursd that knows a newer schema.
+// It is refused as it is: moving it aside would forget what was announced,
+// and going back to the older binary would repeat it all.
+type SchemaError struct {
+	Path    string
+	Version string
+}
+
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("state %s has schema version %q, and this hoursd knows only up to %q: it was written by a newer hoursd; run that one (the file is left as it is)",
+		e.Path, e.Version, schemaVersion)
+}
 
 // ErrInUse is returned when another hoursd holds the state file.
 var ErrInUse = errors.New("in use by another hoursd")
@@ -142,9 +167,10 @@ type run struct {
 // Store is hoursd's state: announcements, the outbox and check runs, in one
 // bbolt file under state_dir. Only one read-write hoursd may hold it.
 type Store struct {
-	db   *bolt.DB
-	path string
-	pid  string // our pid file, removed on Close; "" when read-only
+	db    *bolt.DB
+	path  string
+	group groupCommit // the outcomes of sends, written together
+	pid   string      // our pid file, removed on Close; "" when read-only
 
 	// MovedAside is where a damaged state file was moved when Open started a
 	// fresh one ("" when it did not), so the caller can say so.
@@ -252,6 +278,10 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, &damageError{err})
 	}
+	if v, err := s.schemaOf(); err == nil && v != "" && v != "1" && v != schemaVersion {
+		db.Close()
+		return nil, &SchemaError{Path: path, Version: v}
+	}
 	if o.ReadOnly {
 		return s, nil
 	}
@@ -313,27 +343,39 @@ func (s *Store) verify() error {
 		for err := range tx.Check() {
 			return err
 		}
-		if m := tx.Bucket(bucketMeta); m != nil {
-			if v := m.Get(keySchema); v != nil && string(v) != schemaVersion {
-				return fmt.Errorf("schema version %q, this hoursd knows %q", v, schemaVersion)
-			}
-		}
 		return nil
 	})
 }
 
+// schemaOf is the state's schema version ("" for a file without one yet).
+func (s *Store) schemaOf() (string, error) {
+	var v string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if m := tx.Bucket(bucketMeta); m != nil {
+			v = string(m.Get(keySchema))
+		}
+		return nil
+	})
+	return v, err
+}
+
 func (s *Store) init() error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketAnnouncements, bucketOutbox, bucketRuns} {
+		for _, b := range [][]byte{bucketMeta, bucketAnnouncements, bucketOutbox, bucketRuns, bucketPending, bucketDue} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
 		m := tx.Bucket(bucketMeta)
-		if m.Get(keySchema) == nil {
-			return m.Put(keySchema, []byte(schemaVersion))
+		switch string(m.Get(keySchema)) {
+		case schemaVersion:
+			return nil
+		case "1":
+			if err := buildIndexes(tx); err != nil {
+				return fmt.Errorf("migrate to schema %s: %w", schemaVersion, err)
+			}
 		}
-		return nil
+		return m.Put(keySchema, []byte(schemaVersion))
 	})
 	if err != nil {
 		return fmt.Errorf("prepare state %s: %w", s.path, err)
@@ -377,6 +419,44 @@ func idKey(id uint64) []byte {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], id)
 	return b[:]
+}
+
+// pendingKey is a message's key in bucketPending.
+func pendingKey(target string, id uint64) []byte {
+	return append([]byte(target+keySep), idKey(id)...)
+}
+
+// dueKey is a message's key in bucketDue.
+func dueKey(due time.Time, id uint64) []byte {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(max(due.Unix(), 0)))
+	binary.BigEndian.PutUint64(b[8:], id)
+	return b[:]
+}
+
+// index keeps a message's entries in the indexes as its state says.
+func index(tx *bolt.Tx, d *Delivery) error {
+	if err := tx.Bucket(bucketDue).Put(dueKey(d.Due, d.ID), nil); err != nil {
+		return err
+	}
+	p := tx.Bucket(bucketPending)
+	if d.State == StatePending {
+		return p.Put(pendingKey(d.Target, d.ID), nil)
+	}
+	return p.Delete(pendingKey(d.Target, d.ID))
+}
+
+// buildIndexes indexes every message of the outbox: the migration from a
+// state file of schema 1, which had no indexes. A message that cannot be
+// read is left out of them.
+func buildIndexes(tx *bolt.Tx) error {
+	return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
+		var d Delivery
+		if json.Unmarshal(v, &d) != nil {
+			return nil
+		}
+		return index(tx, &d)
+	})
 }
 
 func getJSON[T any](b *bolt.Bucket, key []byte) (*T, error) {
@@ -464,14 +544,35 @@ func deliveries(tx *bolt.Tx, keep func(*Delivery) bool) ([]Delivery, error) {
 func (s *Store) pending() ([]Delivery, error) {
 	var out []Delivery
 	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		out, err = deliveries(tx, func(d *Delivery) bool { return d.State == StatePending })
-		return err
+		ob := tx.Bucket(bucketOutbox)
+		return tx.Bucket(bucketPending).ForEach(func(k, _ []byte) error {
+			id := binary.BigEndian.Uint64(k[len(k)-8:])
+			d, err := getJSON[Delivery](ob, idKey(id))
+			if err != nil || d == nil {
+				return err
+			}
+			out = append(out, *d)
+			return nil
+		})
 	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	slices.SortFunc(out, func(a, b Delivery) int { return cmp.Compare(a.ID, b.ID) })
 	return out, err
+}
+
+// pendingTargets lists the targets with pending messages, and counts the
+// messages.
+func (s *Store) pendingTargets() (targets []string, messages int, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPending).ForEach(func(k, _ []byte) error {
+			messages++
+			t := string(k[:len(k)-8-len(keySep)])
+			if len(targets) == 0 || targets[len(targets)-1] != t {
+				targets = append(targets, t)
+			}
+			return nil
+		})
+	})
+	return targets, messages, err
 }
 
 // nextPending is the target's oldest pending message after the one with id
@@ -479,18 +580,15 @@ func (s *Store) pending() ([]Delivery, error) {
 func (s *Store) nextPending(target string, after uint64) (*Delivery, error) {
 	var out *Delivery
 	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, v := c.Seek(idKey(after + 1)); k != nil; k, v = c.Next() {
-			var d Delivery
-			if err := json.Unmarshal(v, &d); err != nil {
-				return fmt.Errorf("read outbox message %d: %w", binary.BigEndian.Uint64(k), err)
-			}
-			if d.State == StatePending && d.Target == target {
-				out = &d
-				return nil
-			}
+		prefix := []byte(target + keySep)
+		c := tx.Bucket(bucketPending).Cursor()
+		k, _ := c.Seek(pendingKey(target, after+1))
+		if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
+			return nil
 		}
-		return nil
+		var err error
+		out, err = getJSON[Delivery](tx.Bucket(bucketOutbox), k[len(prefix):])
+		return err
 	})
 	return out, err
 }
@@ -506,10 +604,12 @@ func (s *Store) get(id uint64) (*Delivery, error) {
 	return d, err
 }
 
-// record stores the outcome of one attempt to send a message. Sent messages
-// are kept for status; see prune.
+// record stores the outcome of one attempt to send a message. The outcomes
+// of the sends in flight at once are committed together (see groupCommit),
+// and record returns once its own is on disk. Sent messages are kept for
+// status; see prune.
 func (s *Store) record(id uint64, mutate func(*Delivery)) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.group.do(s.db, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		d, err := getJSON[Delivery](b, idKey(id))
 		if err != nil {
@@ -519,7 +619,10 @@ func (s *Store) record(id uint64, mutate func(*Delivery)) error {
 			return fmt.Errorf("outbox message %d is gone", id)
 		}
 		mutate(d)
-		return putJSON(b, idKey(id), d)
+		if err := putJSON(b, idKey(id), d); err != nil {
+			return err
+		}
+		return index(tx, d)
 	})
 }
 
@@ -540,20 +643,197 @@ func (s *Store) prune(before schedule.Date, loc *time.Location) error {
 			}
 			k, _ = c.Seek(k)
 		}
-		o := tx.Bucket(bucketOutbox)
-		oc := o.Cursor()
-		cut := before.Time(loc)
-		for k, v := oc.First(); k != nil; {
-			var d Delivery
-			if json.Unmarshal(v, &d) == nil && (d.State == StatePending || !d.Due.Before(cut)) {
-				k, v = oc.Next()
+		// Through the due index, only as far as the cut: a message still
+		// pending stays, whatever its age (its send says why it failed).
+		ob, pend := tx.Bucket(bucketOutbox), tx.Bucket(bucketPending)
+		cut := dueKey(before.Time(loc), 0)
+		dc := tx.Bucket(bucketDue).Cursor()
+		for k, _ := dc.First(); k != nil && bytes.Compare(k, cut) < 0; {
+			id := idKey(binary.BigEndian.Uint64(k[8:]))
+			d, err := getJSON[Delivery](ob, id)
+			if err == nil && d != nil && d.State == StatePending && pend.Get(pendingKey(d.Target, d.ID)) != nil {
+				k, _ = dc.Next()
 				continue
 			}
-			if err := oc.Delete(); err != nil {
+			if err := ob.Delete(id); err != nil {
 				return err
 			}
-			k, v = oc.Seek(k)
+			if err := dc.Delete(); err != nil {
+				return err
+			}
+			k, _ = dc.Seek(k)
 		}
 		return nil
 	})
+}
+
+// planned is one subscriber's check as planned, for enqueue: its messages,
+// or the error that kept it from being planned.
+type planned struct {
+	subscriber string
+	out        []outgoing
+	err        error
+}
+
+// enqueue writes the planned checks of several subscribers in one
+// transaction: each message to the outbox and its index, what its target
+// will then have been told to the announcements, and each subscriber's run
+// (or its failure). A crash leaves all of it or none, and a check of many
+// subscribers commits (and waits for the disk) a few times, not once per
+// subscriber. Announcements are recorded when the message is queued, not
+// when it is sent: the message is then this change's one announcement, and
+// a later check does not queue it a second time while the first still waits
+// for its channel.
+func (s *Store) enqueue(at, now time.Time, checks []planned) ([]Delivery, error) {
+	var queued []Delivery
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		queued = queued[:0]
+		ob, ab := tx.Bucket(bucketOutbox), tx.Bucket(bucketAnnouncements)
+		for _, c := range checks {
+			if c.err != nil {
+				if err := failRun(tx, c.subscriber, now, c.err); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, o := range c.out {
+				id, err := ob.NextSequence()
+				if err != nil {
+					return err
+				}
+				dl := o.Delivery
+				dl.ID, dl.Created, dl.Updated = id, now, now
+				if err := putJSON(ob, idKey(id), dl); err != nil {
+					return err
+				}
+				if err := index(tx, &dl); err != nil {
+					return err
+				}
+				for k, a := range o.updates {
+					a.Message = id
+					if err := putJSON(ab, k.bytes(), a); err != nil {
+						return err
+					}
+				}
+				queued = append(queued, dl)
+			}
+			if err := putRun(tx, c.subscriber, at, now, len(c.out), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record check: %w", err)
+	}
+	return queued, nil
+}
+
+// putRun records a subscriber's check; a run that stands for an earlier
+// instant (hoursd check --at in the past) does not move the record back,
+// unless the record lies after now: it was made by a clock that ran ahead,
+// and kept, it would hide every missed check until that date.
+func putRun(tx *bolt.Tx, subscriber string, at, now time.Time, messages int, checkErr error) error {
+	b := tx.Bucket(bucketRuns)
+	prev, err := getJSON[run](b, []byte(subscriber))
+	if err != nil {
+		return err
+	}
+	r := run{At: at, Ran: now, Messages: messages}
+	if checkErr != nil {
+		r.Err = checkErr.Error()
+	}
+	if prev != nil && prev.At.After(at) && !prev.At.After(now) {
+		r.At = prev.At
+	}
+	return putJSON(b, []byte(subscriber), r)
+}
+
+// failRun records a check that could not be planned, for status and
+// /healthz.
+func failRun(tx *bolt.Tx, subscriber string, now time.Time, checkErr error) error {
+	b := tx.Bucket(bucketRuns)
+	prev, err := getJSON[run](b, []byte(subscriber))
+	if err != nil {
+		return err
+	}
+	r := run{Ran: now, Err: checkErr.Error()}
+	if prev != nil {
+		r.At = prev.At // the check did not happen: catch-up may still redo it
+	}
+	return putJSON(b, []byte(subscriber), r)
+}
+
+// groupCommit writes many small updates in few transactions, without a
+// timer: the first caller to find no commit under way commits what is
+// queued then, and whoever queues meanwhile is committed together in the
+// next round. A single send is thus written at once, and a hundred sends that
+// finish together share one write and one fsync. (bbolt's own Batch waits
+// up to 10 ms for company even when none comes, which is what every send of
+// a lone target would pay.) Each caller returns once its update is on disk.
+type groupCommit struct {
+	mu      sync.Mutex
+	queue   []*groupUpdate
+	running bool
+}
+
+type groupUpdate struct {
+	fn   func(*bolt.Tx) error
+	done chan error
+}
+
+func (g *groupCommit) do(db *bolt.DB, fn func(*bolt.Tx) error) error {
+	u := &groupUpdate{fn: fn, done: make(chan error, 1)}
+	g.mu.Lock()
+	g.queue = append(g.queue, u)
+	lead := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if lead {
+		g.lead(db)
+	}
+	return <-u.done
+}
+
+// lead commits what is queued. Whoever queued meanwhile is committed by a
+// new leader, so that no caller stays committing for others after its own
+// update is on disk.
+func (g *groupCommit) lead(db *bolt.DB) {
+	g.mu.Lock()
+	batch := g.queue
+	g.queue = nil
+	g.mu.Unlock()
+	commit(db, batch)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.queue) == 0 {
+		g.running = false
+		return
+	}
+	go g.lead(db)
+}
+
+// commit runs a batch of updates in one transaction. When one of them
+// fails, the transaction is rolled back and each is run in one of its own,
+// so that one bad update fails alone.
+func commit(db *bolt.DB, batch []*groupUpdate) {
+	failed := -1
+	err := db.Update(func(tx *bolt.Tx) error {
+		for i, u := range batch {
+			if err := u.fn(tx); err != nil {
+				failed = i
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil || failed < 0 || len(batch) == 1 {
+		for _, u := range batch {
+			u.done <- err
+		}
+		return
+	}
+	for _, u := range batch {
+		u.done <- db.Update(u.fn)
+	}
 }

@@ -6,10 +6,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hoursd/hoursd/schedule"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -137,12 +139,80 @@ func TestSchemaVersionRefused(t *testing.T) {
 	}
 	s.Close()
 	s, err = OpenStore(dir, StoreOptions{})
+	if err == nil {
+		s.Close()
+		t.Fatal("OpenStore of a state with schema 99 succeeded, want it refused")
+	}
+	if se, ok := errors.AsType[*SchemaError](err); !ok || se.Version != "99" || !strings.Contains(err.Error(), `schema version "99"`) {
+		t.Errorf("OpenStore = %v, want a SchemaError naming version 99", err)
+	}
+	// Refused, not taken for damage: the file stays where it is, and
+	// nothing is moved aside.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "corrupt") {
+			t.Errorf("%s was made: a state of a newer hoursd must be left alone", e.Name())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+		t.Errorf("the state file is gone: %v", err)
+	}
+}
+
+// A state file of schema 1 (no indexes) is migrated at open: its pending
+// messages are found through the new index, and its old finished ones are
+// pruned through the due index.
+func TestSchemaMigration(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenStore(dir, StoreOptions{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	due := time.Date(2026, 4, 30, 0, 0, 0, 0, stockholm)
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketPending, bucketDue} {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		ob := tx.Bucket(bucketOutbox)
+		for _, d := range []Delivery{
+			{ID: 1, Target: "anna/mail/anna@example.com", State: StateSent, Due: due.AddDate(0, -3, 0)},
+			{ID: 2, Target: "anna/mail/anna@example.com", State: StatePending, Due: due},
+			{ID: 3, Target: "bo/mail/bo@example.com", State: StatePending, Due: due},
+		} {
+			if err := putJSON(ob, idKey(d.ID), d); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte("1"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = OpenStore(dir, StoreOptions{NoSync: true}); err != nil {
+		t.Fatalf("OpenStore of a schema 1 state = %v, want it migrated", err)
+	}
 	defer s.Close()
-	if s.Damage == nil || !strings.Contains(s.Damage.Error(), `schema version "99"`) {
-		t.Errorf("Damage = %v, want the unknown schema named", s.Damage)
+	if v, _ := s.schemaOf(); v != schemaVersion {
+		t.Errorf("schema after migration = %q, want %q", v, schemaVersion)
+	}
+	if next, err := s.nextPending("anna/mail/anna@example.com", 0); err != nil || next == nil || next.ID != 2 {
+		t.Errorf("nextPending(anna) = %+v, %v; want message 2", next, err)
+	}
+	targets, n, err := s.pendingTargets()
+	if err != nil || n != 2 || !slices.Equal(targets, []string{"anna/mail/anna@example.com", "bo/mail/bo@example.com"}) {
+		t.Errorf("pendingTargets() = %q, %d, %v; want anna and bo, 2 messages", targets, n, err)
+	}
+	if err := s.prune(schedule.DateOf(due.AddDate(0, -1, 0)), stockholm); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := s.get(1); d != nil {
+		t.Errorf("message 1, sent three months ago, was kept by prune")
+	}
+	if d, _ := s.get(2); d == nil {
+		t.Errorf("message 2, pending, was pruned")
 	}
 }
 

@@ -5,16 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"time"
 )
 
 // Defaults of a Policy's zero fields.
 const (
-	DefaultTimeout     = 30 * time.Second
-	DefaultConcurrency = 64
-	DefaultBackoff     = 2 * time.Second
-	DefaultMaxBackoff  = 10 * time.Minute
+	DefaultTimeout    = 30 * time.Second
+	DefaultBackoff    = 2 * time.Second
+	DefaultMaxBackoff = 10 * time.Minute
 )
 
 // sleep waits for d or until ctx ends; it is Policy.Sleep's real default.
@@ -32,9 +30,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (p Policy) withDefaults() Policy {
 	if p.Timeout <= 0 {
 		p.Timeout = DefaultTimeout
-	}
-	if p.Concurrency <= 0 {
-		p.Concurrency = DefaultConcurrency
 	}
 	if p.Backoff <= 0 {
 		p.Backoff = DefaultBackoff
@@ -74,58 +69,28 @@ func (p Policy) backoff(n int) time.Duration {
 	return d/2 + time.Duration(p.Jitter()*float64(d/2))
 }
 
-// Deliver sends msg to every target independently and returns one outcome
-// per target, in the order of targets.
-//
-// At most Policy.Concurrency targets have a send in flight at once, so a
-// check for ten thousand targets holds a bounded number of connections. A
-// target that waits to retry gives its slot back while it waits: otherwise
-// Concurrency targets failing at once (a service down for an hour) would
-// hold every slot until the deadline and keep all the others waiting. Its
-// goroutine stays, asleep, which is cheap; goroutines are at most
-// Concurrency plus the targets waiting to retry.
+// Send sends msg to one target, retrying transient failures until
+// Policy.Deadline, and returns its outcome. It starts no other send: how many
+// targets are served at once is the caller's business (the daemon's outbox
+// bounds it), and the caller's Policy.Sleep is where a caller that holds a
+// slot gives it back while the target waits to retry.
 //
 // Every attempt is bounded by Policy.Timeout even if the Sender ignores its
-// context: the send runs in its own goroutine and Deliver stops waiting at
-// the timeout (the channel packages set their own network timeouts, so such
-// a goroutine ends soon after). A send that outlives its timeout is never
+// context: the send runs in its own goroutine and Send stops waiting at the
+// timeout (the channel packages set their own network timeouts, so such a
+// goroutine ends soon after). A send that outlives its timeout is never
 // started again beside itself: the retry waits for it instead, so a target
 // has at most one send in flight and a late success is not sent twice.
-// Transient failures are retried until Policy.Deadline; permanent ones are
-// not. Deliver returns when every target has an outcome; only a send that
-// still ignores its context then is left running, one at most per target.
-func Deliver(ctx context.Context, targets []Target, msg Message, p Policy) []Outcome {
+// Permanent failures are not retried.
+func Send(ctx context.Context, t Target, msg Message, p Policy) Outcome {
 	p = p.withDefaults()
-	out := make([]Outcome, len(targets))
-	slots := make(chan struct{}, p.Concurrency)
-	var wg sync.WaitGroup
-	for i, t := range targets {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-			out[i] = Outcome{Target: t.ID, Err: fmt.Errorf("deliver to %s: %w", t.ID, ctx.Err())}
-			continue
-		}
-		wg.Go(func() {
-			out[i] = deliverOne(ctx, t, msg, p, slots)
-		})
-	}
-	wg.Wait()
-	return out
-}
-
-// deliverOne sends to one target with retries. It is called holding one of
-// slots and gives it back when it returns, and while it waits to retry.
-func deliverOne(ctx context.Context, t Target, msg Message, p Policy, slots chan struct{}) Outcome {
-	held := true
-	defer func() {
-		if held {
-			<-slots
-		}
-	}()
 	o := Outcome{Target: t.ID}
 	if t.Sender == nil {
 		o.Err, o.Permanent = fmt.Errorf("deliver to %s: no sender", t.ID), true
+		return o
+	}
+	if err := ctx.Err(); err != nil {
+		o.Err = fmt.Errorf("deliver to %s: %w", t.ID, err)
 		return o
 	}
 	if !p.Deadline.IsZero() && p.Now().After(p.Deadline) {
@@ -167,19 +132,8 @@ func deliverOne(ctx context.Context, t Target, msg Message, p Policy, slots chan
 		if p.Deadline.IsZero() || p.Now().Add(d).After(p.Deadline) {
 			return o
 		}
-		<-slots
-		held = false
-		if p.Sleep(ctx, d) != nil {
+		if p.Sleep(ctx, d) != nil || p.Now().After(p.Deadline) {
 			return o
-		}
-		select {
-		case slots <- struct{}{}:
-			held = true
-		case <-ctx.Done():
-			return o
-		}
-		if p.Now().After(p.Deadline) {
-			return o // the wait for a slot ran past the deadline
 		}
 	}
 }

@@ -65,7 +65,7 @@ var (
 	errBadUser = errors.New("pushover: user key is invalid")
 )
 
-func TestDeliverRetries(t *testing.T) {
+func TestSendRetries(t *testing.T) {
 	tests := []struct {
 		name          string
 		errs          []error
@@ -90,17 +90,16 @@ func TestDeliverRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := &script{errs: tt.errs}
 			var ft fakeTime
-			out := Deliver(t.Context(), []Target{{ID: "anna/mail/0", Sender: s}}, Message{Subject: "s", Body: "b"}, ft.policy(tt.deadline))
-			o := out[0]
+			o := Send(t.Context(), Target{ID: "anna/mail/0", Sender: s}, Message{Subject: "s", Body: "b"}, ft.policy(tt.deadline))
 			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
-				t.Errorf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want sent %v, %d attempts, permanent %v",
+				t.Errorf("Send() = sent %v, %d attempts, permanent %v (err %v), want sent %v, %d attempts, permanent %v",
 					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)
 			}
 			if tt.wantSent != (o.Err == nil) {
-				t.Errorf("Deliver() err = %v with sent %v", o.Err, o.Sent)
+				t.Errorf("Send() err = %v with sent %v", o.Err, o.Sent)
 			}
 			if !slices.Equal(ft.delays, tt.wantDelays) {
-				t.Errorf("Deliver() waited %v, want %v", ft.delays, tt.wantDelays)
+				t.Errorf("Send() waited %v, want %v", ft.delays, tt.wantDelays)
 			}
 		})
 	}
@@ -112,7 +111,7 @@ func (*timeoutError) Error() string   { return "dial tcp: i/o timeout" }
 func (*timeoutError) Timeout() bool   { return true }
 func (*timeoutError) Temporary() bool { return true }
 
-func TestDeliverBackoffJitter(t *testing.T) {
+func TestSendBackoffJitter(t *testing.T) {
 	p := Policy{Backoff: 2 * time.Second, MaxBackoff: 10 * time.Second, Jitter: func() float64 { return 0.999 }}.withDefaults()
 	tests := []struct {
 		failed   int
@@ -137,87 +136,33 @@ type hang struct{ release chan struct{} }
 
 func (h hang) Send(context.Context, string, string) error { <-h.release; return nil }
 
-// stamp records when it was called.
-type stamp struct{ at time.Time }
-
-func (s *stamp) Send(context.Context, string, string) error { s.at = time.Now(); return nil }
-
-func TestDeliverTimeoutHoldsAndTargetsAreIndependent(t *testing.T) {
+func TestSendTimeoutHolds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := hang{release: make(chan struct{})}
 		defer close(h.release)
-		fast := &stamp{}
 		start := time.Now()
-		out := Deliver(t.Context(), []Target{{ID: "team/webhook/0", Sender: h}, {ID: "anna/mail/0", Sender: fast}},
-			Message{Subject: "s", Body: "b"}, Policy{Timeout: 30 * time.Second})
+		o := Send(t.Context(), Target{ID: "team/webhook/0", Sender: h}, Message{Subject: "s", Body: "b"}, Policy{Timeout: 30 * time.Second})
 		if took := time.Since(start); took != 30*time.Second {
-			t.Errorf("Deliver() with a hanging target took %v, want the 30s timeout", took)
+			t.Errorf("Send() to a hanging target took %v, want the 30s timeout", took)
 		}
-		if o := out[0]; o.Sent || o.Permanent || o.Err == nil || o.Err.Error() != "send timed out after 30s" {
+		if o.Sent || o.Permanent || o.Err == nil || o.Err.Error() != "send timed out after 30s" {
 			t.Errorf("hanging target: %+v, want a transient timeout", o)
 		}
-		if retry, _ := IsTransient(out[0].Err); !retry {
-			t.Errorf("timeout %v is not transient", out[0].Err)
-		}
-		if o := out[1]; !o.Sent {
-			t.Errorf("other target: %+v, want sent", o)
-		}
-		if d := fast.at.Sub(start); d != 0 {
-			t.Errorf("other target was sent %v after the start, want at once", d)
+		if retry, _ := IsTransient(o.Err); !retry {
+			t.Errorf("timeout %v is not transient", o.Err)
 		}
 	})
 }
 
-func TestDeliverCancelled(t *testing.T) {
+func TestSendCancelled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		h := hang{release: make(chan struct{})}
 		defer close(h.release)
 		time.AfterFunc(time.Second, cancel)
-		out := Deliver(ctx, []Target{{ID: "a", Sender: h}}, Message{}, Policy{Deadline: time.Now().Add(time.Hour)})
-		if o := out[0]; o.Sent || o.Attempts != 1 || !errors.Is(o.Err, context.Canceled) {
-			t.Errorf("Deliver() after cancel = %+v, want one attempt ending in context.Canceled", o)
-		}
-	})
-}
-
-// counting records the most sends in flight at once.
-type counting struct {
-	now, peak atomic.Int64
-	gate      chan struct{}
-}
-
-func (c *counting) Send(context.Context, string, string) error {
-	n := c.now.Add(1)
-	for {
-		p := c.peak.Load()
-		if n <= p || c.peak.CompareAndSwap(p, n) {
-			break
-		}
-	}
-	<-c.gate
-	c.now.Add(-1)
-	return nil
-}
-
-func TestDeliverConcurrencyBounded(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		c := &counting{gate: make(chan struct{})}
-		targets := make([]Target, 50)
-		for i := range targets {
-			targets[i] = Target{ID: fmt.Sprint(i), Sender: c}
-		}
-		done := make(chan []Outcome)
-		go func() { done <- Deliver(t.Context(), targets, Message{}, Policy{Concurrency: 8}) }()
-		synctest.Wait()
-		if p := c.peak.Load(); p != 8 {
-			t.Errorf("sends in flight = %d, want 8 (the bound)", p)
-		}
-		close(c.gate)
-		for i, o := range <-done {
-			if !o.Sent || o.Target != fmt.Sprint(i) {
-				t.Errorf("outcome %d = %+v, want target %d sent", i, o, i)
-			}
+		o := Send(ctx, Target{ID: "a", Sender: h}, Message{}, Policy{Deadline: time.Now().Add(time.Hour)})
+		if o.Sent || o.Attempts != 1 || !errors.Is(o.Err, context.Canceled) {
+			t.Errorf("Send() after cancel = %+v, want one attempt ending in context.Canceled", o)
 		}
 	})
 }
@@ -226,11 +171,10 @@ type panicky struct{}
 
 func (panicky) Send(context.Context, string, string) error { panic("nil map") }
 
-func TestDeliverBadTargets(t *testing.T) {
-	out := Deliver(t.Context(), []Target{{ID: "nil"}, {ID: "panic", Sender: panicky{}}}, Message{}, Policy{})
-	for _, o := range out {
-		if o.Sent || !o.Permanent || o.Err == nil {
-			t.Errorf("Deliver(%s) = %+v, want a permanent failure", o.Target, o)
+func TestSendBadTargets(t *testing.T) {
+	for _, tg := range []Target{{ID: "nil"}, {ID: "panic", Sender: panicky{}}} {
+		if o := Send(t.Context(), tg, Message{}, Policy{}); o.Sent || !o.Permanent || o.Err == nil {
+			t.Errorf("Send(%s) = %+v, want a permanent failure", o.Target, o)
 		}
 	}
 }
@@ -309,7 +253,7 @@ func (h *honest) Send(ctx context.Context, _, _ string) error {
 // sends at once and what is left running when Deliver returns. The bubble
 // is also a leak check: synctest.Test fails if any goroutine Deliver started
 // is still blocked when the test function ends.
-func TestDeliverSendThatOutlivesItsTimeout(t *testing.T) {
+func TestSendSendThatOutlivesItsTimeout(t *testing.T) {
 	tests := []struct {
 		name         string
 		sender       Sender
@@ -332,7 +276,7 @@ func TestDeliverSendThatOutlivesItsTimeout(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				p := Policy{Timeout: 30 * time.Second, Deadline: time.Now().Add(10 * time.Minute),
 					Backoff: 2 * time.Second, MaxBackoff: 2 * time.Second, Jitter: func() float64 { return 0 }}
-				o := Deliver(t.Context(), []Target{{ID: "anna/mail/0", Sender: tt.sender}}, Message{}, p)[0]
+				o := Send(t.Context(), Target{ID: "anna/mail/0", Sender: tt.sender}, Message{}, p)
 				// Every goroutine of the bubble that can still finish
 				// does so before Wait returns; what is left is stuck.
 				synctest.Wait()
@@ -344,39 +288,14 @@ func TestDeliverSendThatOutlivesItsTimeout(t *testing.T) {
 					calls, left = s.calls.Load(), s.running.Load()
 				}
 				if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || calls != tt.wantCalls {
-					t.Errorf("Deliver() = sent %v, %d attempts, %d sends (err %v), want sent %v, %d attempts, %d sends",
+					t.Errorf("Send() = sent %v, %d attempts, %d sends (err %v), want sent %v, %d attempts, %d sends",
 						o.Sent, o.Attempts, calls, o.Err, tt.wantSent, tt.wantAttempts, tt.wantCalls)
 				}
 				if left != tt.wantLeft {
-					t.Errorf("sends left running after Deliver = %d, want %d", left, tt.wantLeft)
+					t.Errorf("sends left running after Send = %d, want %d", left, tt.wantLeft)
 				}
 				time.Sleep(time.Hour) // let a hung send end inside the bubble
 			})
 		})
 	}
-}
-
-// TestDeliverRetriesDoNotHoldSlots fills every slot with targets whose
-// service is down: they retry for the hour until the deadline, and the
-// target behind them must not wait for that.
-func TestDeliverRetriesDoNotHoldSlots(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		down := &script{errs: []error{errBusy}}
-		fast := &stamp{}
-		start := time.Now()
-		targets := []Target{{ID: "a/discord/0", Sender: down}, {ID: "b/discord/0", Sender: down}, {ID: "anna/mail/0", Sender: fast}}
-		out := Deliver(t.Context(), targets, Message{}, Policy{Concurrency: 2, Deadline: start.Add(time.Hour),
-			Backoff: time.Minute, MaxBackoff: time.Minute, Jitter: func() float64 { return 0 }})
-		if d := fast.at.Sub(start); d != 0 {
-			t.Errorf("the target after two failing ones was sent %v after the start, want at once", d)
-		}
-		for _, o := range out[:2] {
-			if o.Sent || o.Attempts < 2 {
-				t.Errorf("failing target %s = sent %v after %d attempts, want retries until the deadline", o.Target, o.Sent, o.Attempts)
-			}
-		}
-		if !out[2].Sent {
-			t.Errorf("target %s = %+v, want sent", out[2].Target, out[2])
-		}
-	})
 }

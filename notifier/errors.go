@@ -11,7 +11,7 @@ import (
 
 // TransientError marks a failure that may go away by trying again later: a
 // network error, a timeout, HTTP 5xx or 429, SMTP 4xx. Channel packages return
-// it so that Deliver knows to retry; anything else is treated as permanent.
+// it so that Send knows to retry; anything else is treated as permanent.
 type TransientError struct {
 	// RetryAfter is how long the service asked us to wait (Retry-After,
 	// Discord's retry_after, Pushover's limit reset); zero when it did not say.

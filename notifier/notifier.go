@@ -77,14 +77,12 @@ type Outcome struct {
 	Permanent bool // the failure will not go away by retrying
 }
 
-// Policy bounds a delivery. Its zero value is usable: one attempt per target
-// with a 30 s timeout, in real time.
+// Policy bounds the delivery of one message to one target. Its zero value is
+// usable: one attempt with a 30 s timeout, in real time.
 type Policy struct {
 	Timeout  time.Duration // per attempt; default 30s
 	Deadline time.Time     // no attempt starts after it; zero: one attempt only
 
-	// Concurrency is how many targets are worked on at once; default 64.
-	Concurrency int
 	// Backoff is the wait before the first retry, doubled for every further
 	// one up to MaxBackoff, each with jitter; defaults 2s and 10m. A
 	// Retry-After from the service replaces it.

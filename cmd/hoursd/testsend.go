@@ -123,7 +123,7 @@ func sendTest(ctx context.Context, id string, sub *config.Subscriber, t config.T
 		return notifier.Outcome{Target: id, Err: err, Permanent: true}
 	}
 	p.Timeout = timeout(t)
-	return notifier.Deliver(ctx, []notifier.Target{{ID: id, Channel: t.Channel, Sender: s}}, msg, p)[0]
+	return notifier.Send(ctx, notifier.Target{ID: id, Channel: t.Channel, Sender: s}, msg, p)
 }
 
 // describeOutcome is one line of test-send's report; retried says whether

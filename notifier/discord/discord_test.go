@@ -152,8 +152,8 @@ func TestDiscordDelivery(t *testing.T) {
 				t.Fatal(err)
 			}
 			var delays []time.Duration
-			o := notifier.Deliver(t.Context(), []notifier.Target{{ID: "team/discord/0", Sender: n}},
-				notifier.Message{Subject: "Ändrade öppettider", Body: tt.body}, notifiertest.InstantPolicy(&delays))[0]
+			o := notifier.Send(t.Context(), notifier.Target{ID: "team/discord/0", Sender: n},
+				notifier.Message{Subject: "Ändrade öppettider", Body: tt.body}, notifiertest.InstantPolicy(&delays))
 			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
 				t.Errorf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want %v, %d, %v",
 					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)

@@ -216,10 +216,10 @@ func TestEmailDelivery(t *testing.T) {
 				t.Fatal(err)
 			}
 			var delays []time.Duration
-			o := notifier.Deliver(t.Context(), []notifier.Target{{ID: "anna/mail/0", Sender: n}},
+			o := notifier.Send(t.Context(), notifier.Target{ID: "anna/mail/0", Sender: n},
 				notifier.Message{Subject: "Ändrade öppettider i morgon: Försäkringskassan kundcenter",
 					Body: "I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.\n"},
-				notifiertest.InstantPolicy(&delays))[0]
+				notifiertest.InstantPolicy(&delays))
 			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
 				t.Fatalf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want %v, %d, %v",
 					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)

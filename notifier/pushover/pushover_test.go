@@ -149,8 +149,8 @@ func TestPushoverDelivery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			o := notifier.Deliver(t.Context(), []notifier.Target{{ID: "anna/push/0", Sender: n}},
-				notifier.Message{Subject: tt.subject, Body: tt.body}, c.policy())[0]
+			o := notifier.Send(t.Context(), notifier.Target{ID: "anna/push/0", Sender: n},
+				notifier.Message{Subject: tt.subject, Body: tt.body}, c.policy())
 			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
 				t.Errorf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want %v, %d, %v",
 					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)

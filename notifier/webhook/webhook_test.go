@@ -85,8 +85,8 @@ func TestWebhookDelivery(t *testing.T) {
 				t.Fatal(err)
 			}
 			var delays []time.Duration
-			o := notifier.Deliver(t.Context(), []notifier.Target{{ID: "team/hook/0", Sender: n}},
-				notifier.Message{Subject: "Ändrade öppettider i morgon", Body: "Stängt."}, notifiertest.InstantPolicy(&delays))[0]
+			o := notifier.Send(t.Context(), notifier.Target{ID: "team/hook/0", Sender: n},
+				notifier.Message{Subject: "Ändrade öppettider i morgon", Body: "Stängt."}, notifiertest.InstantPolicy(&delays))
 			if o.Sent != tt.wantSent || o.Attempts != tt.wantAttempts || o.Permanent != tt.wantPermanent {
 				t.Errorf("Deliver() = sent %v, %d attempts, permanent %v (err %v), want %v, %d, %v",
 					o.Sent, o.Attempts, o.Permanent, o.Err, tt.wantSent, tt.wantAttempts, tt.wantPermanent)

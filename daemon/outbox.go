@@ -1,0 +1,131 @@
+package daemon
+
+import (
+	"context"
+	"sync"
+)
+
+// MaxInFlight bounds the targets hoursd sends to at once: a check for a
+// hundred thousand targets holds that many connections, not a hundred
+// thousand. It is the one bound on sends in hoursd (notifier.Send serves one
+// target and starts nothing beside it).
+const MaxInFlight = 64
+
+// outbox sends what the state's outbox holds. It owns the bound on sends in
+// flight (slots) and the rule that each target has one sender at a time,
+// which sends the target's pending messages oldest first: a correction must
+// never overtake the announcement it corrects while that one waits to be
+// retried. The messages themselves, and which are pending for whom, are in
+// the store's outbox and its index.
+type outbox struct {
+	store *Store
+	slots chan struct{}
+
+	mu       sync.Mutex
+	inflight map[string]struct{} // targets being served, each by one goroutine
+}
+
+func newOutbox(st *Store, inFlight int) *outbox {
+	return &outbox{store: st, slots: make(chan struct{}, inFlight), inflight: map[string]struct{}{}}
+}
+
+// sendFunc sends one message with its retries and records the outcome; ok
+// is false when it could not (a panic), and the target is then left for
+// later like one whose message stays pending.
+type sendFunc func(ctx context.Context, dl Delivery) (out Delivery, ok bool)
+
+// serve sends the pending messages of targets and returns when each has
+// been served: drained, or left with a message that stays pending (its
+// channel is down: the later ones wait behind it, for the next check or
+// start). A target another goroutine already serves is left to it — that
+// one takes every message pending for the target before it lets go. done
+// hears every message sent, failed or left pending.
+//
+// At most cap(slots) targets are served at once; a goroutine is started
+// only once its slot is free, so a hundred thousand targets do not make a
+// hundred thousand goroutines. A target waiting to retry gives its slot back
+// meanwhile (see idle), so targets whose channel is down do not hold up the
+// others for a day.
+func (o *outbox) serve(ctx context.Context, targets []string, send sendFunc, done func(Delivery)) {
+	var wg sync.WaitGroup
+	for _, target := range targets {
+		if !o.claim(target) {
+			continue
+		}
+		select {
+		case o.slots <- struct{}{}:
+		case <-ctx.Done():
+			o.release(target)
+			continue // its messages stay pending for the next start
+		}
+		wg.Go(func() {
+			defer func() { <-o.slots }()
+			var last uint64
+			for {
+				var stuck bool
+				last, stuck = o.drain(ctx, target, last, send, done)
+				o.release(target)
+				// A message queued just as this target was let go, whose
+				// own serve found it taken, would otherwise wait for the
+				// next check. Behind a message that stays pending, the
+				// later ones wait for the next check in any case.
+				if stuck || ctx.Err() != nil {
+					return
+				}
+				if next, err := o.store.nextPending(target, last); err != nil || next == nil || !o.claim(target) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// drain sends the target's pending messages after the one with id last, in
+// the order they were queued, until none is left or one stays pending
+// (stuck). It returns the last message it took: each message once per
+// drain, even if recording its outcome failed.
+func (o *outbox) drain(ctx context.Context, target string, last uint64, send sendFunc, done func(Delivery)) (uint64, bool) {
+	for {
+		dl, err := o.store.nextPending(target, last)
+		if err != nil {
+			return last, true
+		}
+		if dl == nil {
+			return last, false
+		}
+		last = dl.ID
+		out, ok := send(ctx, *dl)
+		done(out)
+		if !ok || out.State == StatePending || ctx.Err() != nil {
+			return last, true
+		}
+	}
+}
+
+// idle runs wait (a pause between retries) without holding a slot: the
+// caller holds one, gives it back while it waits, and takes one again
+// before it goes on (also when ctx ended: serve's deferred release gives
+// it back, and every other holder is on its way out then too).
+func (o *outbox) idle(wait func() error) error {
+	<-o.slots
+	defer func() { o.slots <- struct{}{} }()
+	return wait()
+}
+
+// claim makes the caller the one sender of a target's messages.
+func (o *outbox) claim(target string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, busy := o.inflight[target]; busy {
+		return false
+	}
+	o.inflight[target] = struct{}{}
+	return true
+}
+
+func (o *outbox) release(target string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.inflight, target)
+}
