@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/hoursd/hoursd/schedule"
+	"github.com/hoursd/hoursd/schedule/osm"
 )
 
 func (b *builder) buildSchedules(c *Config) {
@@ -42,10 +43,19 @@ func (b *builder) buildSchedule(p string, r *rawSchedule) *schedule.Schedule {
 	if r.URL != "" {
 		checkHTTPURL(b.ps, join(p, "url"), r.URL)
 	}
-	if r.Weekly == nil {
+	if r.Weekly == nil && r.OpeningHours == "" {
 		b.add(join(p, "weekly"), "missing: give the usual week, e.g. weekly: {mon-fri: [\"08:00-16:00\"]} (weekly: {} for a place that is only open on exceptions)")
 	}
 	s.Weekly = b.week(join(p, "weekly"), r.Weekly)
+	if r.OpeningHours != "" { // an OpenStreetMap expression instead (schedule/osm)
+		if r.Weekly != nil || r.Holidays != nil || len(r.NamedDays) > 0 || len(r.Periods) > 0 || len(r.Exceptions) > 0 {
+			b.add(join(p, "opening_hours"), "give either opening_hours or weekly/holidays/named_days/periods/exceptions, not both")
+		} else if rules, err := osm.Parse(r.OpeningHours); err != nil {
+			b.add(join(p, "opening_hours"), "%v", err)
+		} else {
+			s.Rules = rules
+		}
+	}
 
 	if h := r.Holidays; h != nil {
 		if h.Calendar != "se" {

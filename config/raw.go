@@ -67,6 +67,10 @@ type rawSchedule struct {
 	Periods    []rawPeriod          `mapstructure:"periods" yaml:"periods,omitempty"`
 	Exceptions []rawException       `mapstructure:"exceptions" yaml:"exceptions,omitempty"`
 	Source     *rawSource           `mapstructure:"source" yaml:"source,omitempty"` // config/source.go
+
+	// OpeningHours is the schedule as an OpenStreetMap opening_hours
+	// expression, instead of weekly/holidays/named_days/periods/exceptions.
+	OpeningHours string `mapstructure:"opening_hours" yaml:"opening_hours,omitempty"`
 }
 
 // hoursList is a list of intervals as written, ["08:00-11:30"]. Its own

@@ -257,7 +257,7 @@ func (s *Schedule) Day(d Date) Day {
 func (e *evaluator) describe(d Date, r eval) string {
 	s := e.s
 	var b strings.Builder
-	if len(s.Rules) > 0 {
+	if len(s.Rules) > 0 && r.exception < 0 {
 		return e.describeRule(r)
 	}
 	switch r.source {

@@ -22,10 +22,12 @@ import (
 // opening_hours does not know. Each rule gets a class from its selectors:
 //
 //   - weekly: weekdays only (Mo-Fr 08:00-16:00) — the usual week;
-//   - period: a range of dates, months, years or week numbers
-//     (Jun 30-Aug 24 Mo-Fr 08:00-15:00, week 01-53/2 Sa 10:00-12:00) — a season;
-//   - day: single dates (Dec 24), easter ± days, public holidays (PH, PH +1 day)
-//     and weekdays of a month (Fr[-1]) — the special days.
+//   - period: a range of dates longer than a week, months, years or week
+//     numbers (Jun 30-Aug 24 Mo-Fr 08:00-15:00, week 01-53/2 Sa 10:00-12:00)
+//     — a season;
+//   - day: dates and ranges of at most a week (Dec 24, Dec 24-26,
+//     Jun 19-25 Fr), easter ± days, public holidays (PH, PH +1 day) and
+//     weekdays of a month (Fr[-1]) — the special days.
 //
 // The regular hours of a date are the rules of the first two classes
 // evaluated alone; its hours are all rules evaluated together. A date whose
@@ -97,7 +99,7 @@ func (r *Rule) class() ruleClass {
 	}
 	if len(r.Dates) > 0 {
 		for _, dr := range r.Dates {
-			if !dr.single() {
+			if dr.length() > maxDayRange {
 				return classPeriod
 			}
 		}
@@ -109,8 +111,41 @@ func (r *Rule) class() ruleClass {
 	return classWeekly
 }
 
-// single reports whether the range is one date.
-func (dr DateRange) single() bool { return dr.From == dr.To && (dr.From.Day != 0 || dr.From.Easter) }
+// maxDayRange is the longest date range whose dates are special days
+// rather than a season: a week, so that "Jun 19-25 Fr off" (Midsommarafton)
+// and "Dec 24-26 off" announce their days, while "Jun 30-Aug 24" is a season
+// with a start and an end.
+const maxDayRange = 7
+
+// length is the number of days of the range (in a common year when it is
+// yearly); a whole month is never shorter than 28.
+func (dr DateRange) length() int {
+	if dr.From.Easter || dr.To.Easter {
+		if dr.From == dr.To {
+			return 1
+		}
+		return maxSeason // the parser reads no ranges from easter
+	}
+	year, toYear := dr.From.Year, dr.To.Year
+	if year == 0 {
+		year = 2001
+	}
+	if toYear == 0 {
+		toYear = year
+	}
+	fromDay, toDay := dr.From.Day, dr.To.Day
+	if fromDay == 0 {
+		fromDay = 1
+	}
+	if toDay == 0 {
+		toDay = monthLen(toYear, dr.To.Month)
+	}
+	n := dayNum(Date{toYear, dr.To.Month, toDay}) - dayNum(Date{year, dr.From.Month, fromDay}) + 1
+	if n <= 0 && dr.From.Year == 0 {
+		n += 365 // wraps the year end
+	}
+	return n
+}
 
 // dated reports whether the rule names dates of given years only.
 func (r *Rule) dated() bool {
@@ -130,8 +165,11 @@ func (ps *problems) rules(s *Schedule) {
 	if len(s.Rules) == 0 {
 		return
 	}
-	if s.Holidays != nil || len(s.NamedDays) > 0 || len(s.Periods) > 0 || len(s.Exceptions) > 0 {
-		ps.add("opening_hours", "cannot be combined with holidays, named_days, periods or exceptions; write them in the expression")
+	// Exceptions may stand beside rules: a source's dated readings are
+	// merged into them (design.md, Sources) and apply on top, as they do
+	// over weekly and periods.
+	if s.Holidays != nil || len(s.NamedDays) > 0 || len(s.Periods) > 0 {
+		ps.add("opening_hours", "cannot be combined with holidays, named_days or periods; write them in the expression")
 	}
 	for i := range s.Rules {
 		r := &s.Rules[i]
@@ -462,6 +500,20 @@ func (e *evaluator) evalRules(d Date, wd time.Weekday) eval {
 		by = i
 	}
 	r.hours, r.regular, r.rule = hours, regular, by
+	for i := range e.s.Exceptions {
+		if x := &e.s.Exceptions[i]; !d.Before(x.From) && !d.After(x.To) {
+			r.exception, r.hours, r.source, r.name = i, x.Hours, SourceException, x.Name
+			if x.Closed {
+				r.hours = Hours{}
+			}
+			if x.Name == (Name{}) && e.classes != nil {
+				if j := holidayAt(d); j >= 0 {
+					r.name = catalogue[j].name
+				}
+			}
+			return r
+		}
+	}
 	if by < 0 {
 		r.source = SourceWeekly
 		return r
