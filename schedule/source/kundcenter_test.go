@@ -195,7 +195,7 @@ func TestPageKundcenterCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantWarn := map[string]string{
-		"Skärtorsdagen 18 april, öppet 8–11.30":    "Skärtorsdagen is 17 April in 2025, not 18 April",
+		"Skärtorsdagen 18 april, öppet 8–11.30":   "Skärtorsdagen is 17 April in 2025, not 18 April",
 		"Torsdag 20 juni, midsommarafton, stängt": "20 June 2025 is a Friday, not a Thursday",
 	}
 	for _, w := range got.Warnings {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hoursd/hoursd/schedule"
@@ -227,6 +228,10 @@ func (p *parsed) findDates() {
 // weekday that may stand before it.
 func (p *parsed) dateAt(i int) (mention, bool) {
 	m := mention{start: i}
+	if i >= 2 && p.toks[i].kind == tNum && p.toks[i-2].kind == tNum && p.toks[i-2].digits <= 2 && p.toks[i-1].kind == tMark &&
+		(p.toks[i-1].s == "-" || (strings.Contains(":.", p.toks[i-1].s) && p.toks[i].digits == 2 && !p.spaced(i-1, i+1))) {
+		return m, false // the end of "10–20" or "11.30", not the start of "20, 24 december"
+	}
 	j := i
 	if t := p.tok(j); t != nil && t.kind == tWord {
 		if wd, ok := weekdayOf(t.s); ok {

@@ -80,7 +80,7 @@ func (r *pageReader) line(p, next *parsed) bool {
 		r.endBlock()
 		r.listStatus = nil
 		r.named(p)
-	case p.note:
+	case p.note && (len(p.closed) > 0 || len(p.hours) > 0) && len(p.years) == 0:
 		// "Helgdag: stängt" belongs to the week above it; hoursd takes
 		// holidays from the schedule's calendar.
 	default:
@@ -93,7 +93,7 @@ func (r *pageReader) line(p, next *parsed) bool {
 			// "Följande dagar har vi stängt:" and a list of bare dates.
 			r.listStatus = p.statusIn(0, len(p.toks))
 		}
-		if p.heading || (len(p.toks) <= 12 && len(p.hours) == 0 && len(p.years) == 0) {
+		if p.heading || (len(p.toks) <= 12 && len(p.hours) == 0) {
 			r.title = p.text
 		}
 	}
@@ -217,6 +217,25 @@ func (p *parsed) statusOnly() bool {
 }
 
 func (r *pageReader) dated(p, next *parsed) (usedNext bool) {
+	// "Jul 2025: 23 december 10–20, …": a year standing alone on the line
+	// dates the line's own dates.
+	if len(p.years) > 0 {
+		r.setYears(p.years)
+	}
+	// "Julafton 24 december och nyårsafton 31 december 2025": a year
+	// written after the line's last date dates the ones before it.
+	for k := len(p.mentions) - 1; k >= 0; k-- {
+		if last := p.mentions[k].dates[len(p.mentions[k].dates)-1]; last.y != 0 {
+			for j := range p.mentions[:k] {
+				for n := range p.mentions[j].dates {
+					if p.mentions[j].dates[n].y == 0 {
+						p.mentions[j].dates[n].y = last.y
+					}
+				}
+			}
+			break
+		}
+	}
 	anchors := make([]int, len(p.mentions))
 	floor := make([]int, len(p.mentions))
 	for k, m := range p.mentions {
@@ -367,6 +386,9 @@ func longDate(d schedule.Date) string { return fmt.Sprintf("%d %s %d", d.Day, d.
 // named reads a line that names catalogue days without dates: "Julafton
 // och nyårsafton: stängt". The year comes from the headings above.
 func (r *pageReader) named(p *parsed) {
+	if len(p.years) > 0 {
+		r.setYears(p.years) // "Julafton 2025: stängt"
+	}
 	anchors := make([]int, len(p.names))
 	floor := make([]int, len(p.names))
 	for k, n := range p.names {
@@ -458,6 +480,9 @@ func (r *pageReader) endBlock() {
 			From:   schedule.YearDate{Year: bl.from.Year, Month: bl.from.Month, Day: bl.from.Day},
 			To:     schedule.YearDate{Year: bl.to.Year, Month: bl.to.Month, Day: bl.to.Day},
 			Weekly: bl.week})
+	case bl.week.Equal(schedule.Week{}):
+		// "Lördag–söndag: stängt" alone says when the place is closed,
+		// not what its week is.
 	case r.b.weekly == nil:
 		w := bl.week
 		s := schedule.Schedule{ID: "source", Weekly: w}

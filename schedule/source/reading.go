@@ -53,7 +53,7 @@ func (b *builder) valid(text string, s *schedule.Schedule) bool {
 	msg := err.Error()
 	var ve *schedule.ValidationError
 	if errors.As(err, &ve) && len(ve.Problems) > 0 {
-		msg = ve.Problems[0].Path + ": " + ve.Problems[0].Message
+		msg = ve.Problems[0].Message
 	}
 	b.warn(text, "not a rule hoursd can hold: %s", msg)
 	return false
