@@ -96,25 +96,6 @@ func (c *Config) Sender(t Target) (notifier.Sender, error) {
 	return s, nil
 }
 
-// Targets builds the delivery targets of a subscriber, with the stable ids
-// ("anna/mail/0": subscriber, channel, position) that the state store and
-// the logs use.
-func (c *Config) Targets(sub *Subscriber) ([]notifier.Target, error) {
-	out := make([]notifier.Target, 0, len(sub.Targets))
-	for _, t := range sub.Targets {
-		s, err := c.Sender(t)
-		if err != nil {
-			return nil, fmt.Errorf("subscriber %s: %w", sub.ID, err)
-		}
-		out = append(out, notifier.Target{
-			ID:      t.ID(sub.ID),
-			Channel: t.Channel,
-			Sender:  s,
-		})
-	}
-	return out, nil
-}
-
 // Show writes the effective configuration as YAML: the file with the
 // defaults and the environment applied, every secret as ***. Paths of
 // secret files are shown: they are not secret and say where a secret comes

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hoursd/hoursd/notifier"
 )
 
 func TestSender(t *testing.T) {
@@ -35,7 +37,13 @@ subscribers:
 		"mail": "*email.Notifier", "push": "*pushover.Notifier", "team": "*discord.Notifier",
 		"hook": "*webhook.Notifier", "out": "*console.Notifier",
 	}
-	for _, tg := range cfg.Subscriber("anna").Targets {
+	// The ids are what the state store, status and the logs name a target
+	// by (daemon and test-send call Target.ID the same way).
+	anna := cfg.Subscriber("anna")
+	var ids []string
+	var console notifier.Sender
+	for _, tg := range anna.Targets {
+		ids = append(ids, tg.ID(anna.ID))
 		s, err := cfg.Sender(tg)
 		if err != nil {
 			t.Errorf("Sender(%+v): %v", tg, err)
@@ -44,22 +52,19 @@ subscribers:
 		if got := fmt.Sprintf("%T", s); got != wantTypes[tg.Channel] {
 			t.Errorf("Sender(%+v) is a %s, want a %s", tg, got, wantTypes[tg.Channel])
 		}
-	}
-
-	targets, err := cfg.Targets(cfg.Subscriber("anna"))
-	if err != nil {
-		t.Fatalf("Targets(anna): %v", err)
-	}
-	var ids []string
-	for _, tg := range targets {
-		ids = append(ids, tg.ID)
+		if tg.Channel == "out" {
+			console = s
+		}
 	}
 	if got, want := strings.Join(ids, " "), "anna/mail/anna@example.com anna/push/user-3119f2b3 anna/team anna/hook anna/out"; got != want {
-		t.Errorf("Targets(anna) ids = %s, want %s", got, want)
+		t.Errorf("target ids of anna = %s, want %s", got, want)
 	}
 
 	// The console channel prints to Config.Stdout.
-	if err := targets[4].Sender.Send(context.Background(), "Ämne", "Text"); err != nil {
+	if console == nil {
+		t.Fatal("no sender for the console target")
+	}
+	if err := console.Send(context.Background(), "Ämne", "Text"); err != nil {
 		t.Fatalf("console Send: %v", err)
 	}
 	if !strings.Contains(out.String(), "Ämne") || !strings.Contains(out.String(), "Text") {

@@ -40,9 +40,6 @@ const MaxRemind = 366
 // them ambiguous.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
-// pushoverKey is the shape of Pushover application tokens and user keys.
-var pushoverKey = regexp.MustCompile(`^[A-Za-z0-9]{30}$`)
-
 // Channel types.
 const (
 	TypeEmail    = "email"
@@ -340,7 +337,7 @@ func checkHTTPURL(ps *problems, path, u string) *url.URL {
 // message names the host, which is not the secret, and never the URL.
 func checkSecretURL(ps *problems, path, u string) {
 	p := checkHTTPURL(ps, path, u)
-	if p != nil && p.Scheme == "http" && !isLoopback(p.Hostname()) {
+	if p != nil && p.Scheme == "http" && !notifier.IsLoopback(p.Hostname()) {
 		ps.add(path, "http:// would send the secret in clear text to %s; use https:// (http:// is allowed only to localhost or a loopback address)", p.Hostname())
 	}
 }

@@ -2,7 +2,6 @@ package config
 
 import (
 	"maps"
-	"net"
 	"net/mail"
 	"reflect"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/notifier/discord"
 	"github.com/hoursd/hoursd/notifier/email"
 	"github.com/hoursd/hoursd/notifier/pushover"
@@ -129,7 +129,7 @@ func (b *builder) email(p string, r *rawEmail) Channel {
 		b.add(join(p, "port"), "%d is not a port number", r.Port)
 	}
 	b.oneOf(join(p, "tls"), "tls mode", r.TLS, tlsModes)
-	if r.TLS == email.TLSNone && r.Host != "" && !isLoopback(r.Host) {
+	if r.TLS == email.TLSNone && r.Host != "" && !notifier.IsLoopback(r.Host) {
 		b.add(join(p, "tls"), "none would send the password and messages in clear text to %s; it is only allowed towards localhost", r.Host)
 	}
 	if r.From == "" {
@@ -159,27 +159,12 @@ func (b *builder) given(p, key string, lit Secret, file string) bool {
 // STARTTLS, submissions (implicit TLS), and plain SMTP to a local relay.
 var defaultPorts = map[string]int{email.TLSStartTLS: 587, email.TLSImplicit: 465, email.TLSNone: 25}
 
-// isLoopback reports whether host is this machine: the name "localhost" or
-// a loopback address, written as it stands. Other names are not resolved:
-// "127.0.0.1.nip.io" or a name in /etc/hosts is refused, because what a
-// name resolves to at load is no promise for the send (DNS can answer
-// differently later), and a typo'd relay name should not become a clear
-// text connection across the network. (The email channel also checks, on
-// each connection, that "localhost" did connect to a loopback address.)
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 func (b *builder) pushover(p string, r *rawPushover) Channel {
 	ch := b.common(p, &r.rawChannelCommon)
 	cfg := &pushover.Config{APIURL: r.APIURL, Timeout: ch.Timeout}
 	if !b.given(p, "token", r.Token, r.TokenFile) {
 		b.add(join(p, "token"), "missing: the Pushover application's API token (token or token_file)")
-	} else if cfg.Token = b.secrets.resolve(b.ps, p, "token", r.Token, r.TokenFile); cfg.Token != "" && !pushoverKey.MatchString(cfg.Token) {
+	} else if cfg.Token = b.secrets.resolve(b.ps, p, "token", r.Token, r.TokenFile); cfg.Token != "" && !pushover.IsKey(cfg.Token) {
 		b.add(join(p, "token"), "is not a Pushover API token: those are 30 letters and digits")
 	}
 	if r.APIURL != "" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/pushover"
 )
 
 func (b *builder) buildSubscribers(c *Config) {
@@ -110,7 +111,7 @@ func (b *builder) checkTarget(q string, t rawTarget) {
 	case TypePushover:
 		if t.User == "" {
 			b.add(join(q, "user"), "missing: channel %s is Pushover, so the target needs a user key", t.Channel)
-		} else if !pushoverKey.MatchString(t.User) {
+		} else if !pushover.IsKey(t.User) {
 			b.add(join(q, "user"), "%q is not a Pushover user key: those are 30 letters and digits", t.User)
 		}
 	}

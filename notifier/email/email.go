@@ -18,7 +18,6 @@ import (
 	"log/slog"
 	"net"
 	"net/textproto"
-	"strings"
 	"time"
 
 	"github.com/nikoksr/notify"
@@ -77,7 +76,7 @@ func New(cfg Config, to string) (*Notifier, error) {
 		cfg.TLS = TLSStartTLS
 	case TLSStartTLS, TLSImplicit:
 	case TLSNone:
-		if !loopback(cfg.Host) {
+		if !notifier.IsLoopback(cfg.Host) {
 			return nil, fmt.Errorf("email: tls: none is allowed only to a loopback host, not %q: use starttls or tls", cfg.Host)
 		}
 	default:
@@ -103,15 +102,6 @@ func New(cfg Config, to string) (*Notifier, error) {
 		return nil, fmt.Errorf("email: address %q: %w", to, err)
 	}
 	return &Notifier{cfg: cfg, to: to}, nil
-}
-
-// loopback reports whether host is this machine: "localhost" or a loopback IP.
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 // checkLoopbackPeer refuses a clear-text connection that did not reach this

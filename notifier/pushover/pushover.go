@@ -71,16 +71,24 @@ type Notifier struct {
 
 var _ notifier.Sender = (*Notifier)(nil)
 
+// keyPattern is the shape of Pushover's application tokens and user and
+// group keys: 30 letters and digits.
 var keyPattern = regexp.MustCompile(`^[A-Za-z0-9]{30}$`)
+
+// IsKey reports whether s has the shape of a Pushover application token or
+// user or group key. New refuses any other; the configuration checks with
+// it too, so that a typo is reported at load with its key path, by the one
+// rule that New applies.
+func IsKey(s string) bool { return keyPattern.MatchString(s) }
 
 // New returns a Notifier that sends to the user key user. Keys that cannot be
 // Pushover keys (30 letters and digits) are refused here, so a typo is a
 // config error rather than a failed delivery; the error never shows the key.
 func New(cfg Config, user string) (*Notifier, error) {
-	if !keyPattern.MatchString(cfg.Token) {
+	if !IsKey(cfg.Token) {
 		return nil, errors.New("pushover: token must be an application token of 30 letters and digits")
 	}
-	if !keyPattern.MatchString(user) {
+	if !IsKey(user) {
 		return nil, errors.New("pushover: user must be a user or group key of 30 letters and digits")
 	}
 	base := cfg.APIURL
