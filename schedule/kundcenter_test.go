@@ -9,8 +9,8 @@ import (
 	"github.com/rickar/cal/v2"
 )
 
-// kundcenter is Försäkringskassan kundcenter as design.md writes it, built
-// in Go: the same rules as the configuration hoursd embeds.
+// kundcenter is Försäkringskassan kundcenter built in Go: the same rules as
+// the configuration hoursd embeds (config/default.yaml).
 func kundcenter(t testing.TB) *Schedule {
 	t.Helper()
 	h := func(ss ...string) Hours { return mustHours(t, ss...) }

@@ -21,7 +21,8 @@ var impureImports = []string{
 // clockFuncs are the functions of package time that read the clock or wait.
 var clockFuncs = []string{"Now", "Since", "Until", "Sleep", "After", "AfterFunc", "Tick", "NewTimer", "NewTicker"}
 
-// TestSchedulePure checks design.md's promise that schedule is pure: no
+// TestSchedulePure checks the promise that schedule is pure (README.md,
+// "Repository layout"; docs/schedule.md): no
 // I/O, no time.Now (nor any other reading of the clock), no goroutines.
 // Callers pass the date; the same date always gives the same hours.
 func TestSchedulePure(t *testing.T) {

@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestCommandTable checks that every command of design.md's command-line
-// table exists with the flags it shows, and that every command takes
-// --config.
+// TestCommandTable checks that every command the documentation names
+// (README.md, docs/operating.md, docs/schedule.md) exists with the flags
+// it shows, and that every command takes --config.
 func TestCommandTable(t *testing.T) {
 	tests := []struct {
 		command string
@@ -23,7 +23,7 @@ func TestCommandTable(t *testing.T) {
 		{"test-send", []string{"subscriber"}},
 		{"status", nil},
 		{"version", nil},
-		{"healthcheck", nil}, // the Docker HEALTHCHECK of design.md's deployment section
+		{"healthcheck", nil}, // the HEALTHCHECK of deploy/docker/Dockerfile
 	}
 	root := newRootCmd(io.Discard, io.Discard)
 	for _, tt := range tests {
@@ -41,7 +41,7 @@ func TestCommandTable(t *testing.T) {
 	}
 }
 
-// TestCommandFlagDefaults checks the defaults design.md states: upcoming
+// TestCommandFlagDefaults checks the defaults the documentation states: upcoming
 // shows 30 days as text, check is not a dry run.
 func TestCommandFlagDefaults(t *testing.T) {
 	tests := []struct {

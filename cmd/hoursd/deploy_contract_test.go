@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// TestSystemdUnitContract checks the directives design.md's deployment
-// section promises of deploy/systemd/hoursd.service, which the sandbox
+// TestSystemdUnitContract checks the directives docs/deployment.md
+// promises of deploy/systemd/hoursd.service, which the sandbox
 // rating in .ci/run does not look at: hoursd speaks sd_notify (Type=notify
 // with a watchdog), runs as a dynamic user, keeps its state and reads its
 // configuration in the directories systemd makes for it, and reloads on
@@ -45,7 +45,7 @@ func TestSystemdUnitContract(t *testing.T) {
 }
 
 // TestSystemdCredentialsDropIn checks that the example drop-in hands
-// secrets over with LoadCredential=, as design.md says they are given.
+// secrets over with LoadCredential=, as docs/deployment.md says they are given.
 func TestSystemdCredentialsDropIn(t *testing.T) {
 	dropIn := readUnit(t, "../../deploy/systemd/hoursd.service.d/credentials.conf.example")
 	creds := dropIn["LoadCredential"]

@@ -11,7 +11,7 @@ import (
 	goical "github.com/emersion/go-ical"
 )
 
-// icsConfig is the customer centre of design.md in a file of its own, so
+// icsConfig is the customer centre of config/default.yaml in a file of its own, so
 // these tests do not move when the examples do.
 const icsConfig = `timezone: Europe/Stockholm
 schedules:

@@ -12,8 +12,9 @@ import (
 // modulePath is the module every hoursd package lives in.
 const modulePath = "github.com/hoursd/hoursd"
 
-// layoutRule is one row of design.md's layout table: the hoursd packages a
-// package under dir may import, and third-party modules it must not import
+// layoutRule is one layer of hoursd's layout (README.md, "Repository
+// layout"): the hoursd packages a package under dir may import, and
+// third-party modules it must not import
 // (each belongs to another layer: viper to config, cron and bbolt to the
 // daemon, cobra to the command line).
 type layoutRule struct {
@@ -29,13 +30,13 @@ var layout = []layoutRule{
 		forbidden: []string{"github.com/spf13/", "github.com/robfig/cron", "go.etcd.io/bbolt", "github.com/coreos/go-systemd", "github.com/prometheus/"}},
 	{dir: "config", mayImport: []string{"schedule", "notifier"},
 		forbidden: []string{"github.com/spf13/cobra", "go.etcd.io/bbolt", "github.com/coreos/go-systemd", "github.com/prometheus/"}},
-	// daemon/web is not in design.md's table; it serves what the daemon
+	// daemon/web is not a layer of its own; it serves what the daemon
 	// knows and is wired in by cmd, so it may import what daemon may.
 	{dir: "daemon", mayImport: []string{"schedule", "notifier", "config", "daemon"},
 		forbidden: []string{"github.com/spf13/cobra"}},
 }
 
-// TestLayoutImports checks design.md's layout table against the imports of
+// TestLayoutImports checks hoursd's layers against the imports of
 // every non-test file in the module: schedule imports only the standard
 // library and rickar/cal/v2; notifier does not import config or daemon;
 // nothing but cmd imports daemon or cmd.
@@ -62,15 +63,15 @@ func TestLayoutImports(t *testing.T) {
 			}
 			if rel, internal := strings.CutPrefix(imp, modulePath+"/"); internal {
 				if !slices.ContainsFunc(rule.mayImport, func(p string) bool { return under(rel, p) }) {
-					t.Errorf("%s imports %s; design.md lets %s import only %v", dir, imp, rule.dir, rule.mayImport)
+					t.Errorf("%s imports %s; %s may import only %v", dir, imp, rule.dir, rule.mayImport)
 				}
 				continue
 			}
 			if rule.thirdParty != nil && !slices.ContainsFunc(rule.thirdParty, func(p string) bool { return strings.HasPrefix(imp, p) }) {
-				t.Errorf("%s imports %s; design.md lets %s import only the standard library and %v", dir, imp, rule.dir, rule.thirdParty)
+				t.Errorf("%s imports %s; %s may import only the standard library and %v", dir, imp, rule.dir, rule.thirdParty)
 			}
 			if slices.ContainsFunc(rule.forbidden, func(p string) bool { return strings.HasPrefix(imp, p) }) {
-				t.Errorf("%s imports %s, which belongs to another layer of design.md's table", dir, imp)
+				t.Errorf("%s imports %s, which belongs to another layer of hoursd", dir, imp)
 			}
 		}
 	}

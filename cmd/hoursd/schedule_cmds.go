@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/notifier/words"
 	"github.com/hoursd/hoursd/schedule"
 )
 
@@ -185,7 +186,7 @@ func collectChanges(scheds []*schedule.Schedule, from schedule.Date, days int) [
 }
 
 // writeUpcoming writes the changes of scheds in from..from+days-1 as text
-// for people or as the JSON of design.md.
+// for people or as the JSON of docs/schedule.md.
 func writeUpcoming(w io.Writer, scheds []*schedule.Schedule, from schedule.Date, days int, format string) error {
 	changes := collectChanges(scheds, from, days)
 	if format == "json" {
@@ -201,7 +202,7 @@ type jsonInterval struct {
 }
 
 // jsonChange is one change in the JSON of `hoursd upcoming`, keys in the
-// order design.md shows them.
+// order docs/schedule.md shows them.
 type jsonChange struct {
 	Schedule string         `json:"schedule"`
 	Date     string         `json:"date"`
@@ -212,7 +213,7 @@ type jsonChange struct {
 	Regular  []jsonInterval `json:"regular"`
 }
 
-// jsonHours is never nil, so a closed day is "hours": [] as design.md says,
+// jsonHours is never nil, so a closed day is "hours": [] as docs/schedule.md says,
 // not null.
 func jsonHours(h schedule.Hours) []jsonInterval {
 	out := make([]jsonInterval, len(h))
@@ -222,8 +223,8 @@ func jsonHours(h schedule.Hours) []jsonInterval {
 	return out
 }
 
-// writeChangesJSON prints the array one change to a line, as design.md
-// shows it, so that it reads and diffs well and still parses as JSON.
+// writeChangesJSON prints the array one change to a line, as
+// docs/schedule.md shows it, so that it reads and diffs well and still parses as JSON.
 func writeChangesJSON(w io.Writer, changes []schedule.Change) error {
 	var buf bytes.Buffer
 	buf.WriteString("[")
@@ -237,7 +238,7 @@ func writeChangesJSON(w io.Writer, changes []schedule.Change) error {
 			Schedule: c.Schedule,
 			Date:     c.Date.String(),
 			Kind:     string(c.Kind),
-			Name:     swedishName(c.Name),
+			Name:     words.Swedish.Name(c.Name),
 			Hours:    jsonHours(c.Hours),
 			Regular:  jsonHours(c.Regular),
 		}
@@ -254,21 +255,12 @@ func writeChangesJSON(w io.Writer, changes []schedule.Change) error {
 	return err
 }
 
-// swedishName is the name in Swedish, the language of the places hoursd
-// follows, falling back to English where only that is known.
-func swedishName(n schedule.Name) string {
-	if n.SV != "" {
-		return n.SV
-	}
-	return n.EN
-}
-
 // displayName is a name as the text output of the schedule commands shows
 // it: Swedish, the language of the places hoursd follows, with the English
 // name in parentheses for readers who do not know the Swedish days
 // ("Valborgsmässoafton (Walpurgis Night)"). The labels around it are English.
 func displayName(n schedule.Name) string {
-	name := swedishName(n)
+	name := words.Swedish.Name(n)
 	if n.EN != "" && n.EN != name {
 		name += " (" + n.EN + ")"
 	}
@@ -277,6 +269,10 @@ func displayName(n schedule.Name) string {
 
 // writeChangesText prints the changes grouped by schedule, one aligned line
 // per change: weekday, date, name, the hours, and the usual hours beside them.
+// Hours and weeks are written in the configuration's own syntax (schedule's
+// String: "08:00-11:30", "mon-fri 08:00-16:00"), so that an operator can
+// hold them against the file; the words around them are words.English, the
+// table the messages and the page use.
 func writeChangesText(w io.Writer, scheds []*schedule.Schedule, changes []schedule.Change, from, to schedule.Date) error {
 	var buf bytes.Buffer
 	for i, s := range scheds {
@@ -309,7 +305,7 @@ func writeChangesText(w io.Writer, scheds []*schedule.Schedule, changes []schedu
 				name = fmt.Sprintf("%s over, usual hours again", name)
 				hours, usual = c.Weekly.String(), ""
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.Date.Weekday().String()[:3], c.Date, name, hours, usual)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", words.English.ShortWeekday(c.Date.Weekday()), c.Date, name, hours, usual)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -342,14 +338,14 @@ func scheduleTitle(s *schedule.Schedule) string {
 
 // dayAndDate is "Thu 2026-04-30".
 func dayAndDate(d schedule.Date) string {
-	return d.Weekday().String()[:3] + " " + d.String()
+	return words.English.ShortWeekday(d.Weekday()) + " " + d.String()
 }
 
 // writeDay prints, for each schedule, the date's hours, its usual hours,
 // its name and the rule that gave the hours.
 func writeDay(w io.Writer, scheds []*schedule.Schedule, d schedule.Date) error {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "%s %s\n", d.Weekday(), d)
+	fmt.Fprintf(&buf, "%s %s\n", words.English.Weekday(d.Weekday()), d)
 	for _, s := range scheds {
 		day := s.Day(d)
 		fmt.Fprintf(&buf, "\n%s\n", scheduleTitle(s))

@@ -89,7 +89,7 @@ func kundcenter(t *testing.T) *schedule.Schedule {
 	return s
 }
 
-// jsonLine is one change as design.md prints it.
+// jsonLine is one change as docs/schedule.md prints it.
 func jsonLine(sched, date, kind, name, until, hours, regular string) string {
 	iv := func(h string) string {
 		if h == "" {
@@ -105,7 +105,7 @@ func jsonLine(sched, date, kind, name, until, hours, regular string) string {
 		sched, date, kind, name, until, iv(hours), iv(regular))
 }
 
-// jsonArray joins lines as design.md shows the array.
+// jsonArray joins lines as docs/schedule.md shows the array.
 func jsonArray(lines ...string) string {
 	return "[" + strings.Join(lines, ",\n ") + "]\n"
 }

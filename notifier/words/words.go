@@ -5,11 +5,11 @@
 // 13:00–16:00" and "mån–fre 08:00–16:00" through it, so that they never
 // disagree on a word or an abbreviation.
 //
-// It sits under notifier because design.md puts the sv/en rendering there,
-// and it is a leaf of its own so that daemon/web and cmd can use it without
-// importing the delivery code; schedule could not hold it (it knows no
-// language), and schedule's own String methods stay what they are: the
-// syntax of the configuration (08:00-16:00, mon-fri), for operators who
+// It sits under notifier, which renders messages in sv and en (README.md,
+// "Repository layout"), as a leaf of its own so that daemon/web and cmd can
+// use it without importing the delivery code. schedule could not hold it:
+// it knows no language. schedule's own String methods stay what they are,
+// the syntax of the configuration (08:00-16:00, mon-fri), for operators who
 // compare output with the file they wrote.
 //
 // hoursd writes its own small tables rather than using a locale library: two
