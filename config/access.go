@@ -13,7 +13,12 @@ import (
 	"github.com/hoursd/hoursd/notifier/console"
 	"github.com/hoursd/hoursd/notifier/discord"
 	"github.com/hoursd/hoursd/notifier/email"
+	"github.com/hoursd/hoursd/notifier/gotify"
+	"github.com/hoursd/hoursd/notifier/matrix"
+	"github.com/hoursd/hoursd/notifier/ntfy"
 	"github.com/hoursd/hoursd/notifier/pushover"
+	"github.com/hoursd/hoursd/notifier/slack"
+	"github.com/hoursd/hoursd/notifier/telegram"
 	"github.com/hoursd/hoursd/notifier/webhook"
 	"github.com/hoursd/hoursd/schedule"
 )
@@ -81,6 +86,31 @@ func (c *Config) Sender(t Target) (notifier.Sender, error) {
 		if n, err = webhook.New(*ch.Webhook); err == nil {
 			s = n
 		}
+	case TypeNtfy:
+		var n *ntfy.Notifier
+		if n, err = ntfy.New(*ch.Ntfy, t.Topic); err == nil {
+			s = n
+		}
+	case TypeTelegram:
+		var n *telegram.Notifier
+		if n, err = telegram.New(*ch.Telegram, t.Chat); err == nil {
+			s = n
+		}
+	case TypeSlack:
+		var n *slack.Notifier
+		if n, err = slack.New(*ch.Slack); err == nil {
+			s = n
+		}
+	case TypeMatrix:
+		var n *matrix.Notifier
+		if n, err = matrix.New(*ch.Matrix, t.Room); err == nil {
+			s = n
+		}
+	case TypeGotify:
+		var n *gotify.Notifier
+		if n, err = gotify.New(*ch.Gotify); err == nil {
+			s = n
+		}
 	case TypeConsole:
 		w := c.Stdout
 		if w == nil {
@@ -133,15 +163,27 @@ func plural(n int, noun string) string {
 // `hoursd status` and `hoursd test-send`, and stably across edits that
 // reorder targets: the subscriber, the channel and the address (email) or a
 // digest of the user key (a Pushover user key lets anyone holding the app
-// token reach that person, so hoursd does not print it).
+// token reach that person, so hoursd does not print it). An ntfy topic and
+// a Telegram chat id are shown by digest for the same reason (a topic on a
+// public server is all it takes to read the messages); a Matrix room id is
+// shown as it is, since posting to a room takes a member's access token.
 func (t Target) ID(subscriber string) string {
 	id := subscriber + "/" + t.Channel
+	digest := func(s string) string {
+		sum := sha256.Sum256([]byte(s))
+		return hex.EncodeToString(sum[:4])
+	}
 	switch {
 	case t.Address != "":
 		id += "/" + t.Address
 	case t.User != "":
-		sum := sha256.Sum256([]byte(t.User))
-		id += "/user-" + hex.EncodeToString(sum[:4])
+		id += "/user-" + digest(t.User)
+	case t.Topic != "":
+		id += "/topic-" + digest(t.Topic)
+	case t.Chat != "":
+		id += "/chat-" + digest(t.Chat)
+	case t.Room != "":
+		id += "/" + t.Room
 	}
 	return id
 }

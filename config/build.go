@@ -46,10 +46,16 @@ const (
 	TypePushover = "pushover"
 	TypeDiscord  = "discord"
 	TypeWebhook  = "webhook"
+	TypeNtfy     = "ntfy"
+	TypeTelegram = "telegram"
+	TypeSlack    = "slack"
+	TypeMatrix   = "matrix"
+	TypeGotify   = "gotify"
 	TypeConsole  = "console"
 )
 
-var channelTypes = []string{TypeEmail, TypePushover, TypeDiscord, TypeWebhook, TypeConsole}
+var channelTypes = []string{TypeEmail, TypePushover, TypeDiscord, TypeWebhook,
+	TypeNtfy, TypeTelegram, TypeSlack, TypeMatrix, TypeGotify, TypeConsole}
 
 var (
 	languages  = []string{"sv", "en"}

@@ -3,6 +3,7 @@ package config
 import (
 	"maps"
 	"net/mail"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -12,7 +13,12 @@ import (
 	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/notifier/discord"
 	"github.com/hoursd/hoursd/notifier/email"
+	"github.com/hoursd/hoursd/notifier/gotify"
+	"github.com/hoursd/hoursd/notifier/matrix"
+	"github.com/hoursd/hoursd/notifier/ntfy"
 	"github.com/hoursd/hoursd/notifier/pushover"
+	"github.com/hoursd/hoursd/notifier/slack"
+	"github.com/hoursd/hoursd/notifier/telegram"
 	"github.com/hoursd/hoursd/notifier/webhook"
 )
 
@@ -35,6 +41,16 @@ func (b *builder) buildChannels(c *Config) {
 			ch, shown = decodeChannel(b, p, m, b.discord)
 		case TypeWebhook:
 			ch, shown = decodeChannel(b, p, m, b.webhook)
+		case TypeNtfy:
+			ch, shown = decodeChannel(b, p, m, b.ntfy)
+		case TypeTelegram:
+			ch, shown = decodeChannel(b, p, m, b.telegram)
+		case TypeSlack:
+			ch, shown = decodeChannel(b, p, m, b.slack)
+		case TypeMatrix:
+			ch, shown = decodeChannel(b, p, m, b.matrix)
+		case TypeGotify:
+			ch, shown = decodeChannel(b, p, m, b.gotify)
 		case TypeConsole:
 			ch, shown = decodeChannel(b, p, m, b.console)
 		case "":
@@ -69,13 +85,21 @@ func decodeChannel[R any](b *builder, p string, m map[string]any, build func(str
 			continue
 		}
 		// A key of another type of channel: say so rather than only
-		// "unknown key", the user probably mixed up two channels.
+		// "unknown key", the user probably mixed up two channels. A key
+		// several types have (token) names them all.
+		var owners []string
 		for _, typ := range channelTypes {
 			if slices.Contains(keysOf(channelKeys[typ]), k) {
-				b.add(join(p, k), "not a key of a %s channel, only of %s channels", m["type"], typ)
-				delete(m, k)
-				break
+				owners = append(owners, typ)
 			}
+		}
+		if len(owners) > 0 {
+			list := owners[len(owners)-1]
+			if len(owners) > 1 {
+				list = strings.Join(owners[:len(owners)-1], ", ") + " and " + list
+			}
+			b.add(join(p, k), "not a key of a %s channel, only of %s channels", m["type"], list)
+			delete(m, k)
 		}
 	}
 	b.decode(p, m, r)
@@ -88,6 +112,11 @@ var channelKeys = map[string]reflect.Type{
 	TypePushover: reflect.TypeFor[rawPushover](),
 	TypeDiscord:  reflect.TypeFor[rawDiscord](),
 	TypeWebhook:  reflect.TypeFor[rawWebhook](),
+	TypeNtfy:     reflect.TypeFor[rawNtfy](),
+	TypeTelegram: reflect.TypeFor[rawTelegram](),
+	TypeSlack:    reflect.TypeFor[rawSlack](),
+	TypeMatrix:   reflect.TypeFor[rawMatrix](),
+	TypeGotify:   reflect.TypeFor[rawGotify](),
 	TypeConsole:  reflect.TypeFor[rawConsole](),
 }
 
@@ -218,5 +247,96 @@ func (b *builder) webhook(p string, r *rawWebhook) Channel {
 		}
 	}
 	ch.Webhook = cfg
+	return ch
+}
+
+func (b *builder) ntfy(p string, r *rawNtfy) Channel {
+	ch := b.common(p, &r.rawChannelCommon)
+	if r.Server == "" {
+		r.Server = ntfy.DefaultServer
+	}
+	if r.Priority == 0 {
+		r.Priority = ntfy.DefaultPriority
+	}
+	cfg := &ntfy.Config{Server: r.Server, Priority: r.Priority, Timeout: ch.Timeout}
+	if b.given(p, "token", r.Token, r.TokenFile) {
+		// The token is sent to the server, so the server must be https.
+		cfg.Token = b.secrets.resolve(b.ps, p, "token", r.Token, r.TokenFile)
+		checkSecretURL(b.ps, join(p, "server"), r.Server)
+	} else {
+		checkHTTPURL(b.ps, join(p, "server"), r.Server)
+	}
+	if r.Priority < 1 || r.Priority > 5 {
+		b.add(join(p, "priority"), "%d is not an ntfy priority: 1 (min) to 5 (max), 3 is the default", r.Priority)
+	}
+	ch.Ntfy = cfg
+	return ch
+}
+
+func (b *builder) telegram(p string, r *rawTelegram) Channel {
+	ch := b.common(p, &r.rawChannelCommon)
+	cfg := &telegram.Config{APIURL: r.APIURL, Timeout: ch.Timeout}
+	if !b.given(p, "token", r.Token, r.TokenFile) {
+		b.add(join(p, "token"), "missing: the bot's token from @BotFather (token or token_file)")
+	} else if cfg.Token = b.secrets.resolve(b.ps, p, "token", r.Token, r.TokenFile); cfg.Token != "" && !telegram.TokenPattern.MatchString(cfg.Token) {
+		b.add(join(p, "token"), "is not a Telegram bot token: those are the bot's id, a colon and a key (123456789:AA…)")
+	}
+	if r.APIURL != "" {
+		checkSecretURL(b.ps, join(p, "api_url"), r.APIURL)
+	}
+	ch.Telegram = cfg
+	return ch
+}
+
+func (b *builder) slack(p string, r *rawSlack) Channel {
+	ch := b.common(p, &r.rawChannelCommon)
+	cfg := &slack.Config{Timeout: ch.Timeout}
+	if !b.given(p, "webhook_url", r.WebhookURL, r.WebhookURLFile) {
+		b.add(join(p, "webhook_url"), "missing: the incoming webhook's URL (webhook_url or webhook_url_file)")
+	} else if cfg.WebhookURL = b.secrets.resolve(b.ps, p, "webhook_url", r.WebhookURL, r.WebhookURLFile); cfg.WebhookURL != "" {
+		checkSecretURL(b.ps, join(p, "webhook_url"), cfg.WebhookURL)
+	}
+	ch.Slack = cfg
+	return ch
+}
+
+func (b *builder) matrix(p string, r *rawMatrix) Channel {
+	ch := b.common(p, &r.rawChannelCommon)
+	cfg := &matrix.Config{Homeserver: r.Homeserver, Timeout: ch.Timeout}
+	if r.Homeserver == "" {
+		b.add(join(p, "homeserver"), "missing: the homeserver's client API URL, e.g. https://matrix.example.org")
+	} else {
+		checkSecretURL(b.ps, join(p, "homeserver"), r.Homeserver) // the token is sent to it
+	}
+	if !b.given(p, "token", r.Token, r.TokenFile) {
+		b.add(join(p, "token"), "missing: the access token of the account hoursd posts as (token or token_file)")
+	} else {
+		cfg.Token = b.secrets.resolve(b.ps, p, "token", r.Token, r.TokenFile)
+	}
+	ch.Matrix = cfg
+	return ch
+}
+
+func (b *builder) gotify(p string, r *rawGotify) Channel {
+	ch := b.common(p, &r.rawChannelCommon)
+	cfg := &gotify.Config{URL: r.URL, Priority: r.Priority, Timeout: ch.Timeout}
+	if r.URL == "" {
+		b.add(join(p, "url"), "missing: the Gotify server's URL, e.g. https://gotify.example.com")
+	} else {
+		checkSecretURL(b.ps, join(p, "url"), r.URL) // the token is sent to it
+		if u, err := url.Parse(r.URL); err == nil && u.RawQuery != "" {
+			// Not quoted: the query is most likely ?token=….
+			b.add(join(p, "url"), "must be the server's address without a query: give the application token as token (or token_file)")
+		}
+	}
+	if !b.given(p, "token", r.Token, r.TokenFile) {
+		b.add(join(p, "token"), "missing: the application's token from Gotify's Apps page (token or token_file)")
+	} else {
+		cfg.Token = b.secrets.resolve(b.ps, p, "token", r.Token, r.TokenFile)
+	}
+	if r.Priority < 0 || r.Priority > 10 {
+		b.add(join(p, "priority"), "%d is not a Gotify priority: 1 to 10, or leave it out for the application's default", r.Priority)
+	}
+	ch.Gotify = cfg
 	return ch
 }

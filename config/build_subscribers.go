@@ -8,7 +8,10 @@ import (
 	"strings"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/matrix"
+	"github.com/hoursd/hoursd/notifier/ntfy"
 	"github.com/hoursd/hoursd/notifier/pushover"
+	"github.com/hoursd/hoursd/notifier/telegram"
 )
 
 func (b *builder) buildSubscribers(c *Config) {
@@ -114,12 +117,43 @@ func (b *builder) checkTarget(q string, t rawTarget) {
 		} else if !pushover.IsKey(t.User) {
 			b.add(join(q, "user"), "%q is not a Pushover user key: those are 30 letters and digits", t.User)
 		}
+	case TypeNtfy:
+		if t.Topic == "" {
+			b.add(join(q, "topic"), "missing: channel %s is ntfy, so the target needs a topic", t.Channel)
+		} else if !ntfy.TopicPattern.MatchString(t.Topic) {
+			// Not quoted: on a public server the topic is the secret.
+			b.add(join(q, "topic"), "is not an ntfy topic: those are 1 to 64 letters, digits, '-' and '_'")
+		}
+	case TypeTelegram:
+		if t.Chat == "" {
+			b.add(join(q, "chat"), "missing: channel %s is Telegram, so the target needs a chat id", t.Channel)
+		} else if !telegram.ChatPattern.MatchString(t.Chat) {
+			b.add(join(q, "chat"), "%q is not a Telegram chat id (a number, -100… for groups and channels) or a channel's @username", t.Chat)
+		}
+	case TypeMatrix:
+		switch {
+		case t.Room == "":
+			b.add(join(q, "room"), "missing: channel %s is Matrix, so the target needs a room id", t.Channel)
+		case strings.HasPrefix(t.Room, "#"):
+			b.add(join(q, "room"), "%q is a room alias; give the room id (!…:server, in Element under Room settings → Advanced)", t.Room)
+		case !matrix.RoomPattern.MatchString(t.Room):
+			b.add(join(q, "room"), "%q is not a Matrix room id (!…:server)", t.Room)
+		}
 	}
 	if t.Address != "" && typ != TypeEmail {
 		b.add(join(q, "address"), "not used: channel %s is %s, only email targets have an address", t.Channel, typ)
 	}
 	if t.User != "" && typ != TypePushover {
 		b.add(join(q, "user"), "not used: channel %s is %s, only pushover targets have a user", t.Channel, typ)
+	}
+	if t.Topic != "" && typ != TypeNtfy {
+		b.add(join(q, "topic"), "not used: channel %s is %s, only ntfy targets have a topic", t.Channel, typ)
+	}
+	if t.Chat != "" && typ != TypeTelegram {
+		b.add(join(q, "chat"), "not used: channel %s is %s, only telegram targets have a chat", t.Channel, typ)
+	}
+	if t.Room != "" && typ != TypeMatrix {
+		b.add(join(q, "room"), "not used: channel %s is %s, only matrix targets have a room", t.Channel, typ)
 	}
 }
 

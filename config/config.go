@@ -11,7 +11,12 @@ import (
 	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/notifier/discord"
 	"github.com/hoursd/hoursd/notifier/email"
+	"github.com/hoursd/hoursd/notifier/gotify"
+	"github.com/hoursd/hoursd/notifier/matrix"
+	"github.com/hoursd/hoursd/notifier/ntfy"
 	"github.com/hoursd/hoursd/notifier/pushover"
+	"github.com/hoursd/hoursd/notifier/slack"
+	"github.com/hoursd/hoursd/notifier/telegram"
 	"github.com/hoursd/hoursd/notifier/webhook"
 	"github.com/hoursd/hoursd/schedule"
 )
@@ -62,12 +67,17 @@ type Defaults struct {
 // matching Type (console has none).
 type Channel struct {
 	ID       string
-	Type     string // email|pushover|discord|webhook|console
+	Type     string // email|pushover|discord|webhook|ntfy|telegram|slack|matrix|gotify|console
 	Timeout  time.Duration
 	Email    *email.Config
 	Pushover *pushover.Config
 	Discord  *discord.Config
 	Webhook  *webhook.Config
+	Ntfy     *ntfy.Config
+	Telegram *telegram.Config
+	Slack    *slack.Config
+	Matrix   *matrix.Config
+	Gotify   *gotify.Config
 }
 
 // Subscriber follows schedules and is reached through targets.
@@ -86,4 +96,7 @@ type Target struct {
 	Channel string
 	Address string // email
 	User    string // pushover
+	Topic   string // ntfy
+	Chat    string // telegram
+	Room    string // matrix
 }

@@ -169,6 +169,42 @@ type rawConsole struct {
 	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
 }
 
+type rawNtfy struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	Server           string `mapstructure:"server" yaml:"server"`
+	Token            Secret `mapstructure:"token" yaml:"token,omitempty"`
+	TokenFile        string `mapstructure:"token_file" yaml:"token_file,omitempty"`
+	Priority         int    `mapstructure:"priority" yaml:"priority"`
+}
+
+type rawTelegram struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	Token            Secret `mapstructure:"token" yaml:"token,omitempty"`
+	TokenFile        string `mapstructure:"token_file" yaml:"token_file,omitempty"`
+	APIURL           string `mapstructure:"api_url" yaml:"api_url,omitempty"`
+}
+
+type rawSlack struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	WebhookURL       Secret `mapstructure:"webhook_url" yaml:"webhook_url,omitempty"`
+	WebhookURLFile   string `mapstructure:"webhook_url_file" yaml:"webhook_url_file,omitempty"`
+}
+
+type rawMatrix struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	Homeserver       string `mapstructure:"homeserver" yaml:"homeserver"`
+	Token            Secret `mapstructure:"token" yaml:"token,omitempty"`
+	TokenFile        string `mapstructure:"token_file" yaml:"token_file,omitempty"`
+}
+
+type rawGotify struct {
+	rawChannelCommon `mapstructure:",squash" yaml:",inline"`
+	URL              string `mapstructure:"url" yaml:"url"`
+	Token            Secret `mapstructure:"token" yaml:"token,omitempty"`
+	TokenFile        string `mapstructure:"token_file" yaml:"token_file,omitempty"`
+	Priority         int    `mapstructure:"priority" yaml:"priority,omitempty"`
+}
+
 type rawSubscriber struct {
 	ID        string        `mapstructure:"id" yaml:"id"`
 	Language  string        `mapstructure:"language" yaml:"language"`
@@ -183,6 +219,9 @@ type rawTarget struct {
 	Channel string `mapstructure:"channel" yaml:"channel"`
 	Address string `mapstructure:"address" yaml:"address,omitempty"`
 	User    string `mapstructure:"user" yaml:"user,omitempty"`
+	Topic   string `mapstructure:"topic" yaml:"topic,omitempty"`
+	Chat    string `mapstructure:"chat" yaml:"chat,omitempty"`
+	Room    string `mapstructure:"room" yaml:"room,omitempty"`
 }
 
 // decode decodes in (a value of viper's settings tree) into out, strictly:
