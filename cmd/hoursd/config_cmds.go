@@ -30,6 +30,7 @@ valid, with a warning on stderr naming those keys.`,
 			if w := cfg.ExposedSecrets(); w != "" {
 				fmt.Fprintf(a.stderr, "hoursd: warning: %s\n", w)
 			}
+			warnKnowledge(a, cfg) // source.go
 			return nil
 		},
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/daemon/sources"
 )
 
 // app is what every subcommand shares: the output streams and the --config flag.
@@ -20,7 +22,16 @@ type app struct {
 // loadConfig loads the configuration named by --config (or found by the
 // search order of config.Load).
 func (a *app) loadConfig() (*config.Config, error) {
-	return config.Load(a.configPath)
+	cfg, err := config.Load(a.configPath)
+	if err != nil {
+		return nil, err
+	}
+	// Every command, and the daemon at each reload, sees the kept readings
+	// of the schedules' sources (docs/sources.md); none fetches.
+	for _, p := range sources.Merge(cfg, cfg.StateDir) {
+		fmt.Fprintf(a.stderr, "hoursd: warning: %v\n", p)
+	}
+	return cfg, nil
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -51,6 +62,7 @@ day differs from the usual hours: holidays, shortened eves, summer hours.`,
 		newHealthcheckCmd(a),
 		newICSCmd(a),
 		newVersionCmd(a),
+		newSourceCmd(a),
 	)
 	argsAreUsage(root)
 	return root

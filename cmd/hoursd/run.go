@@ -40,6 +40,7 @@ the one in force is kept.`,
 			}
 			defer d.Close()
 			mountWeb(d, metrics, log)
+			defer startSources(cmd.Context(), a, d, metrics, log)() // docs/sources.md
 
 			hup := make(chan os.Signal, 1)
 			signal.Notify(hup, syscall.SIGHUP)
@@ -78,6 +79,7 @@ func mountWeb(d *daemon.Daemon, metrics *web.Metrics, log *slog.Logger) {
 		Status:  web.StatusFunc(func(context.Context) ([]web.SubscriberStatus, error) { return pageStatus(d) }),
 		Metrics: metrics,
 		Logger:  log,
+		Sources: func() []web.SourceStatus { return pageSources(d) }, // source.go
 	})
 	d.Handle("/", pages)
 }

@@ -44,6 +44,7 @@ it, the answer comes from the daemon's /status.json on http.listen.`,
 				}
 			}
 			printStatus(a, st, cfg.Location)
+			printSources(a, cfg) // source.go
 			return nil
 		},
 	}

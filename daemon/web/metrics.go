@@ -23,6 +23,7 @@ type Metrics struct {
 	pending    prometheus.Gauge
 	lastCheck  prometheus.Gauge
 	reloads    *prometheus.CounterVec
+	sources    sourceMetrics // metrics_sources.go
 }
 
 // The values of the result label of checks and reloads.
@@ -63,8 +64,10 @@ func NewMetrics() *Metrics {
 		m.checks.WithLabelValues(r)
 		m.reloads.WithLabelValues(r)
 	}
+	m.sources = newSourceMetrics()
 	m.registry.MustRegister(
 		m.checks, m.deliveries, m.pending, m.lastCheck, m.reloads,
+		m.sources.lastSuccess, m.sources.failing, m.sources.refreshes,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

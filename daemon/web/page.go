@@ -46,6 +46,8 @@ type pageData struct {
 	ShowStatus  bool
 	StatusError string
 	Subscribers []subscriberRow
+	Sources     []sourceRow // sources.go
+	SL          sourceLabels
 }
 
 type schedulePage struct {
@@ -109,6 +111,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		Generated:  l.dateTime(now),
 	}
 	today := schedule.DateOf(now)
+	data.Sources, data.SL = h.sourceRows(st.loc, l), sourceWords[l.Code()]
 	for _, s := range st.schedules {
 		data.Schedules = append(data.Schedules, buildSchedulePage(s, today, l))
 	}

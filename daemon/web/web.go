@@ -45,6 +45,9 @@ type Options struct {
 	Status Status
 	// Metrics are served on /metrics; nil serves no /metrics.
 	Metrics *Metrics
+	// Sources, when set, is asked for the schedules' sources on every
+	// request (sources.go); nil leaves the section out.
+	Sources func() []SourceStatus
 	// Logger receives the errors a request meets that the client cannot
 	// fix (the state store failing); nil discards them.
 	Logger *slog.Logger
@@ -60,6 +63,7 @@ type Handler struct {
 	metrics *Metrics
 	log     *slog.Logger
 	source  func() ([]*schedule.Schedule, *time.Location, time.Time)
+	sources func() []SourceStatus
 	current atomic.Pointer[state]
 }
 
@@ -83,6 +87,7 @@ func New(opts Options) *Handler {
 		metrics: opts.Metrics,
 		log:     opts.Logger,
 		source:  opts.Source,
+		sources: opts.Sources,
 	}
 	if h.now == nil {
 		h.now = time.Now
