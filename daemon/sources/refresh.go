@@ -298,14 +298,14 @@ func diff(old, new *Kept) []Change {
 		was, ok := oldPer[k]
 		switch {
 		case !ok:
-			out = append(out, Change{Action: "added", Kind: "period", From: p.From, To: p.To, Name: p.Name, Now: p.Week.text()})
+			out = append(out, Change{Action: "added", Kind: "period", From: p.From, To: p.To, Name: p.Name, Now: p.Week.String()})
 		case !samePeriod(was, p):
-			out = append(out, Change{Action: "changed", Kind: "period", From: p.From, To: p.To, Name: p.Name, Now: p.Week.text(), Was: was.Week.text()})
+			out = append(out, Change{Action: "changed", Kind: "period", From: p.From, To: p.To, Name: p.Name, Now: p.Week.String(), Was: was.Week.String()})
 		}
 	}
 	for _, p := range old.Periods {
 		if !newPer[key{p.From, p.To}] {
-			out = append(out, Change{Action: "removed", Kind: "period", From: p.From, To: p.To, Name: p.Name, Was: p.Week.text()})
+			out = append(out, Change{Action: "removed", Kind: "period", From: p.From, To: p.To, Name: p.Name, Was: p.Week.String()})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Change) int {
@@ -316,11 +316,11 @@ func diff(old, new *Kept) []Change {
 	})
 	switch {
 	case old.Weekly == nil && new.Weekly != nil:
-		out = append(out, Change{Action: "added", Kind: "weekly", Now: new.Weekly.text()})
+		out = append(out, Change{Action: "added", Kind: "weekly", Now: new.Weekly.String()})
 	case old.Weekly != nil && new.Weekly == nil:
-		out = append(out, Change{Action: "removed", Kind: "weekly", Was: old.Weekly.text()})
+		out = append(out, Change{Action: "removed", Kind: "weekly", Was: old.Weekly.String()})
 	case !reflect.DeepEqual(old.Weekly, new.Weekly):
-		out = append(out, Change{Action: "changed", Kind: "weekly", Now: new.Weekly.text(), Was: old.Weekly.text()})
+		out = append(out, Change{Action: "changed", Kind: "weekly", Now: new.Weekly.String(), Was: old.Weekly.String()})
 	}
 	return out
 }
@@ -349,8 +349,8 @@ func intervalsText(ivs []Interval) string {
 	return s
 }
 
-// text is the week as hoursd writes one elsewhere: "mon-fri 08:00-15:00".
-func (w Week) text() string {
+// String is the week as hoursd writes one elsewhere: "mon-fri 08:00-15:00".
+func (w Week) String() string {
 	m, err := modelWeek(w)
 	if err != nil {
 		return "?"

@@ -187,7 +187,9 @@ func TestRefreshHostile(t *testing.T) {
 		}
 		w.Write(b)
 	})
-	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, r.URL.Path, http.StatusTemporaryRedirect) })
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path, http.StatusTemporaryRedirect)
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	cfg := testConfig(t, srv.URL+"/good")

@@ -33,8 +33,8 @@ type Kept struct {
 	// FetchedAt is when the page that gave the reading was fetched;
 	// CheckedAt is the last refresh that succeeded, a "not modified"
 	// answer included. Both zero when no refresh has ever succeeded.
-	FetchedAt    time.Time `json:"fetched_at"`
-	CheckedAt    time.Time `json:"checked_at"`
+	FetchedAt    time.Time `json:"fetched_at,omitzero"`
+	CheckedAt    time.Time `json:"checked_at,omitzero"`
 	ETag         string    `json:"etag,omitempty"`
 	LastModified string    `json:"last_modified,omitempty"`
 
@@ -47,7 +47,7 @@ type Kept struct {
 	// failed ("" when it did not), Failures how many refreshes in a row
 	// failed, HeldBack whether the last one was refused because it would
 	// have dropped most dates.
-	LastAttempt time.Time `json:"last_attempt"`
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
 	LastError   string    `json:"last_error,omitempty"`
 	Failures    int       `json:"failures"`
 	HeldBack    bool      `json:"held_back,omitempty"`

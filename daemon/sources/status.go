@@ -13,10 +13,10 @@ type Status struct {
 	URL         string    `json:"url"`
 	Format      string    `json:"format"`
 	Refresh     string    `json:"refresh"`
-	LastSuccess time.Time `json:"last_success"` // zero: never
-	LastAttempt time.Time `json:"last_attempt"` // zero: never
-	FetchedAt   time.Time `json:"fetched_at"`   // when the kept reading's page was fetched
-	Exceptions  int       `json:"exceptions"`   // rules of the kept reading
+	LastSuccess time.Time `json:"last_success,omitzero"` // zero: never
+	LastAttempt time.Time `json:"last_attempt,omitzero"` // zero: never
+	FetchedAt   time.Time `json:"fetched_at,omitzero"`   // when the kept reading's page was fetched
+	Exceptions  int       `json:"exceptions"`            // rules of the kept reading
 	Periods     int       `json:"periods"`
 	Warnings    []string  `json:"warnings"` // the reader's warnings, and a regular week that differs
 	Error       string    `json:"error,omitempty"`
