@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -241,7 +242,10 @@ func TestConfigHidesToken(t *testing.T) {
 	}
 	// A Config printed before New refused its ?token= shows no token either.
 	withQuery := Config{URL: "https://gotify.example.com/?token=" + token, Token: token}
-	for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%+v", n), fmt.Sprintf("%#v", n), fmt.Sprint(withQuery)} {
+	// slog's JSON handler would print every exported field without LogValue.
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("channel", "cfg", cfg, "notifier", n)
+	for _, out := range []string{logged.String(), fmt.Sprint(cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%+v", n), fmt.Sprintf("%#v", n), fmt.Sprint(withQuery)} {
 		if strings.Contains(out, "T0ken") {
 			t.Errorf("printed %q, shows the token", out)
 		}
