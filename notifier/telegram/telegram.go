@@ -76,7 +76,7 @@ var TokenPattern = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
 
 // ChatPattern is a chat id (negative for groups and channels) or a public
 // channel's @username.
-var ChatPattern = regexp.MustCompile(`^(-?[0-9]+|@[A-Za-z][A-Za-z0-9_]{3,31})$`)
+var ChatPattern = regexp.MustCompile(`^(-?[0-9]+|@[A-Za-z][A-Za-z0-9_]{4,31})$`)
 
 // New returns a Notifier that sends to chat. Errors never repeat the token.
 func New(cfg Config, chat string) (*Notifier, error) {

@@ -252,6 +252,12 @@ func TestTelegramGolden(t *testing.T) {
 	}
 }
 
+func TestNewTakesChannelUsername(t *testing.T) {
+	if _, err := New(Config{Token: token}, "@hoursd_kundcenter"); err != nil {
+		t.Errorf("New(chat @hoursd_kundcenter) = %v, want a public channel's username taken", err)
+	}
+}
+
 func TestNewErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -261,6 +267,7 @@ func TestNewErrors(t *testing.T) {
 	}{
 		{"token without id", Config{Token: "s3cr3t"}, chat, "telegram: token must be a bot token as @BotFather gives it (123456789:AA…)"},
 		{"chat is a name", Config{Token: token}, "Anna", "telegram: chat must be a chat id (a number) or a channel's @username"},
+		{"username too short", Config{Token: token}, "@abcd", "telegram: chat must be a chat id (a number) or a channel's @username"},
 		{"relative api url", Config{Token: token, APIURL: "api.telegram.org"}, chat, "telegram: api_url must be an absolute http(s) URL"},
 	}
 	for _, tt := range tests {
