@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hoursd/hoursd/daemon"
+	"github.com/hoursd/hoursd/daemon/web"
+	"github.com/hoursd/hoursd/schedule"
 )
 
 // seedText is the text of Försäkringskassan's "Ring kundcenter" page.
@@ -347,11 +352,14 @@ func TestSourceFollowsThePage(t *testing.T) {
 		args      []string
 		code      int
 		stdout    []string // each contained in stdout
+		stderr    []string // each contained in stderr
 		posts     int      // webhook posts so far
 		lastPost  string   // contained in the last post
 		upcoming  string   // contained in `upcoming` over the year after the step
 		noUpcomig string   // not contained in it
 	}{
+		{name: "validate warns of a source never read", args: []string{"validate"}, code: 0,
+			stderr: []string{"hoursd: warning: schedule kundcenter: no dated period or exception", "its source has never been read"}},
 		{name: "the new edition is read", page: edition(y, "Valborgsmässoafton 30 april, 8–11.30"),
 			args: []string{"source", "fetch"}, code: 0,
 			stdout:   []string{"dates (5):", valborg + "  08:00-11:30  Valborgsmässoafton", fmt.Sprintf("%d-06-28..%d-08-15  Sommaröppettider  mon-fri 08:00-15:00", y, y), "added"},
@@ -379,6 +387,9 @@ func TestSourceFollowsThePage(t *testing.T) {
 			upcoming: `"kind":"period-start","name":"Sommaröppettider"`},
 		{name: "show says so and what is kept", args: []string{"source", "show"}, code: 0,
 			stdout: []string{"failed (2 in a row)", "dates (4):", "Julafton"}, posts: 3},
+		{name: "status shows the source and its failure", args: []string{"status"}, code: 0,
+			stdout: []string{"SOURCE", "kundcenter", "held back: the page now lacks 3 of the 5"}, posts: 3},
+		{name: "validate is content with a fresh reading", args: []string{"validate"}, code: 0, posts: 3},
 		{name: "the eve of the summer announces it", args: []string{"check", "--at", at("06-27", "18:00")}, code: 0,
 			stdout: []string{"team/hook: sent"}, posts: 4, lastPost: "15:00"},
 	}
@@ -401,6 +412,14 @@ func TestSourceFollowsThePage(t *testing.T) {
 			if !strings.Contains(out, w) {
 				t.Errorf("%s: hoursd %s printed\n%s\nwant %q in it", st.name, strings.Join(st.args, " "), out, w)
 			}
+		}
+		for _, w := range st.stderr {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s: hoursd %s: stderr\n%s\nwant %q in it", st.name, strings.Join(st.args, " "), errOut, w)
+			}
+		}
+		if st.stderr == nil && st.args[0] == "validate" && errOut != "" {
+			t.Errorf("%s: hoursd validate warned: %s", st.name, errOut)
 		}
 		if st.upcoming != "" || st.noUpcomig != "" {
 			_, up, _ := hoursdIn(t, cfg, "upcoming", "--from", fmt.Sprintf("%d-01-01", y), "--days", "365", "--format", "json")
@@ -450,6 +469,84 @@ subscribers: [{id: s, schedules: [kundcenter], targets: [{channel: out}]}]
 			for _, w := range tt.stderr {
 				if !strings.Contains(stderr, w) {
 					t.Errorf("hoursd %s: stderr lacks %q:\n%s", strings.Join(tt.args, " "), w, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestRunRefreshesSources drives what `hoursd run` starts beside the
+// daemon: the refresh at start reads the page, keeps it and reloads the
+// daemon, whose configuration then holds the page's dates; /metrics and
+// the status page say when the source was last read. A page that cannot be
+// reached (no network) is one warning in the log and nothing else.
+func TestRunRefreshesSources(t *testing.T) {
+	y := time.Now().Year() + 1
+	site := &publisherSite{}
+	site.set("text/plain; charset=utf-8", edition(y, "Valborgsmässoafton 30 april, 8–11.30"), 0)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	unreachable := closed.URL + "/ring-kundcenter"
+	closed.Close()
+
+	tests := []struct {
+		name    string
+		url     string
+		waitFor []string // log lines, in order
+		hours   string   // of Valborg in the daemon's configuration afterwards; "": no reload at all
+		metric  string   // contained in /metrics
+		page    string   // contained in the status page
+	}{
+		{"a page that is read", srv.URL + "/ring-kundcenter",
+			[]string{"source read", "a source changed; reloading", "configuration loaded"}, "08:00-11:30",
+			`hoursd_source_failing{schedule="kundcenter"} 0`, "Senast läst"},
+		{"no network", unreachable,
+			[]string{"source refresh failed; there is no reading yet"}, "",
+			`hoursd_source_failing{schedule="kundcenter"} 1`, "Senaste läsningen misslyckades"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfgPath := sourceConfig(t, dir, tt.url, "http://127.0.0.1:1/unused")
+			pr, pw := io.Pipe()
+			logs := newLogWatch(pr)
+			a := &app{stdout: io.Discard, stderr: pw, configPath: cfgPath}
+			cfg, log, err := a.loadLogged()
+			if err != nil {
+				t.Fatal(err)
+			}
+			metrics := web.NewMetrics()
+			d, err := daemon.New(cfg, daemon.Options{Logger: log, Observer: metrics})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			pages := web.New(web.Options{Metrics: metrics, Sources: func() []web.SourceStatus { return pageSources(d) },
+				Source: func() ([]*schedule.Schedule, *time.Location, time.Time) { return d.Config().Schedules, d.Config().Location, d.LoadedAt() }})
+			stop := startSources(t.Context(), a, d, metrics, log)
+			for _, l := range tt.waitFor {
+				logs.waitFor(t, l)
+			}
+			stop()
+			pw.Close()
+			logs.wait()
+
+			valborg, _ := schedule.ParseDate(fmt.Sprintf("%d-04-30", y))
+			switch got := d.Config().Schedule("kundcenter").Day(valborg).Hours.String(); {
+			case tt.hours == "" && d.Config() != cfg:
+				t.Errorf("the daemon reloaded after a failed refresh")
+			case tt.hours != "" && got != tt.hours:
+				t.Errorf("the daemon's Day(%s) = %s, want %s", valborg, got, tt.hours)
+			}
+			if n := strings.Count(logs.all(), "source refresh failed"); tt.url == unreachable && n != 1 {
+				t.Errorf("the log has %d failed refreshes, want 1:\n%s", n, logs.all())
+			}
+			for path, want := range map[string]string{"/metrics": tt.metric, "/": tt.page} {
+				rec := httptest.NewRecorder()
+				pages.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+				if !strings.Contains(rec.Body.String(), want) {
+					t.Errorf("GET %s lacks %q:\n%.3000s", path, want, rec.Body.String())
 				}
 			}
 		})
