@@ -523,7 +523,9 @@ func TestRunRefreshesSources(t *testing.T) {
 			}
 			defer d.Close()
 			pages := web.New(web.Options{Metrics: metrics, Sources: func() []web.SourceStatus { return pageSources(d) },
-				Source: func() ([]*schedule.Schedule, *time.Location, time.Time) { return d.Config().Schedules, d.Config().Location, d.LoadedAt() }})
+				Source: func() ([]*schedule.Schedule, *time.Location, time.Time) {
+					return d.Config().Schedules, d.Config().Location, d.LoadedAt()
+				}})
 			stop := startSources(t.Context(), a, d, metrics, log)
 			for _, l := range tt.waitFor {
 				logs.waitFor(t, l)
