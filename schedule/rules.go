@@ -699,3 +699,11 @@ func (e *evaluator) describeRule(r eval) string {
 	}
 	return fmt.Sprintf("opening_hours rule %d (%s)", r.rule+1, e.s.Rules[r.rule].Text)
 }
+
+// NamedDayDates are the dates of a named day in year: none for an unknown
+// catalogue day or a bad rule, two for an easter rule whose offset carries
+// another year's date into this one. `hoursd osm` writes named days with it.
+func NamedDayDates(nd *NamedDay, year int) []Date {
+	e := newEvaluator(&Schedule{NamedDays: []NamedDay{*nd}})
+	return e.named[0].dates(year)
+}

@@ -61,3 +61,27 @@ func TestRuleClass(t *testing.T) {
 		})
 	}
 }
+
+// TestHoursFrom checks that walking dates with one evaluator gives what
+// Day gives each date, across year ends and for both kinds of schedule.
+func TestHoursFrom(t *testing.T) {
+	h := func(s string) Hours { out, _ := ParseHours([]string{s}); return out }
+	classic := &Schedule{ID: "c", Weekly: Week{time.Monday: h("08:00-16:00"), time.Friday: h("08:00-12:00")},
+		Holidays: &Holidays{Calendar: "se", Closed: true}, NamedDays: []NamedDay{{Day: "julafton", Closed: true}}}
+	rules := &Schedule{ID: "r", Rules: []Rule{
+		{Text: "Mo-Fr 08:00-16:00", Days: []DaySel{{Weekdays: 0b0111110}}, Hours: h("08:00-16:00")},
+		{Text: "PH +1 day off", Days: []DaySel{{Holiday: true, Offset: 1}}, Closed: true},
+	}}
+	for _, s := range []*Schedule{classic, rules} {
+		if err := s.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		from := Date{2025, time.December, 1}
+		got := s.HoursFrom(from, 800)
+		for i, d := 0, from; i < len(got); i, d = i+1, d.AddDays(1) {
+			if want := s.Day(d).Hours; !got[i].Equal(want) {
+				t.Fatalf("%s: HoursFrom(%s)[%d] = %s, want %s (Day)", s.ID, from, i, got[i], want)
+			}
+		}
+	}
+}

@@ -89,9 +89,9 @@ func ohjs(t testing.TB, exprs []string, from schedule.Date, days int) []ohjsResu
 func clippedDays(s *schedule.Schedule, from schedule.Date, days int) []string {
 	type span struct{ o, c int }
 	per := make([][]span, days+1)
-	d := from.AddDays(-1)
+	all := s.HoursFrom(from.AddDays(-1), days+1)
 	for i := -1; i < days; i++ {
-		for _, iv := range s.Day(d).Hours {
+		for _, iv := range all[i+1] {
 			if i >= 0 {
 				end := int(iv.Close)
 				if iv.Overnight() {
@@ -103,7 +103,6 @@ func clippedDays(s *schedule.Schedule, from schedule.Date, days int) []string {
 				per[i+1] = append(per[i+1], span{0, int(iv.Close)})
 			}
 		}
-		d = d.AddDays(1)
 	}
 	out := make([]string, days)
 	for i := range days {

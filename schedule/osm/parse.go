@@ -263,11 +263,12 @@ func (p *parser) rule() (schedule.Rule, error) {
 	start := p.peek()
 	var r schedule.Rule
 	var err error
-	any := false // anything read
+	any := false   // anything read
+	timed := false // times read
 	if t := p.peek(); t.is("24") && p.peekAt(1).is("/") && p.peekAt(2).is("7") {
 		p.i += 3
 		r.Hours = schedule.Hours{{Open: 0, Close: 24 * 60}}
-		any = true
+		any, timed = true, true
 	} else {
 		if t := p.peek(); t.kind == tNum && len(t.text) == 4 && !isDateStart(p.peekAt(1)) {
 			if r.Years, err = p.years(); err != nil {
@@ -298,12 +299,14 @@ func (p *parser) rule() (schedule.Rule, error) {
 			if r.Hours, err = p.times(); err != nil {
 				return r, err
 			}
-			any = true
+			any, timed = true, true
 		} else if any {
 			r.Hours = schedule.Hours{{Open: 0, Close: 24 * 60}} // open all day, as opening_hours.js reads it
 		}
 	}
-	stated := any && len(r.Hours) > 0
+	// Days or dates alone mean open all day, but not with a comment: then
+	// opening_hours.js reads the state as unknown.
+	stated := any && len(r.Hours) > 0 && (timed || p.peek().kind != tString)
 	switch t := p.peek(); {
 	case t.is("off") || t.is("closed"):
 		p.next()
