@@ -37,7 +37,7 @@ const DefaultTimeout = 30 * time.Second
 // host reuse a few connections instead of opening one each.
 var transport = func() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 32
+	t.MaxIdleConnsPerHost = 64 // the daemon's outbox sends to at most 64 targets at once
 	return t
 }()
 
