@@ -623,23 +623,9 @@ func (d *Daemon) announce(cfg *config.Config) {
 				break
 			}
 			d.log.Info("next change", "schedule", s.ID, "date", c.Date.String(), "kind", string(c.Kind),
-				"name", cmp.Or(c.Name.SV, c.Name.EN), "hours", hoursText(c.Hours))
+				"name", cmp.Or(c.Name.SV, c.Name.EN), "hours", c.Hours.String())
 		}
 	}
-}
-
-func hoursText(h schedule.Hours) string {
-	if h.Closed() {
-		return "closed"
-	}
-	s := ""
-	for i, iv := range h {
-		if i > 0 {
-			s += ", "
-		}
-		s += iv.String()
-	}
-	return s
 }
 
 func (d *Daemon) notify(state string) {

@@ -115,7 +115,7 @@ func subscriber(id string, remind []int, targets ...string) config.Subscriber {
 func testRender(req notifier.Request, _ *notifier.Templates) (notifier.Message, error) {
 	var b strings.Builder
 	for _, it := range req.Items {
-		fmt.Fprintf(&b, "%s %s %s %s\n", it.Change.Date, it.Change.Kind, it.Status, hoursText(it.Change.Hours))
+		fmt.Fprintf(&b, "%s %s %s %s\n", it.Change.Date, it.Change.Kind, it.Status, it.Change.Hours)
 	}
 	return notifier.Message{Subject: req.Subscriber + " " + req.Today.String(), Body: b.String()}, nil
 }
