@@ -42,6 +42,16 @@ func (c *Config) InlineSecrets() []string {
 					paths = append(paths, fmt.Sprintf("channels[%d].headers.%s", i, k))
 				}
 			}
+		case *rawNtfy:
+			add(i, "token", r.Token)
+		case *rawTelegram:
+			add(i, "token", r.Token)
+		case *rawSlack:
+			add(i, "webhook_url", r.WebhookURL)
+		case *rawMatrix:
+			add(i, "token", r.Token)
+		case *rawGotify:
+			add(i, "token", r.Token)
 		}
 	}
 	return paths

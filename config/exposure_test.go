@@ -39,6 +39,17 @@ channels:
 			"  - {id: c, type: webhook, url: \"https://ntfy.example/INLINEs3cr3t\", headers: {Authorization: \"Bearer INLINEs3cr3t\", X-Ref: \"Bearer ${NTFY_TOKEN}\"}}\n",
 			0o604, "holds 2 secrets written out in it (channels[0].url, channels[0].headers.authorization)"},
 		{"nothing secret", "  - {id: c, type: console}\n", 0o644, ""},
+		{"ntfy token written out", "  - {id: c, type: ntfy, token: tk_INLINEs3cr3tINLINEs3cr3t12}\n", 0o644,
+			"holds 1 secret written out in it (channels[0].token)"},
+		{"telegram token written out", "  - {id: c, type: telegram, token: \"123456789:INLINEs3cr3tINLINEs3cr3tINLINEs3cr\"}\n", 0o644,
+			"holds 1 secret written out in it (channels[0].token)"},
+		{"slack webhook written out", "  - {id: c, type: slack, webhook_url: \"https://hooks.slack.com/services/T000/B000/INLINEs3cr3t\"}\n", 0o644,
+			"holds 1 secret written out in it (channels[0].webhook_url)"},
+		{"matrix token written out", "  - {id: c, type: matrix, homeserver: \"https://matrix.example.org\", token: syt_INLINEs3cr3t}\n", 0o644,
+			"holds 1 secret written out in it (channels[0].token)"},
+		{"gotify token written out", "  - {id: c, type: gotify, url: \"https://gotify.example.org\", token: AINLINEs3cr3t1}\n", 0o644,
+			"holds 1 secret written out in it (channels[0].token)"},
+		{"ntfy token from the environment", "  - {id: c, type: ntfy, token: \"${NTFY_TOKEN}\"}\n", 0o644, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,8 +81,15 @@ channels:
 // channel is email.
 func target(channels string) string {
 	t := "{channel: c}"
-	if strings.Contains(channels, "type: email") {
+	switch {
+	case strings.Contains(channels, "type: email"):
 		t = "{channel: c, address: anna@example.com}"
+	case strings.Contains(channels, "type: ntfy"):
+		t = "{channel: c, topic: hoursd-kundcenter}"
+	case strings.Contains(channels, "type: telegram"):
+		t = "{channel: c, chat: \"-1001234567890\"}"
+	case strings.Contains(channels, "type: matrix"):
+		t = "{channel: c, room: \"!abcdefgh:matrix.example.org\"}"
 	}
 	return "subscribers:\n  - {id: s, schedules: [kc], targets: [" + t + "]}\n"
 }

@@ -3,8 +3,10 @@
 // every send, retries for transient failures and one outcome per target.
 //
 // Each channel lives in its own subpackage (email, pushover, discord,
-// webhook, console); every one of them satisfies Sender, which has the shape
-// of github.com/nikoksr/notify's Notifier.
+// webhook, ntfy, telegram, slack, matrix, gotify, console); every one of them
+// satisfies Sender, which has the shape of github.com/nikoksr/notify's
+// Notifier. Send serves one target; how many are served at once is the
+// daemon's outbox's business.
 package notifier
 
 import (
