@@ -37,7 +37,7 @@ func readICS(body []byte, opts Options) (*Reading, error) {
 	if err := icsDepth(body); err != nil {
 		return nil, err
 	}
-	cal, err := ical.NewDecoder(bytes.NewReader(body)).Decode()
+	cal, err := decodeICS(body)
 	if err != nil {
 		return nil, fmt.Errorf("read ics: %w", err)
 	}
@@ -51,6 +51,19 @@ func readICS(body []byte, opts Options) (*Reading, error) {
 	}
 	x.settle()
 	return x.b.reading(), nil
+}
+
+// decodeICS decodes a feed, turning a panic of the decoder into an error.
+// go-ical's content-line decoder indexes past the end of some malformed
+// parameters (FuzzReadICS found "0;0="); a hostile feed must fail the
+// refresh, not the daemon.
+func decodeICS(body []byte) (cal *ical.Calendar, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cal, err = nil, fmt.Errorf("malformed calendar (the decoder failed: %v)", p)
+		}
+	}()
+	return ical.NewDecoder(bytes.NewReader(body)).Decode()
 }
 
 // icsDepth refuses a feed whose components nest deeper than maxICSDepth.

@@ -89,6 +89,7 @@ type parsed struct {
 	usualAt  []int // tokens that say the usual hours apply
 	closeBy  []int // "stänger kl. 12": a closing time only
 	wasRun   bool  // oneDate read a run of days, not a list
+	failAt   int   // where oneDate gave up on a list of days
 }
 
 func parseLine(l line) *parsed {
@@ -216,10 +217,16 @@ func (p *parsed) listSep(i int) (int, bool) {
 
 func (p *parsed) findDates() {
 	for i := 0; i < len(p.toks); i++ {
+		p.failAt = 0
 		if m, ok := p.dateAt(i); ok {
 			p.mentions = append(p.mentions, m)
 			p.take(m.start, m.end)
 			i = m.end - 1
+		} else if p.failAt > i+1 {
+			// A list of days with no month after it: no day inside it
+			// starts a date either, and trying each would cost a line
+			// of numbers quadratic time.
+			i = p.failAt - 1
 		}
 	}
 }
@@ -404,10 +411,12 @@ func (p *parsed) oneDate(i int, several bool) ([]dmy, int, bool) {
 	}
 	t := p.tok(j)
 	if t == nil || t.kind != tWord {
+		p.failAt = j
 		return nil, i, false
 	}
 	mo, ok := months[t.s]
 	if !ok {
+		p.failAt = j
 		return nil, i, false
 	}
 	j++
@@ -457,6 +466,7 @@ func (p *parsed) findWeeks() {
 		if !ok {
 			continue
 		}
+		specEnd := j
 		start := i
 		for p.isMark(j, ":") || p.isMark(j, ",") || p.isMark(j, "|") || p.isMark(j, "-") || p.isWord(j, "öppet", "open", "har", "vi", "is", "we", "are") {
 			j++
@@ -467,6 +477,7 @@ func (p *parsed) findWeeks() {
 		} else {
 			hs, end := p.hoursList(j)
 			if len(hs) == 0 {
+				i = specEnd - 1 // no day inside the list starts an entry either
 				continue
 			}
 			for _, h := range hs {

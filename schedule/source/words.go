@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The page reader reads words, not markup: a line of a page's text is cut
@@ -37,54 +38,59 @@ const maxTokens = 400
 var dashes = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 
 func tokenize(s string) []tok {
-	var toks []tok
+	toks := make([]tok, 0, min(len(s)/3+1, maxTokens))
 	space := true
-	rs := []rune(s)
-	for i := 0; i < len(rs) && len(toks) < maxTokens; {
-		r := rs[i]
+	// letters is the end of the run of letters starting at i.
+	letters := func(i int) int {
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			i += n
+		}
+		return i
+	}
+	for i := 0; i < len(s) && len(toks) < maxTokens; {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == '\'' || r == '\u2019' || r == '\u2018' || r == '\u00b4' || r == '`':
-			i++ // "year's" reads as "years"; the word goes on below
-			if len(toks) > 0 && toks[len(toks)-1].kind == tWord && i < len(rs) && unicode.IsLetter(rs[i]) {
-				j := i
-				for j < len(rs) && unicode.IsLetter(rs[j]) {
-					j++
+			i += n // "year's" reads as "years"
+			if len(toks) > 0 && toks[len(toks)-1].kind == tWord && !space {
+				if j := letters(i); j > i {
+					toks[len(toks)-1].s += strings.ToLower(s[i:j])
+					i = j
 				}
-				toks[len(toks)-1].s += strings.ToLower(string(rs[i:j]))
-				i = j
 			}
 		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f':
 			space = true
-			i++
+			i += n
 			continue
 		case unicode.IsLetter(r):
-			j := i
-			for j < len(rs) && unicode.IsLetter(rs[j]) {
-				j++
-			}
-			toks = append(toks, tok{s: strings.ToLower(string(rs[i:j])), kind: tWord, space: space})
+			j := letters(i)
+			toks = append(toks, tok{s: strings.ToLower(s[i:j]), kind: tWord, space: space})
 			i = j
 		case r >= '0' && r <= '9':
 			j := i
-			for j < len(rs) && rs[j] >= '0' && rs[j] <= '9' {
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 				j++
 			}
-			t := tok{s: string(rs[i:j]), kind: tNum, digits: j - i, space: space, n: -1}
+			t := tok{s: s[i:j], kind: tNum, digits: j - i, space: space, n: -1}
 			if t.digits <= 6 {
 				t.n = 0
-				for _, d := range rs[i:j] {
+				for _, d := range s[i:j] {
 					t.n = t.n*10 + int(d-'0')
 				}
 			}
 			toks = append(toks, t)
 			i = j
 		default:
-			m := string(r)
+			m := s[i : i+n]
 			if strings.ContainsRune(dashes, r) {
 				m = "-"
 			}
 			toks = append(toks, tok{s: m, kind: tMark, space: space})
-			i++
+			i += n
 		}
 		space = false
 	}
