@@ -81,7 +81,8 @@ const StaleAfter = 31 * 24 * time.Hour
 // Knowledge warns, for each schedule of cfg (merged or not), when its dated
 // knowledge runs out: it has dated rules, but no dated period or exception
 // in force or ahead within a year of today; or its source's last good
-// reading is older than a month, or there is none. A schedule that never
+// reading is older than a month, or there is none (which says all: the
+// dates are then only the configuration's). A schedule that never
 // had a dated rule nor a source has nothing to run out of.
 func Knowledge(cfg *config.Config, stateDir string, now time.Time) []string {
 	var out []string
@@ -104,7 +105,13 @@ func Knowledge(cfg *config.Config, stateDir string, now time.Time) []string {
 			last = latest(last, p.To.In(0))
 			ahead = ahead || (!p.To.In(0).Before(today) && p.From.In(0).Before(horizon))
 		}
-		if (dated || src != nil) && !ahead {
+		var k *Kept
+		var kerr error
+		if src != nil {
+			k, kerr = Load(stateDir, s.ID)
+		}
+		neverRead := src != nil && kerr == nil && (k == nil || !k.HasReading())
+		if (dated || src != nil) && !ahead && !neverRead {
 			msg := fmt.Sprintf("schedule %s: no dated period or exception from %s to %s", s.ID, today, horizon)
 			if !last.IsZero() {
 				msg += fmt.Sprintf(" (the last ends %s)", last)
@@ -119,11 +126,10 @@ func Knowledge(cfg *config.Config, stateDir string, now time.Time) []string {
 		if src == nil {
 			continue
 		}
-		k, err := Load(stateDir, s.ID)
 		switch {
-		case err != nil:
-			out = append(out, fmt.Sprintf("schedule %s: %v", s.ID, err))
-		case k == nil || !k.HasReading():
+		case kerr != nil:
+			out = append(out, fmt.Sprintf("schedule %s: %v", s.ID, kerr))
+		case neverRead:
 			out = append(out, fmt.Sprintf("schedule %s: its source has never been read (hoursd source fetch --schedule %s)", s.ID, s.ID))
 		case now.Sub(k.CheckedAt) > StaleAfter:
 			out = append(out, fmt.Sprintf("schedule %s: the last good reading of its source is from %s, more than a month ago", s.ID, k.CheckedAt.In(cfg.Location).Format(time.DateOnly)))

@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"cmp"
 	"os"
 	"strings"
 	"testing"
@@ -127,6 +128,7 @@ func TestKnowledge(t *testing.T) {
 		ex      []schedule.Exception
 		source  bool
 		keptAt  time.Time // zero: no reading kept
+		page    string    // the kept reading; default edition2026
 		want    []string  // contained in the warnings, in order
 	}{
 		{name: "only weekly: nothing to run out", want: nil},
@@ -137,7 +139,9 @@ func TestKnowledge(t *testing.T) {
 		{name: "a date beyond a year does not count", ex: []schedule.Exception{farOff},
 			want: []string{"no dated period or exception from 2026-03-01"}},
 		{name: "a source never read", source: true,
-			want: []string{"no dated period or exception", "check that its source still lists them", "its source has never been read"}},
+			want: []string{"schedule kundcenter: its source has never been read (hoursd source fetch --schedule kundcenter)"}},
+		{name: "a source read, its dates all past", source: true, keptAt: now.AddDate(0, 0, -3), page: "x 2025-12-24 2025-12-24 closed Julafton\n",
+			want: []string{"(the last ends 2025-12-24): check that its source still lists them"}},
 		{name: "a fresh reading", source: true, keptAt: now.AddDate(0, 0, -3), want: nil},
 		{name: "a reading older than a month", source: true, keptAt: now.AddDate(0, 0, -40),
 			want: []string{"the last good reading of its source is from 2026-01-20, more than a month ago"}},
@@ -150,7 +154,7 @@ func TestKnowledge(t *testing.T) {
 				cfg.Sources = nil
 			}
 			if !tt.keptAt.IsZero() {
-				keep(t, cfg.StateDir, "kundcenter", edition2026, tt.keptAt)
+				keep(t, cfg.StateDir, "kundcenter", cmp.Or(tt.page, edition2026), tt.keptAt)
 				Merge(cfg, cfg.StateDir)
 			}
 			got := strings.Join(Knowledge(cfg, cfg.StateDir, now), "\n")

@@ -83,7 +83,9 @@ func (r *Refresher) Refresh(ctx context.Context, src config.Source) (*Result, er
 		old = nil
 	}
 	res := &Result{Source: src, Previous: old, Kept: old}
-	now := r.now()
+	// Seconds are what anyone reading the times needs; the file stays
+	// readable.
+	now := r.now().Truncate(time.Second)
 	fail := func(err error, heldBack bool) (*Result, error) {
 		k := &Kept{Schedule: src.Schedule, URL: src.URL, Format: src.Format}
 		if old != nil {
