@@ -7,6 +7,19 @@
 // Readers are pure: bytes in, rules out. They fetch nothing, read no clock
 // and keep nothing; the daemon fetches, keeps the last good reading and
 // merges it into the schedule under the configuration's own exceptions.
+//
+// What a reader is not sure of it does not turn into a rule: a day's name
+// or weekday that disagrees with its date, hours that run backwards, a date
+// given two ways, a date with no year are Warnings, so a slip on a page is
+// reported rather than announced to subscribers.
+//
+// Libraries: pages are read with golang.org/x/net/html's tokenizer, which
+// streams (linear time and memory however a page nests) and reads broken
+// markup as browsers do; the words are then matched as words, never by
+// regular expressions over markup (page.go). JSON-LD is encoding/json.
+// iCalendar feeds are read with github.com/emersion/go-ical: a strict RFC
+// 5545 decoder with typed DATE/DATE-TIME/TZID values and no fetching or
+// file code of its own (ics.go says more).
 package source
 
 import (
