@@ -77,7 +77,7 @@ type DateRange struct{ From, To DateSpec }
 type DaySel struct {
 	Holiday  bool  // PH: a Swedish public holiday of the catalogue
 	Offset   int   // PH +1 day: the day after a public holiday
-	Weekdays uint8 // bit 1<<time.Weekday, when !Holiday
+	Weekdays uint8 // bit 1<<time.Weekday; with Holiday, the weekdays the holiday must fall on (0: any)
 	Nth      []int // when set, only these weekdays of the month: 1..5 from the start, -1..-5 from the end
 }
 
@@ -339,7 +339,7 @@ func anyWeek(rs []WeekRange, w int) bool {
 
 func (e *evaluator) dayMatches(ds *DaySel, rd ruleDay) bool {
 	if ds.Holiday {
-		return e.isHoliday(rd.n - ds.Offset)
+		return (ds.Weekdays == 0 || ds.Weekdays&(1<<rd.wd) != 0) && e.isHoliday(rd.n-ds.Offset)
 	}
 	if ds.Weekdays&(1<<rd.wd) == 0 {
 		return false

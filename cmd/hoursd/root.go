@@ -63,6 +63,7 @@ day differs from the usual hours: holidays, shortened eves, summer hours.`,
 		newICSCmd(a),
 		newVersionCmd(a),
 		newSourceCmd(a),
+		newOSMCmd(a),
 	)
 	argsAreUsage(root)
 	return root

@@ -159,6 +159,8 @@ var handWritten = []string{
 	// A pharmacy open every day, shorter on holidays and the days after.
 	`Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH 10:00-14:00; PH +1 day 09:00-18:00`,
 	`Mo-Fr 08:00-16:00; PH -1 day 08:00-13:00; PH off`,
+	`Mo-Th 07:00-19:00; Fr 07:00-16:00; week 01-53/2 Sa 09:00-15:00; week 29-30 off "Sommarstängt"; PH -1 day Mo-Fr 07:00-13:00; PH off`,
+	`Mo-Fr 08:00-16:00; PH Mo-Fr 10:00-12:00; PH Sa,Su off`,
 	// A recycling centre open on alternate Saturdays.
 	`Mo-Fr 07:00-18:00; week 01-53/2 Sa 09:00-15:00`,
 	`Tu,Th 12:00-18:00; week 02-52/2 Sa 10:00-14:00; week 27-32 off`,

@@ -22,7 +22,7 @@
 //	weeks      = "week" number [ "-" number ] [ "/" step ] { "," … } .     week 01-53/2
 //	days       = dayitem { "," dayitem } .
 //	dayitem    = weekday [ "-" weekday ] [ "[" nth { "," nth } "]" ]       Mo-Fr, Fr[-1], Sa[1,3]
-//	           | "PH" [ offset ] .                                         PH, PH +1 day, PH -1 day
+//	           | "PH" [ offset ] [ weekdays ] .                            PH, PH +1 day, PH -1 day Mo-Fr (PH alone in the list)
 //	nth        = [ "-" ] number [ "-" number ] .
 //	times      = span { "," span } .                                        08:00-11:30,13:00-16:00
 //	span       = HH:MM "-" HH:MM .                                          24:00 may close; 22:00-02:00 and 22:00-26:00 run past midnight
@@ -33,7 +33,7 @@
 // its hours to them (and "off" closes the date either way), as
 // opening_hours.js has it. Outside the subset: sunrise, sunset, dawn, dusk,
 // SH, "||", open ends ("+"), "unknown", weekday offsets (Dec 25 +Mo),
-// PH with weekdays after a space. A rule with days but no times is open all
+// day offsets of dates other than easter. A rule with days but no times is open all
 // day; a comment gives the rule's days and seasons their name.
 package osm
 
@@ -615,8 +615,17 @@ func (p *parser) days() ([]schedule.DaySel, error) {
 					return nil, p.errAt(at, "PH takes an offset of one day (PH +1 day, PH -1 day); for others write the dates")
 				}
 			}
-			if n := p.peek(); isDayStart(n) {
-				return nil, p.errAt(n, "PH followed by weekdays after a space (holidays that fall on them) is outside what hoursd reads; write PH,Mo for either")
+			if n := p.peek(); isDayStart(n) && !n.is("PH") && !n.is("SH") {
+				// PH Mo-Fr: the holidays that fall on these weekdays.
+				if len(out) > 0 {
+					return nil, p.errAt(n, "weekdays after PH and a space (PH Mo-Fr: holidays on weekdays) need PH alone before them")
+				}
+				mask, err := p.weekdayMask()
+				if err != nil {
+					return nil, err
+				}
+				ds.Weekdays = mask
+				return append(out, ds), nil
 			}
 		case t.is("SH"):
 			return nil, p.errAt(t, unsupported["SH"])
@@ -654,6 +663,37 @@ func (p *parser) days() ([]schedule.DaySel, error) {
 		out = append(out, ds)
 		if !(p.peek().is(",") && isDayStart(p.peekAt(1))) {
 			return out, nil
+		}
+		p.next()
+	}
+}
+
+// weekdayMask reads weekdays and ranges of weekdays joined by ",".
+func (p *parser) weekdayMask() (uint8, error) {
+	var mask uint8
+	for {
+		t := p.next()
+		from, ok := weekday(t.text)
+		if !ok || t.kind != tWord {
+			return 0, p.errAt(t, p.unexpected(t, "expected a weekday (Mo … Su)"))
+		}
+		mask |= 1 << from
+		if p.peek().is("-") && p.peekAt(1).kind == tWord {
+			p.next()
+			e := p.next()
+			to, ok := weekday(e.text)
+			if !ok {
+				return 0, p.errAt(e, p.unexpected(e, "expected a weekday (Mo … Su) to end the range"))
+			}
+			for wd := from; wd != to; wd = (wd + 1) % 7 {
+				mask |= 1 << ((wd + 1) % 7)
+			}
+		}
+		if p.peek().is("[") {
+			return 0, p.errAt(p.peek(), "weekdays of the month ([1], [-1]) after PH are outside what hoursd reads")
+		}
+		if !(p.peek().is(",") && p.peekAt(1).kind == tWord && !p.peekAt(1).is("PH") && isDayStart(p.peekAt(1))) {
+			return mask, nil
 		}
 		p.next()
 	}
