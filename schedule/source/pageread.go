@@ -28,6 +28,7 @@ func readPage(body []byte, opts Options) (*Reading, error) {
 		}
 	}
 	r.endBlock()
+	r.seasons()
 	return r.b.reading(), nil
 }
 
@@ -41,7 +42,23 @@ type pageReader struct {
 	title       string // the last line that reads as a title
 	block       *block // the week being read, if any
 	listStatus  *status
+	pending     []season // seasons waiting for the page's regular week
 }
+
+// season is a long run of dates with hours and no weekdays: "Under
+// sommaren, 30 juni – 24 augusti, har vi öppet 8–15". People mean the days
+// the place is usually open, not its weekends too, so the hours go to the
+// days the page's regular week opens, once the whole page is read.
+type season struct {
+	text     string
+	from, to schedule.Date
+	hours    schedule.Hours
+	name     schedule.Name
+}
+
+// seasonDays is the length from which a run with hours is read as a season
+// rather than as every one of its days open.
+const seasonDays = 8
 
 // block is a week being read line by line: the page's regular week, or a
 // season's whose run of dates stood above it.
@@ -344,7 +361,13 @@ func (r *pageReader) segment(p *parsed, m mention, from, to int, st *status, tex
 		return
 	}
 	if m.run {
-		r.b.exception(text, schedule.Exception{From: m.dates[0].date(), To: m.dates[1].date(),
+		from, to := m.dates[0].date(), m.dates[1].date()
+		if !st.closed && to.Sub(from) >= seasonDays-1 {
+			r.pending = append(r.pending, season{text: text, from: from, to: to,
+				hours: slices.Clone(st.hours), name: periodName(p.text, r.title)})
+			return
+		}
+		r.b.exception(text, schedule.Exception{From: from, To: to,
 			Hours: slices.Clone(st.hours), Closed: st.closed})
 		return
 	}
@@ -477,8 +500,8 @@ func (r *pageReader) endBlock() {
 		r.b.warn(bl.texts[0], "a run of dates with no hours under it")
 	case bl.period:
 		r.b.period(strings.Join(bl.texts, " / "), schedule.Period{Name: bl.name,
-			From:   schedule.YearDate{Year: bl.from.Year, Month: bl.from.Month, Day: bl.from.Day},
-			To:     schedule.YearDate{Year: bl.to.Year, Month: bl.to.Month, Day: bl.to.Day},
+			From:   yearDate(bl.from),
+			To:     yearDate(bl.to),
 			Weekly: bl.week})
 	case bl.week.Equal(schedule.Week{}):
 		// "Lördag–söndag: stängt" alone says when the place is closed,
@@ -494,6 +517,24 @@ func (r *pageReader) endBlock() {
 		if s.Validate() == nil && !s.Weekly.Equal(*r.b.weekly) {
 			r.b.warn(strings.Join(bl.texts, " / "), "a second regular week (%s) beside the first (%s); the first is used", s.Weekly, *r.b.weekly)
 		}
+	}
+}
+
+// seasons settles the long runs with hours: a dated period open, with
+// their hours, on the days the page's regular week is open.
+func (r *pageReader) seasons() {
+	for _, sn := range r.pending {
+		if r.b.weekly == nil {
+			r.b.warn(sn.text, "hours for %d days with no weekdays, and no regular week on the page to take them from", sn.to.Sub(sn.from)+1)
+			continue
+		}
+		var w schedule.Week
+		for d := range w {
+			if !r.b.weekly[d].Closed() {
+				w[d] = slices.Clone(sn.hours)
+			}
+		}
+		r.b.period(sn.text, schedule.Period{Name: sn.name, From: yearDate(sn.from), To: yearDate(sn.to), Weekly: w})
 	}
 }
 
