@@ -72,11 +72,21 @@ func (b *builder) buildSubscribers(c *Config) {
 		}
 		var parsed *notifier.Templates
 		if tm.Subject != "" || tm.Body != "" {
-			var err error
-			if parsed, err = notifier.ParseTemplates(tm.Subject, tm.Body); err != nil {
-				// Each template was checked where it was written; this
-				// only fails when they were already reported.
-				parsed = nil
+			// Subscribers with the same templates (those that inherit the
+			// top-level ones) share one parse: templates are safe for
+			// concurrent use, and a hundred thousand copies are not small.
+			var ok bool
+			if parsed, ok = b.parsed[tm]; !ok {
+				var err error
+				if parsed, err = notifier.ParseTemplates(tm.Subject, tm.Body); err != nil {
+					// Each template was checked where it was written; this
+					// only fails when they were already reported.
+					parsed = nil
+				}
+				if b.parsed == nil {
+					b.parsed = map[rawTemplates]*notifier.Templates{}
+				}
+				b.parsed[tm] = parsed
 			}
 		}
 		c.Subscribers = append(c.Subscribers, Subscriber{

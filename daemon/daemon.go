@@ -98,8 +98,9 @@ type Daemon struct {
 	cfg   atomic.Pointer[config.Config]
 	store *Store
 
-	planMu sync.Mutex // one plan-and-queue at a time: "once" needs it
-	outbox *outbox
+	planMu  sync.Mutex // one plan-and-queue at a time: "once" needs it
+	outbox  *outbox
+	targets targetIndex
 
 	cronMu  sync.Mutex
 	cron    *cron.Cron

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/hoursd/hoursd/config"
@@ -134,26 +135,42 @@ func closed(c <-chan struct{}) bool {
 // senderFor builds the target's sender from the current configuration; a
 // target removed since the message was queued has nowhere to go.
 func (d *Daemon) senderFor(cfg *config.Config, dl Delivery) (notifier.Sender, time.Duration, error) {
-	for _, sub := range cfg.Subscribers {
-		if sub.ID != dl.Subscriber {
-			continue
-		}
-		for _, t := range sub.Targets {
-			if t.ID(sub.ID) != dl.Target {
-				continue
+	t, ok := d.targets.of(cfg)[dl.Target]
+	if !ok {
+		return nil, 0, fmt.Errorf("target %s is no longer in the configuration", dl.Target)
+	}
+	s, err := d.opts.SenderFor(cfg, t)
+	if err != nil {
+		return nil, 0, fmt.Errorf("prepare channel %s: %w", t.Channel, err)
+	}
+	var timeout time.Duration
+	if ch := channelByID(cfg, t.Channel); ch != nil {
+		timeout = ch.Timeout
+	}
+	return s, timeout, nil
+}
+
+// targetIndex finds the targets of the configuration in force by their id,
+// so that each of a hundred thousand sends does not search the subscribers.
+// It is built once per configuration, by the first send that needs it.
+type targetIndex struct {
+	mu  sync.Mutex
+	cfg *config.Config
+	by  map[string]config.Target
+}
+
+func (x *targetIndex) of(cfg *config.Config) map[string]config.Target {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.cfg != cfg {
+		x.cfg, x.by = cfg, map[string]config.Target{}
+		for _, sub := range cfg.Subscribers {
+			for _, t := range sub.Targets {
+				x.by[t.ID(sub.ID)] = t
 			}
-			s, err := d.opts.SenderFor(cfg, t)
-			if err != nil {
-				return nil, 0, fmt.Errorf("prepare channel %s: %w", t.Channel, err)
-			}
-			var timeout time.Duration
-			if ch := channelByID(cfg, t.Channel); ch != nil {
-				timeout = ch.Timeout
-			}
-			return s, timeout, nil
 		}
 	}
-	return nil, 0, fmt.Errorf("target %s is no longer in the configuration", dl.Target)
+	return x.by
 }
 
 func (d *Daemon) finish(log *slog.Logger, dl *Delivery, st State, err error, attempts int) {
