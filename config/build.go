@@ -126,7 +126,9 @@ type builder struct {
 	scheduleIDs []string
 	channels    map[string]string // id -> type, for targets
 	channelIDs  []string
-	templates   rawTemplates // the top-level ones, which subscribers inherit
+	templates   rawTemplates                         // the top-level ones, which subscribers inherit
+	idSets      map[*[]string]map[string]bool        // see seen
+	parsed      map[rawTemplates]*notifier.Templates // subscribers' templates, parsed once each
 }
 
 func (b *builder) build() *Config {
@@ -314,12 +316,31 @@ func (b *builder) checkID(path, what, id string, seen *[]string) {
 		b.add(path, "missing: every %s needs an id", what)
 	case !idPattern.MatchString(id):
 		b.add(path, "%s id %q may only hold letters, digits, '.', '_' and '-'", what, id)
-	case slices.Contains(*seen, id):
+	case b.seen(seen)[id]:
 		b.add(path, "duplicate %s id %q", what, id)
 	}
-	if id != "" && !slices.Contains(*seen, id) {
+	if id != "" && !b.seen(seen)[id] {
 		*seen = append(*seen, id)
+		b.seen(seen)[id] = true
 	}
+}
+
+// seen is the set beside a list of ids that checkID keeps, so that a file
+// with a hundred thousand subscribers is checked in linear time; the list
+// keeps the order for messages that name the configured ids.
+func (b *builder) seen(list *[]string) map[string]bool {
+	if b.idSets == nil {
+		b.idSets = map[*[]string]map[string]bool{}
+	}
+	set := b.idSets[list]
+	if set == nil {
+		set = make(map[string]bool, len(*list))
+		for _, id := range *list {
+			set[id] = true
+		}
+		b.idSets[list] = set
+	}
+	return set
 }
 
 // checkHTTPURL checks that u is an absolute http or https URL and returns

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -298,13 +299,23 @@ func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
 	if t.Kind() != reflect.Struct || key == "" || key == "-" {
 		return reflect.StructField{}, false
 	}
-	for _, f := range reflect.VisibleFields(t) {
-		if name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ","); name == key {
-			return f, true
+	fields, ok := structKeys.Load(t)
+	if !ok {
+		m := map[string]reflect.StructField{}
+		for _, f := range reflect.VisibleFields(t) {
+			if name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ","); name != "" && name != "-" {
+				m[name] = f
+			}
 		}
+		fields, _ = structKeys.LoadOrStore(t, m)
 	}
-	return reflect.StructField{}, false
+	f, ok := fields.(map[string]reflect.StructField)[key]
+	return f, ok
 }
+
+// structKeys caches the fields of each raw struct by key: a file that lists
+// a hundred thousand subscribers asks for each of theirs.
+var structKeys sync.Map // reflect.Type → map[string]reflect.StructField
 
 // keysOf lists the keys a struct decodes.
 func keysOf(t reflect.Type) []string {
