@@ -204,7 +204,11 @@ func readDates(r fetchResult) []string {
 			}
 			h = strings.Join(parts, ",")
 		}
-		out = append(out, x.From+" "+h)
+		d := x.From
+		if x.To != x.From {
+			d += ".." + x.To
+		}
+		out = append(out, d+" "+h)
 	}
 	for _, p := range r.Reading.Periods {
 		mon := p.Week["mon"]
@@ -550,6 +554,69 @@ func TestRunRefreshesSources(t *testing.T) {
 				if !strings.Contains(rec.Body.String(), want) {
 					t.Errorf("GET %s lacks %q:\n%.3000s", path, want, rec.Body.String())
 				}
+			}
+		})
+	}
+}
+
+// TestSourceFormats: a shop's schema.org JSON-LD and a library's iCalendar
+// feed of closures go the same way as a page: read, kept, merged.
+func TestSourceFormats(t *testing.T) {
+	ld := `<!DOCTYPE html><html><head><title>Apoteket Lärkan</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"Pharmacy","name":"Apoteket Lärkan",
+ "openingHoursSpecification":[{"@type":"OpeningHoursSpecification","dayOfWeek":["Monday","Tuesday","Wednesday","Thursday","Friday"],"opens":"08:00","closes":"16:00"}],
+ "specialOpeningHoursSpecification":[
+  {"@type":"OpeningHoursSpecification","validFrom":"2026-12-24","validThrough":"2026-12-24","opens":"00:00","closes":"00:00"},
+  {"@type":"OpeningHoursSpecification","validFrom":"2026-04-30","validThrough":"2026-04-30","opens":"08:00","closes":"13:00"}]}</script>
+</head><body><p>Välkommen!</p></body></html>`
+	ics := strings.ReplaceAll(`BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Stadsbiblioteket//Stängt//SV
+BEGIN:VEVENT
+UID:a@example.se
+DTSTAMP:20260101T000000Z
+DTSTART;VALUE=DATE:20261224
+DTEND;VALUE=DATE:20261227
+SUMMARY:Stängt över jul
+END:VEVENT
+BEGIN:VEVENT
+UID:b@example.se
+DTSTAMP:20260101T000000Z
+DTSTART;TZID=Europe/Stockholm:20260430T080000
+DTEND;TZID=Europe/Stockholm:20260430T130000
+SUMMARY:Valborgsmässoafton
+END:VEVENT
+END:VCALENDAR
+`, "\n", "\r\n")
+	tests := []struct {
+		format, contentType, body string
+		want                      []string // readDates
+	}{
+		{"jsonld", "text/html; charset=utf-8", ld, []string{"2026-04-30 08:00-13:00", "2026-12-24 closed"}},
+		{"ics", "text/calendar; charset=utf-8", ics, []string{"2026-04-30 08:00-13:00", "2026-12-24..2026-12-26 closed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			site := &publisherSite{}
+			site.set(tt.contentType, tt.body, 0)
+			srv := httptest.NewServer(site)
+			defer srv.Close()
+			dir := t.TempDir()
+			cfg := sourceConfig(t, dir, srv.URL+"/hours", "http://127.0.0.1:1/unused")
+			b, _ := os.ReadFile(cfg)
+			writeFile(t, cfg, strings.Replace(string(b), "format: page", "format: "+tt.format, 1))
+
+			code, res, stderr := fetchJSONOf(t, cfg)
+			if code != 0 || len(res) != 1 {
+				t.Fatalf("source fetch = exit %d, %+v\nstderr: %s", code, res, stderr)
+			}
+			got := readDates(res[0])
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("source fetch (%s) read\n%s\nwant\n%s", tt.format, strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			_, out, _ := hoursdIn(t, cfg, "day", "--date", "2026-04-30")
+			if !strings.Contains(out, "08:00-13:00") {
+				t.Errorf("day --date 2026-04-30 after source fetch (%s):\n%s\nwant 08:00-13:00", tt.format, out)
 			}
 		})
 	}

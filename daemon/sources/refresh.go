@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hoursd/hoursd/config"
@@ -135,6 +136,10 @@ func (r *Refresher) Refresh(ctx context.Context, src config.Source) (*Result, er
 		ETag: page.Validators.ETag, LastModified: page.Validators.LastModified,
 	}
 	k.Exceptions, k.Periods, k.Weekly, k.Warnings = keptFrom(checked(reading))
+	// In date order, whatever order the source gave: that is how
+	// source show lists them and how a person checks them.
+	slices.SortStableFunc(k.Exceptions, func(a, b Exception) int { return strings.Compare(a.From, b.From) })
+	slices.SortStableFunc(k.Periods, func(a, b Period) int { return strings.Compare(a.From, b.From) })
 	k.normalise()
 	if old != nil && old.HasReading() && !r.Force {
 		today := schedule.DateOf(now.In(r.loc()))
