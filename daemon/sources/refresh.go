@@ -83,7 +83,10 @@ func (r *Refresher) Refresh(ctx context.Context, src config.Source) (*Result, er
 		// then there is none.
 		old = nil
 	}
-	res := &Result{Source: src, Previous: old, Kept: old}
+	res := &Result{Source: src, Previous: old}
+	if old != nil && old.HasReading() {
+		res.Kept = old
+	}
 	// Seconds are what anyone reading the times needs; the file stays
 	// readable.
 	now := r.now().Truncate(time.Second)
@@ -315,12 +318,7 @@ func diff(old, new *Kept) []Change {
 			out = append(out, Change{Action: "removed", Kind: "period", From: p.From, To: p.To, Name: p.Name, Was: p.Week.String()})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Change) int {
-		if a.From != b.From {
-			return map[bool]int{true: -1, false: 1}[a.From < b.From]
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, func(a, b Change) int { return strings.Compare(a.From, b.From) })
 	switch {
 	case old.Weekly == nil && new.Weekly != nil:
 		out = append(out, Change{Action: "added", Kind: "weekly", Now: new.Weekly.String()})

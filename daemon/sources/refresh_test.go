@@ -243,3 +243,29 @@ func TestRefreshHostile(t *testing.T) {
 		t.Errorf("the kept rules changed under failed refreshes:\n%v\nwant\n%v", k.Exceptions, was.Exceptions)
 	}
 }
+
+// TestRefreshFirstFailure: a source that fails before it was ever read has
+// no reading to keep; the failure is recorded, and the first good reading
+// after it is kept with every rule as added.
+func TestRefreshFirstFailure(t *testing.T) {
+	pub := &publisher{}
+	srv := httptest.NewServer(pub)
+	defer srv.Close()
+	cfg := testConfig(t, srv.URL+"/")
+	now := time.Date(2026, 3, 1, 6, 0, 0, 0, stockholm)
+	rf := &Refresher{StateDir: cfg.StateDir, Location: stockholm, Read: lineRead, Now: func() time.Time { return now }}
+
+	pub.set("", http.StatusBadGateway)
+	res, err := rf.Refresh(context.Background(), cfg.Sources[0])
+	if err != nil || res.Err == nil || res.Kept != nil {
+		t.Fatalf("Refresh(502) = kept %+v, %v, %v; want a failure and nothing kept", res.Kept, res.Err, err)
+	}
+	if k, _ := Load(cfg.StateDir, "kundcenter"); k == nil || k.HasReading() || k.Failures != 1 || !strings.Contains(k.LastError, "502") {
+		t.Errorf("after a first failure the file holds %+v, want only the failure", k)
+	}
+	pub.set(edition2026, 0)
+	res, err = rf.Refresh(context.Background(), cfg.Sources[0])
+	if err != nil || res.Err != nil || len(res.Changes) != 8 || res.Kept.Failures != 0 || res.Kept.LastError != "" {
+		t.Errorf("Refresh after the failure = %v, %v, %d changes, kept %+v; want the reading kept with 8 additions", res.Err, err, len(res.Changes), res.Kept)
+	}
+}

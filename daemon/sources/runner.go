@@ -85,7 +85,7 @@ func (r *Runner) refreshAll(ctx context.Context, log *slog.Logger, srcs []config
 		if ctx.Err() != nil {
 			return
 		}
-		res := r.RefreshOne(ctx, log, src)
+		res := r.refreshOne(ctx, log, src)
 		changed = changed || (res != nil && res.Err == nil && res.Changed())
 	}
 	if changed && r.Changed != nil {
@@ -93,9 +93,9 @@ func (r *Runner) refreshAll(ctx context.Context, log *slog.Logger, srcs []config
 	}
 }
 
-// RefreshOne refreshes one source, logs how it went and tells the
+// refreshOne refreshes one source, logs how it went and tells the
 // observer. It returns nil when the state directory could not be written.
-func (r *Runner) RefreshOne(ctx context.Context, log *slog.Logger, src config.Source) *Result {
+func (r *Runner) refreshOne(ctx context.Context, log *slog.Logger, src config.Source) *Result {
 	cfg := r.Config()
 	rf := r.Refresher
 	rf.Location = cfg.Location
