@@ -179,3 +179,55 @@ func hoursWords(h schedule.Hours) string {
 	}
 	return h.String()
 }
+
+// TestStatuses checks what `hoursd status` and the status page are told of
+// each source: when it was last read, what it holds, its failure, and a
+// regular week on the page that differs from the configuration's.
+func TestStatuses(t *testing.T) {
+	at := time.Date(2026, 3, 1, 6, 0, 0, 0, stockholm)
+	tests := []struct {
+		name     string
+		page     string // kept; "" for none
+		fail     string // a failure recorded after it
+		want     Status
+		warnings []string // contained, in order
+	}{
+		{name: "never read", want: Status{}},
+		{name: "read, the week as configured", page: edition2026,
+			want: Status{LastSuccess: at, FetchedAt: at, LastAttempt: at, Exceptions: 6, Periods: 1}},
+		{name: "read, the page's week differs", page: edition2026 + "w 08:00-16:30\n",
+			want:     Status{LastSuccess: at, FetchedAt: at, LastAttempt: at, Exceptions: 6, Periods: 1},
+			warnings: []string{"the page gives the regular week as mon-fri 08:00-16:30, the configuration as mon-fri 08:00-16:00"}},
+		{name: "read, then failing", page: edition2026, fail: "fetch https://example.com/: http 503",
+			want: Status{LastSuccess: at, FetchedAt: at, LastAttempt: at, Exceptions: 6, Periods: 1, Error: "fetch https://example.com/: http 503"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(t, "https://example.com/")
+			if tt.page != "" {
+				keep(t, cfg.StateDir, "kundcenter", tt.page, at)
+			}
+			if tt.fail != "" {
+				k, _ := Load(cfg.StateDir, "kundcenter")
+				k.LastError, k.Failures = tt.fail, 1
+				if err := Save(cfg.StateDir, k); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sts := Statuses(cfg, cfg.StateDir)
+			if len(sts) != 1 {
+				t.Fatalf("Statuses = %+v, want one", sts)
+			}
+			got := sts[0]
+			want := tt.want
+			want.Schedule, want.URL, want.Format, want.Refresh = "kundcenter", "https://example.com/", "page", "0 6 * * *"
+			if !got.LastSuccess.Equal(want.LastSuccess) || !got.FetchedAt.Equal(want.FetchedAt) || got.Exceptions != want.Exceptions ||
+				got.Periods != want.Periods || got.Error != want.Error || got.Schedule != want.Schedule || got.Refresh != want.Refresh {
+				t.Errorf("Statuses = %+v, want %+v", got, want)
+			}
+			if w := strings.Join(got.Warnings, "\n"); (len(tt.warnings) == 0) != (w == "") || (len(tt.warnings) > 0 && !strings.Contains(w, tt.warnings[0])) {
+				t.Errorf("Statuses warnings = %q, want %q", got.Warnings, tt.warnings)
+			}
+		})
+	}
+}
