@@ -125,13 +125,13 @@ func (l *language) sentence(it Item, today schedule.Date) string {
 			name = l.otherHours
 		}
 		if it.Status == StatusCancellation {
-			return fmt.Sprintf(l.cancelledStart, name, l.dayRefMid(c.Date, today), l.Week(c.RegularWeekly))
+			return fmt.Sprintf(l.cancelledStart, name, l.dayRefMid(c.Date, today), l.WeekAgainst(c.RegularWeekly, c.Weekly))
 		}
 		from, until := l.dayRef(c.Date, today), ""
 		if !c.Until.IsZero() {
 			from, until = l.dayRefMid(c.Date, today), fmt.Sprintf(l.periodUntil, l.Date(c.Until, today))
 		}
-		s := fmt.Sprintf(l.periodStart, name, from) + until + ": " + l.Week(c.Weekly)
+		s := fmt.Sprintf(l.periodStart, name, from) + until + ": " + l.WeekAgainst(c.Weekly, c.RegularWeekly)
 		if !c.RegularWeekly.Equal(c.Weekly) {
 			s = note(s, fmt.Sprintf(l.usually, l.Week(c.RegularWeekly)))
 		}
@@ -144,7 +144,7 @@ func (l *language) sentence(it Item, today schedule.Date) string {
 			}
 			return fmt.Sprintf(l.cancelledEnd, name, l.dayRefOn(c.Date, today))
 		}
-		return l.previous(fmt.Sprintf(l.periodEnd, l.dayRef(c.Date, today), l.Week(c.Weekly)), it)
+		return l.previous(fmt.Sprintf(l.periodEnd, l.dayRef(c.Date, today), l.WeekAgainst(c.Weekly, c.RegularWeekly)), it)
 	}
 	ref := l.dayRef(c.Date, today)
 	if name := l.Name(c.Name); name != "" {

@@ -136,6 +136,25 @@ var renderCases = []renderCase{
 		{Status: StatusCorrection, Change: day("kundcenter", "2026-12-30", schedule.Name{}, hrs("08:00-12:00", "13:00-15:00"), full),
 			Previous: &schedule.Change{Kind: schedule.KindDay, Hours: nil}},
 	}},
+	// A season that closes a day usually open names the days it closes:
+	// leaving Saturday out would read as "Saturdays as usual".
+	{"period-start-closes-days", "2025-06-29", []Item{
+		{Status: StatusNew, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-06-30"),
+			Kind: schedule.KindPeriodStart, Name: sommar, Hours: summer, Regular: full,
+			Until: date("2025-08-24"), Weekly: summerW, RegularWeekly: withSaturday(regular, hrs("10:00-14:00"))}},
+	}},
+	// The usual hours that return close the Saturdays the season opened.
+	{"period-end-closes-days", "2025-08-18", []Item{
+		{Status: StatusNew, Change: schedule.Change{Schedule: "kundcenter", Date: date("2025-08-25"),
+			Kind: schedule.KindPeriodEnd, Name: sommar, Hours: full, Regular: full,
+			Weekly: regular, RegularWeekly: withSaturday(summerW, hrs("10:00-13:00"))}},
+	}},
+}
+
+// withSaturday is w open on Saturdays with h.
+func withSaturday(w schedule.Week, h schedule.Hours) schedule.Week {
+	w[time.Saturday] = h
+	return w
 }
 
 func TestRenderGolden(t *testing.T) { testGolden(t, "", renderCases) }

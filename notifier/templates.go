@@ -188,7 +188,7 @@ func newTemplateData(req Request) (*TemplateData, error) {
 				IsCancellation: it.Status == StatusCancellation,
 			}
 			if c.Kind != schedule.KindDay {
-				ti.Weekly = l.Week(c.Weekly)
+				ti.Weekly = l.WeekAgainst(c.Weekly, c.RegularWeekly)
 			}
 			if !c.Until.IsZero() {
 				ti.Until = l.Date(c.Until, req.Today)

@@ -159,6 +159,26 @@ func (l *Language) Hours(h schedule.Hours) string {
 // day's openings already use commas ("mån 08:00–09:00, 10:00–11:00 och
 // 13:00–14:00; tis …").
 func (l *Language) Week(w schedule.Week) string {
+	return l.week(w, false)
+}
+
+// WeekAgainst is Week for hours that replace usual ones: where w closes a
+// day that usual opens, the closed days are named too ("mån–fre
+// 08:00–15:00; lör–sön stängt"), since a reader who knows the place open
+// on Saturdays would otherwise take the silence for "as usual". A week that
+// closes nothing usually open reads as Week.
+func (l *Language) WeekAgainst(w, usual schedule.Week) string {
+	for _, wd := range MondayFirst {
+		if w[wd].Closed() && !usual[wd].Closed() {
+			return l.week(w, true)
+		}
+	}
+	return l.week(w, false)
+}
+
+// week is Week, with the runs of closed days written out when closed is
+// set.
+func (l *Language) week(w schedule.Week, closed bool) string {
 	var runs []string
 	for i := 0; i < len(MondayFirst); {
 		first := MondayFirst[i]
@@ -166,7 +186,7 @@ func (l *Language) Week(w schedule.Week) string {
 		for j < len(MondayFirst) && w[MondayFirst[j]].Equal(w[first]) {
 			j++
 		}
-		if !w[first].Closed() {
+		if closed || !w[first].Closed() {
 			days := l.ShortWeekday(first)
 			if j-i > 1 {
 				days += "–" + l.ShortWeekday(MondayFirst[j-1])
@@ -175,10 +195,20 @@ func (l *Language) Week(w schedule.Week) string {
 		}
 		i = j
 	}
-	if len(runs) == 0 {
+	if len(runs) == 0 || closedAllWeek(w) {
 		return l.closedAllWeek
 	}
 	return strings.Join(runs, "; ")
+}
+
+// closedAllWeek reports whether w opens on no day.
+func closedAllWeek(w schedule.Week) bool {
+	for _, h := range w {
+		if !h.Closed() {
+			return false
+		}
+	}
+	return true
 }
 
 // List joins "a, b och c" / "a, b and c".

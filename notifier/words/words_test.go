@@ -87,6 +87,40 @@ func TestWeek(t *testing.T) {
 	}
 }
 
+func TestWeekAgainst(t *testing.T) {
+	office := hours(t, "08:00-16:00")
+	short := hours(t, "08:00-15:00")
+	sat := hours(t, "10:00-14:00")
+	monFri := func(h schedule.Hours) schedule.Week {
+		return schedule.Week{time.Monday: h, time.Tuesday: h, time.Wednesday: h, time.Thursday: h, time.Friday: h}
+	}
+	withSat := monFri(office)
+	withSat[time.Saturday] = sat
+	midweek := monFri(short)
+	midweek[time.Wednesday] = nil
+	tests := []struct {
+		name        string
+		lang        *Language
+		week, usual schedule.Week
+		want        string
+	}{
+		{"saturday closed for the season sv", Swedish, monFri(short), withSat, "mån–fre 08:00–15:00; lör–sön stängt"},
+		{"saturday closed for the season en", English, monFri(short), withSat, "Mon–Fri 08:00–15:00; Sat–Sun closed"},
+		{"a weekday closed", Swedish, midweek, monFri(office),
+			"mån–tis 08:00–15:00; ons stängt; tors–fre 08:00–15:00; lör–sön stängt"},
+		{"nothing usually open is closed", Swedish, monFri(short), monFri(office), "mån–fre 08:00–15:00"},
+		{"a day opened, none closed", English, withSat, monFri(office), "Mon–Fri 08:00–16:00; Sat 10:00–14:00"},
+		{"closed all week", Swedish, schedule.Week{}, monFri(office), "stängt alla dagar"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.lang.WeekAgainst(tt.week, tt.usual); got != tt.want {
+				t.Errorf("%s.WeekAgainst(%s, %s) = %q, want %q", tt.lang.Code(), tt.week, tt.usual, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestDate(t *testing.T) {
 	tests := []struct {
 		name        string
