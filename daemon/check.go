@@ -92,6 +92,7 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 			}
 			continue
 		}
+		d.settleBad()
 		queued, err := d.queue(at, now, checks)
 		if err != nil {
 			rep.Errors = append(rep.Errors, err)
@@ -183,13 +184,9 @@ func (d *Daemon) planOne(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber
 	var last *run
 	told := make([]map[annKey]*announcement, len(sub.Targets))
 	if tx != nil {
-		if last, err = lastRun(tx, sub.ID); err != nil {
-			return nil, err
-		}
+		last = d.store.lastRun(tx, sub.ID)
 		for i, t := range sub.Targets {
-			if told[i], err = announcementsOf(tx, sub.ID, t.ID(sub.ID)); err != nil {
-				return nil, err
-			}
+			told[i] = d.store.announcementsOf(tx, sub.ID, t.ID(sub.ID))
 		}
 	}
 	w := newWindow(at, cfg.Location, last, ref)

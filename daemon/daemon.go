@@ -81,6 +81,7 @@ type Observer interface {
 	CheckRun(ok bool, at time.Time)
 	Delivery(channel, result string) // result: sent, pending (will be retried), failed
 	SetPending(n int)
+	SetQuarantined(n int) // records of the state that could not be read, kept aside
 	Reload(ok bool)
 }
 
@@ -89,6 +90,7 @@ type noObserver struct{}
 func (noObserver) CheckRun(bool, time.Time) {}
 func (noObserver) Delivery(string, string)  {}
 func (noObserver) SetPending(int)           {}
+func (noObserver) SetQuarantined(int)       {}
 func (noObserver) Reload(bool)              {}
 
 // Daemon is one running hoursd: a configuration, its state, and its cron.
@@ -362,6 +364,30 @@ func (d *Daemon) startup() {
 		}
 	}
 	d.catchUp(cfg, now, false)
+	d.settleBad()
+	d.opts.Observer.SetQuarantined(d.store.quarantined())
+}
+
+// settleBad moves the state's records found unreadable into its quarantine
+// and says so, once for each: a damaged record is kept, raw, for a bug
+// report, and blocks nothing (see badRecords).
+func (d *Daemon) settleBad() {
+	if d.store == nil {
+		return
+	}
+	moved, err := d.store.quarantine()
+	if err != nil {
+		d.noteError(err)
+		d.log.Error("moving unreadable state records to the quarantine failed", "err", err)
+		return
+	}
+	for _, r := range moved {
+		d.log.Error("a state record could not be read; it was moved to the quarantine and is ignored",
+			"bucket", r.Bucket, "key", string(r.Key), "err", r.Err)
+	}
+	if len(moved) > 0 {
+		d.opts.Observer.SetQuarantined(d.store.quarantined())
+	}
 }
 
 // catchUp runs, in the background, the check each subscriber missed (see
@@ -429,8 +455,8 @@ func (d *Daemon) missed(cfg *config.Config, now time.Time, checkedOnly bool) map
 	start := schedule.DateOf(now.In(cfg.Location)).Time(cfg.Location).Add(-time.Nanosecond)
 	d.store.db.View(func(tx *bolt.Tx) error {
 		for _, sub := range subscribersOf(cfg, nil) {
-			last, err := lastRun(tx, sub.ID)
-			if err != nil || (checkedOnly && last == nil) {
+			last := d.store.lastRun(tx, sub.ID)
+			if checkedOnly && last == nil {
 				continue
 			}
 			q := query{spec: specOf(cfg, sub), from: start, remind: slices.Max(remindOf(cfg, sub))}
@@ -441,6 +467,7 @@ func (d *Daemon) missed(cfg *config.Config, now time.Time, checkedOnly bool) map
 			if !ok {
 				sch, ok := specs[q.spec]
 				if !ok {
+					var err error
 					if sch, err = ParseSpec(q.spec, cfg.Location); err != nil {
 						sch = nil
 					}

@@ -63,7 +63,8 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 			d.finish(log, &dl, StateFailed, err, attempts)
 			return dl
 		}
-		p := notifier.Policy{Timeout: timeout, Deadline: deadline, Now: d.opts.Now, Sleep: d.sleeper(reloaded)}
+		p := notifier.Policy{Timeout: timeout, Deadline: deadline, Now: d.opts.Now, Sleep: d.sleeper(reloaded),
+			Retrying: d.retrying(log, dl, attempts)}
 		o := d.opts.Send(ctx, notifier.Target{ID: dl.Target, Channel: dl.Channel, Sender: sender},
 			notifier.Message{Subject: dl.Subject, Body: dl.Body}, p)
 		attempts += o.Attempts
@@ -81,6 +82,22 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 			d.finish(log, &dl, StatePending, o.Err, attempts)
 		}
 		return dl
+	}
+}
+
+// retrying records each failed attempt of a message that will be retried,
+// as it happens: its count, its time and its error, so that status shows
+// why nothing arrived while the retries go on (for hours, when a service is
+// down). The writes join the group commit of the other sends' outcomes.
+func (d *Daemon) retrying(log *slog.Logger, dl Delivery, before int) func(int, error, time.Duration) {
+	return func(n int, err error, wait time.Duration) {
+		now, msg := d.opts.Now(), redact(err)
+		if rerr := d.store.record(dl.ID, func(x *Delivery) {
+			x.Attempts, x.LastError, x.Updated = dl.Attempts+before+n, msg, now
+		}); rerr != nil {
+			log.Warn("recording an attempt failed", "err", rerr)
+		}
+		log.Info("send failed; retrying", "attempts", dl.Attempts+before+n, "wait", wait.Round(time.Second).String(), "err", msg)
 	}
 }
 

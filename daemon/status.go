@@ -23,6 +23,9 @@ type Status struct {
 	Recent      []Delivery         `json:"recent"`  // newest first, at most RecentLimit, any state
 	Pending     []Delivery         `json:"pending"` // oldest first
 	Failed      []Delivery         `json:"failed"`  // newest first, at most RecentLimit
+	// Quarantined counts the records of the state that could not be read:
+	// kept aside, raw, and ignored (see the log for each).
+	Quarantined int `json:"quarantined"`
 }
 
 // SubscriberStatus is one subscriber's checks.
@@ -61,17 +64,9 @@ func (d *Daemon) Status() (Status, error) {
 	perSub := map[string][]Delivery{}
 	err := d.viewState(func(tx *bolt.Tx) error {
 		for _, s := range cfg.Subscribers {
-			r, err := lastRun(tx, s.ID)
-			if err != nil {
-				return err
-			}
-			runs[s.ID] = r
+			runs[s.ID] = d.store.lastRun(tx, s.ID)
 		}
-		all, err := deliveries(tx, func(*Delivery) bool { return true })
-		if err != nil {
-			return err
-		}
-		for _, dl := range all {
+		for _, dl := range d.store.deliveries(tx, func(*Delivery) bool { return true }) {
 			dl.Body = "" // status lists messages; the body can be long
 			if len(perSub[dl.Subscriber]) < SubscriberRecent {
 				perSub[dl.Subscriber] = append(perSub[dl.Subscriber], dl)
@@ -92,6 +87,12 @@ func (d *Daemon) Status() (Status, error) {
 	})
 	if err != nil {
 		return st, fmt.Errorf("read status: %w", err)
+	}
+	if d.store != nil {
+		d.settleBad()
+		if st.Quarantined = d.store.quarantined(); st.Quarantined > 0 && st.Problem == "" {
+			st.Problem = fmt.Sprintf("%d record(s) of the state could not be read and are kept aside in its quarantine; see the log", st.Quarantined)
+		}
 	}
 	for _, s := range subscribersOf(cfg, nil) {
 		ss := SubscriberStatus{ID: s.ID, Check: specOf(cfg, s)}

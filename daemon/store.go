@@ -48,7 +48,16 @@ var (
 	// bucketDue indexes every message by the instant it is due: due (Unix
 	// seconds), message id → nothing. Pruning reads only what is old.
 	bucketDue = []byte("due")
-	keySchema = []byte("schema")
+	// bucketStatus holds where each message stands (state, attempts, last
+	// error), apart from the message itself: recording an attempt writes a
+	// few dozen bytes, not the message with its items. A message without an
+	// entry (one queued by schema 1) stands as its outbox record says.
+	bucketStatus = []byte("status")
+	// bucketQuarantine keeps the records that could not be read, raw, under
+	// their bucket and key: one damaged record must not stop a subscriber's
+	// checks or the status, and must not be lost either.
+	bucketQuarantine = []byte("quarantine")
+	keySchema        = []byte("schema")
 )
 
 // SchemaError is a state file written by a hoursd that knows a newer schema.
@@ -170,7 +179,10 @@ type Store struct {
 	db    *bolt.DB
 	path  string
 	group groupCommit // the outcomes of sends, written together
-	pid   string      // our pid file, removed on Close; "" when read-only
+	bad   badRecords  // records found unreadable, to be quarantined
+	// readOnly stores (status, dry runs) write nothing, quarantine included.
+	readOnly bool
+	pid      string // our pid file, removed on Close; "" when read-only
 
 	// MovedAside is where a damaged state file was moved when Open started a
 	// fresh one ("" when it did not), so the caller can say so.
@@ -273,7 +285,7 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 	case err != nil:
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
-	s = &Store{db: db, path: path}
+	s = &Store{db: db, path: path, readOnly: o.ReadOnly}
 	if err := s.verify(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, &damageError{err})
@@ -361,7 +373,7 @@ func (s *Store) schemaOf() (string, error) {
 
 func (s *Store) init() error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketAnnouncements, bucketOutbox, bucketRuns, bucketPending, bucketDue} {
+		for _, b := range [][]byte{bucketMeta, bucketAnnouncements, bucketOutbox, bucketRuns, bucketPending, bucketDue, bucketStatus, bucketQuarantine} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -488,70 +500,103 @@ func bucketName(b *bolt.Bucket) string {
 	return "state"
 }
 
-// announcementsOf lists what one target of a subscriber has been told.
-func announcementsOf(tx *bolt.Tx, subscriber, target string) (map[annKey]*announcement, error) {
+// announcementsOf lists what one target of a subscriber has been told. A
+// record that cannot be read is left out (and quarantined, see badRecords):
+// the change it stood for may be told again, which beats a subscriber who is
+// told nothing at all.
+func (s *Store) announcementsOf(tx *bolt.Tx, subscriber, target string) map[annKey]*announcement {
 	out := map[annKey]*announcement{}
 	b := tx.Bucket(bucketAnnouncements)
-	if b == nil {
-		return out, nil
-	}
 	prefix := annPrefix(subscriber, target)
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		key, err := parseAnnKey(k)
 		if err != nil {
-			return nil, err
+			s.bad.note(bucketAnnouncements, k, v, err)
+			continue
 		}
 		var a announcement
 		if err := json.Unmarshal(v, &a); err != nil {
-			return nil, fmt.Errorf("read announcement %q: %w", k, err)
+			s.bad.note(bucketAnnouncements, k, v, err)
+			continue
 		}
 		out[key] = &a
 	}
-	return out, nil
+	return out
 }
 
-// lastRun is a subscriber's last check, or nil.
-func lastRun(tx *bolt.Tx, subscriber string) (*run, error) {
-	b := tx.Bucket(bucketRuns)
-	if b == nil {
-		return nil, nil
+// lastRun is a subscriber's last check, or nil (also when its record cannot
+// be read: the subscriber is then taken for one never checked).
+func (s *Store) lastRun(tx *bolt.Tx, subscriber string) *run {
+	k := []byte(subscriber)
+	v := tx.Bucket(bucketRuns).Get(k)
+	if v == nil {
+		return nil
 	}
-	return getJSON[run](b, []byte(subscriber))
+	var r run
+	if err := json.Unmarshal(v, &r); err != nil {
+		s.bad.note(bucketRuns, k, v, err)
+		return nil
+	}
+	return &r
+}
+
+// deliveryStatus is where a message stands, kept in bucketStatus.
+type deliveryStatus struct {
+	State     State     `json:"state"`
+	Attempts  int       `json:"attempts"`
+	LastError string    `json:"last_error,omitempty"`
+	Updated   time.Time `json:"updated"`
+	SentAt    time.Time `json:"sent_at,omitzero"`
+}
+
+// readDelivery reads one outbox message with where it stands; nil when
+// there is none, or when it cannot be read (it is then quarantined).
+func (s *Store) readDelivery(tx *bolt.Tx, key []byte) *Delivery {
+	v := tx.Bucket(bucketOutbox).Get(key)
+	if v == nil {
+		return nil
+	}
+	var d Delivery
+	if err := json.Unmarshal(v, &d); err != nil {
+		s.bad.note(bucketOutbox, key, v, err)
+		return nil
+	}
+	if sb := tx.Bucket(bucketStatus); sb != nil { // a read-only state of schema 1 has none
+		sv := sb.Get(key)
+		if sv == nil {
+			return &d
+		}
+		var st deliveryStatus
+		if err := json.Unmarshal(sv, &st); err != nil {
+			s.bad.note(bucketStatus, key, sv, err)
+		} else {
+			d.State, d.Attempts, d.LastError, d.Updated, d.SentAt = st.State, st.Attempts, st.LastError, st.Updated, st.SentAt
+		}
+	}
+	return &d
 }
 
 // deliveries lists the outbox, newest first, keeping those keep accepts.
-func deliveries(tx *bolt.Tx, keep func(*Delivery) bool) ([]Delivery, error) {
-	b := tx.Bucket(bucketOutbox)
-	if b == nil {
-		return nil, nil
-	}
+func (s *Store) deliveries(tx *bolt.Tx, keep func(*Delivery) bool) []Delivery {
 	var out []Delivery
-	c := b.Cursor()
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		var d Delivery
-		if err := json.Unmarshal(v, &d); err != nil {
-			return nil, fmt.Errorf("read outbox message %d: %w", binary.BigEndian.Uint64(k), err)
-		}
-		if keep(&d) {
-			out = append(out, d)
+	c := tx.Bucket(bucketOutbox).Cursor()
+	for k, _ := c.Last(); k != nil; k, _ = c.Prev() {
+		if d := s.readDelivery(tx, k); d != nil && keep(d) {
+			out = append(out, *d)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // pending lists the outbox messages not yet sent, oldest first.
 func (s *Store) pending() ([]Delivery, error) {
 	var out []Delivery
 	err := s.db.View(func(tx *bolt.Tx) error {
-		ob := tx.Bucket(bucketOutbox)
 		return tx.Bucket(bucketPending).ForEach(func(k, _ []byte) error {
-			id := binary.BigEndian.Uint64(k[len(k)-8:])
-			d, err := getJSON[Delivery](ob, idKey(id))
-			if err != nil || d == nil {
-				return err
+			if d := s.readDelivery(tx, k[len(k)-8:]); d != nil && d.State == StatePending {
+				out = append(out, *d)
 			}
-			out = append(out, *d)
 			return nil
 		})
 	})
@@ -576,19 +621,21 @@ func (s *Store) pendingTargets() (targets []string, messages int, err error) {
 }
 
 // nextPending is the target's oldest pending message after the one with id
-// after (0: from the first), or nil.
+// after (0: from the first), or nil. An index entry whose message is gone or
+// cannot be read is passed over (and cleared with the quarantine).
 func (s *Store) nextPending(target string, after uint64) (*Delivery, error) {
 	var out *Delivery
 	err := s.db.View(func(tx *bolt.Tx) error {
 		prefix := []byte(target + keySep)
 		c := tx.Bucket(bucketPending).Cursor()
-		k, _ := c.Seek(pendingKey(target, after+1))
-		if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
-			return nil
+		for k, _ := c.Seek(pendingKey(target, after+1)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = c.Next() {
+			if d := s.readDelivery(tx, k[len(prefix):]); d != nil && d.State == StatePending {
+				out = d
+				return nil
+			}
+			s.bad.dangling(k)
 		}
-		var err error
-		out, err = getJSON[Delivery](tx.Bucket(bucketOutbox), k[len(prefix):])
-		return err
+		return nil
 	})
 	return out, err
 }
@@ -597,29 +644,25 @@ func (s *Store) nextPending(target string, after uint64) (*Delivery, error) {
 func (s *Store) get(id uint64) (*Delivery, error) {
 	var d *Delivery
 	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		d, err = getJSON[Delivery](tx.Bucket(bucketOutbox), idKey(id))
-		return err
+		d = s.readDelivery(tx, idKey(id))
+		return nil
 	})
 	return d, err
 }
 
-// record stores the outcome of one attempt to send a message. The outcomes
-// of the sends in flight at once are committed together (see groupCommit),
-// and record returns once its own is on disk. Sent messages are kept for
-// status; see prune.
+// record stores where a message stands after an attempt to send it. Only
+// its status is written; the outcomes of the sends in flight at once are
+// committed together (see groupCommit), and record returns once its own is
+// on disk. Sent messages are kept for status; see prune.
 func (s *Store) record(id uint64, mutate func(*Delivery)) error {
 	return s.group.do(s.db, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		d, err := getJSON[Delivery](b, idKey(id))
-		if err != nil {
-			return err
-		}
+		d := s.readDelivery(tx, idKey(id))
 		if d == nil {
 			return fmt.Errorf("outbox message %d is gone", id)
 		}
 		mutate(d)
-		if err := putJSON(b, idKey(id), d); err != nil {
+		st := deliveryStatus{State: d.State, Attempts: d.Attempts, LastError: d.LastError, Updated: d.Updated, SentAt: d.SentAt}
+		if err := putJSON(tx.Bucket(bucketStatus), idKey(id), st); err != nil {
 			return err
 		}
 		return index(tx, d)
@@ -650,12 +693,15 @@ func (s *Store) prune(before schedule.Date, loc *time.Location) error {
 		dc := tx.Bucket(bucketDue).Cursor()
 		for k, _ := dc.First(); k != nil && bytes.Compare(k, cut) < 0; {
 			id := idKey(binary.BigEndian.Uint64(k[8:]))
-			d, err := getJSON[Delivery](ob, id)
-			if err == nil && d != nil && d.State == StatePending && pend.Get(pendingKey(d.Target, d.ID)) != nil {
+			d := s.readDelivery(tx, id)
+			if d != nil && d.State == StatePending && pend.Get(pendingKey(d.Target, d.ID)) != nil {
 				k, _ = dc.Next()
 				continue
 			}
 			if err := ob.Delete(id); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketStatus).Delete(id); err != nil {
 				return err
 			}
 			if err := dc.Delete(); err != nil {
@@ -737,7 +783,7 @@ func putRun(tx *bolt.Tx, subscriber string, at, now time.Time, messages int, che
 	b := tx.Bucket(bucketRuns)
 	prev, err := getJSON[run](b, []byte(subscriber))
 	if err != nil {
-		return err
+		prev = nil // unreadable: replaced by this run (and kept in quarantine by the read that found it)
 	}
 	r := run{At: at, Ran: now, Messages: messages}
 	if checkErr != nil {
@@ -755,7 +801,7 @@ func failRun(tx *bolt.Tx, subscriber string, now time.Time, checkErr error) erro
 	b := tx.Bucket(bucketRuns)
 	prev, err := getJSON[run](b, []byte(subscriber))
 	if err != nil {
-		return err
+		prev = nil
 	}
 	r := run{Ran: now, Err: checkErr.Error()}
 	if prev != nil {

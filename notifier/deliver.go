@@ -132,6 +132,9 @@ func Send(ctx context.Context, t Target, msg Message, p Policy) Outcome {
 		if p.Deadline.IsZero() || p.Now().Add(d).After(p.Deadline) {
 			return o
 		}
+		if p.Retrying != nil {
+			p.Retrying(o.Attempts, err, d)
+		}
 		if p.Sleep(ctx, d) != nil || p.Now().After(p.Deadline) {
 			return o
 		}
@@ -152,6 +155,10 @@ func attempt(ctx context.Context, s Sender, msg Message, timeout time.Duration) 
 				done <- fmt.Errorf("sender panicked: %v", r)
 			}
 		}()
+		if ms, ok := s.(MessageSender); ok {
+			done <- ms.SendMessage(actx, msg)
+			return
+		}
 		done <- s.Send(actx, msg.Subject, msg.Body)
 	}()
 	return await(ctx, done, timeout)

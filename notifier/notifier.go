@@ -22,10 +22,25 @@ type Sender interface {
 	Send(ctx context.Context, subject, body string) error
 }
 
+// MessageSender is a Sender that can carry a message's data beside its
+// text (the webhook: a receiver that acts on the hours should not have to
+// parse the prose). Send uses SendMessage where a sender has it; every other
+// channel stays a plain Sender.
+type MessageSender interface {
+	Sender
+	SendMessage(ctx context.Context, msg Message) error
+}
+
 // Message is one rendered message: what a subscriber receives at one check.
 type Message struct {
 	Subject string
 	Body    string
+
+	// Items and Places are what the text was rendered from, for a
+	// MessageSender: the changes, and the schedules they belong to by id.
+	// A message without them is still a whole message to every channel.
+	Items  []Item
+	Places map[string]Place
 }
 
 // Status says whether an item is news, a correction of an earlier
@@ -96,4 +111,10 @@ type Policy struct {
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Now    func() time.Time
 	Jitter func() float64
+
+	// Retrying, if set, hears of each failed attempt that will be retried,
+	// before the wait: how many attempts were made, the error and the
+	// wait. The daemon records it, so that status answers "why did nothing
+	// arrive?" while a message is retried for hours.
+	Retrying func(attempts int, err error, wait time.Duration)
 }

@@ -21,6 +21,7 @@ type Metrics struct {
 	checks     *prometheus.CounterVec
 	deliveries *prometheus.CounterVec
 	pending    prometheus.Gauge
+	quarantine prometheus.Gauge
 	lastCheck  prometheus.Gauge
 	reloads    *prometheus.CounterVec
 	sources    sourceMetrics // metrics_sources.go
@@ -49,6 +50,10 @@ func NewMetrics() *Metrics {
 			Name: "hoursd_outbox_pending",
 			Help: "Messages written to the outbox and not yet accepted by their channel.",
 		}),
+		quarantine: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "hoursd_state_quarantined_records",
+			Help: "Records of the state that could not be read, kept aside in its quarantine and ignored; see the log.",
+		}),
 		lastCheck: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "hoursd_last_successful_check_timestamp_seconds",
 			Help: "Unix time of the last check that succeeded; 0 until one has.",
@@ -66,7 +71,7 @@ func NewMetrics() *Metrics {
 	}
 	m.sources = newSourceMetrics()
 	m.registry.MustRegister(
-		m.checks, m.deliveries, m.pending, m.lastCheck, m.reloads,
+		m.checks, m.deliveries, m.pending, m.quarantine, m.lastCheck, m.reloads,
 		m.sources.lastSuccess, m.sources.failing, m.sources.refreshes,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -98,6 +103,9 @@ func (m *Metrics) Delivery(channel, result string) {
 
 // SetPending sets the number of messages waiting in the outbox.
 func (m *Metrics) SetPending(n int) { m.pending.Set(float64(n)) }
+
+// SetQuarantined sets the number of state records kept aside as unreadable.
+func (m *Metrics) SetQuarantined(n int) { m.quarantine.Set(float64(n)) }
 
 // Reload records a configuration reload; ok false means the new
 // configuration was rejected.

@@ -76,6 +76,7 @@ func TestMetrics(t *testing.T) {
 	m.Delivery("push", "failed")
 	m.SetPending(5)
 	m.SetPending(3)
+	m.SetQuarantined(2)
 	m.Reload(true)
 	m.Reload(false)
 	m.Reload(false)
@@ -92,6 +93,7 @@ func TestMetrics(t *testing.T) {
 		{"hoursd_deliveries_total", map[string]string{"channel": "mail", "result": "sent"}, 2},
 		{"hoursd_deliveries_total", map[string]string{"channel": "push", "result": "failed"}, 1},
 		{"hoursd_outbox_pending", nil, 3},
+		{"hoursd_state_quarantined_records", nil, 2},
 		{"hoursd_config_reloads_total", map[string]string{"result": "ok"}, 1},
 		{"hoursd_config_reloads_total", map[string]string{"result": "error"}, 2},
 	}
