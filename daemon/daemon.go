@@ -26,6 +26,7 @@ import (
 	sd "github.com/coreos/go-systemd/v22/daemon"
 	"github.com/robfig/cron/v3"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/net/netutil"
 
 	"github.com/hoursd/hoursd/config"
 	"github.com/hoursd/hoursd/notifier"
@@ -55,6 +56,10 @@ type Options struct {
 
 	// Observer hears what hoursd does, for metrics; nil: nobody.
 	Observer Observer
+
+	// Listen opens the HTTP listener; nil: net.Listen. Tests hand it an
+	// in-memory listener.
+	Listen func(network, addr string) (net.Listener, error)
 
 	// Handlers are mounted on the HTTP listener beside /healthz,
 	// /status.json and /dry-run, by pattern (e.g. "/calendar/"). See also Handle.
@@ -168,6 +173,9 @@ func (o Options) withDefaults() Options {
 	if o.Observer == nil {
 		o.Observer = noObserver{}
 	}
+	if o.Listen == nil {
+		o.Listen = net.Listen
+	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 10 * time.Second
 	}
@@ -266,16 +274,22 @@ func (d *Daemon) Run(ctx context.Context) error {
 	var srv *http.Server
 	var srvDone chan error
 	if cfg.HTTP.Listen != "" {
-		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+		ln, err := d.opts.Listen("tcp", cfg.HTTP.Listen)
 		if err != nil {
 			return fmt.Errorf("listen for health checks: %w", err)
 		}
-		// Every phase of a request is bounded, so a slow or stuck client
-		// cannot hold a connection: /dry-run may take a while to plan
-		// (hoursd check allows it 30 s), so writes get twice that.
+		// At most MaxListenerConns connections at once (x/net's
+		// LimitListener: the next waits to be accepted), so a client that
+		// opens a thousand and leaves them idle holds a bounded number of
+		// file descriptors and memory. Every phase of a request is bounded,
+		// and an idle keep-alive connection is closed after ListenerIdle,
+		// so such a client cannot keep the others out for long: /dry-run
+		// may take a while to plan (hoursd check allows it 30 s), so
+		// writes get twice that.
+		ln = netutil.LimitListener(ln, MaxListenerConns)
 		srv = &http.Server{Handler: nosniff(d.mux), ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
-			IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+			IdleTimeout: ListenerIdle, MaxHeaderBytes: 64 << 10}
 		srvDone = make(chan error, 1)
 		go func() { srvDone <- srv.Serve(ln) }()
 		d.log.Info("serving health", "listen", ln.Addr().String())
@@ -620,6 +634,14 @@ func (d *Daemon) reloadSignal() <-chan struct{} {
 	defer d.reloadMu.Unlock()
 	return d.reloaded
 }
+
+// The listener's bounds: connections open at once, and how long an idle
+// keep-alive connection is kept. The status page, /metrics scrapes and
+// health checks need a few; a client that opens more waits its turn.
+const (
+	MaxListenerConns = 64
+	ListenerIdle     = 30 * time.Second
+)
 
 // announceSubscribers is how many subscribers the start's log names one by
 // one; a file of thousands gets a count for the rest.
