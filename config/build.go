@@ -314,6 +314,8 @@ func (b *builder) checkID(path, what, id string, seen *[]string) {
 	switch {
 	case id == "":
 		b.add(path, "missing: every %s needs an id", what)
+	case len(id) > MaxIDLength:
+		b.add(path, "%s id is %d characters long; at most %d are allowed", what, len(id), MaxIDLength)
 	case !idPattern.MatchString(id):
 		b.add(path, "%s id %q may only hold letters, digits, '.', '_' and '-'", what, id)
 	case b.seen(seen)[id]:
@@ -352,6 +354,14 @@ func checkHTTPURL(ps *problems, path, u string) *url.URL {
 		ps.add(path, "must be an http:// or https:// URL")
 		return nil
 	}
+	// url.Parse takes any digits for a port; the dial would fail at the
+	// first send, long after validate said the file was fine.
+	if port := p.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			ps.add(path, "port %s is not a number from 1 to 65535", port)
+			return nil
+		}
+	}
 	return p
 }
 
@@ -361,10 +371,11 @@ func checkHTTPURL(ps *problems, path, u string) *url.URL {
 // Plain http would put the token on the wire for anyone between hoursd and
 // the service, the same reason tls: none is refused for SMTP to a remote
 // host; a local relay or test server on loopback is not on any wire. The
-// message names the host, which is not the secret, and never the URL.
+// message names the host, never the URL, and the host as secret URLs are
+// shown (notifier.MaskHost): some services put the key in the host name.
 func checkSecretURL(ps *problems, path, u string) {
 	p := checkHTTPURL(ps, path, u)
 	if p != nil && p.Scheme == "http" && !notifier.IsLoopback(p.Hostname()) {
-		ps.add(path, "http:// would send the secret in clear text to %s; use https:// (http:// is allowed only to localhost or a loopback address)", p.Hostname())
+		ps.add(path, "http:// would send the secret in clear text to %s; use https:// (http:// is allowed only to localhost or a loopback address)", notifier.MaskHost(p.Hostname()))
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/notifier/discord"
 	"github.com/hoursd/hoursd/notifier/email"
@@ -243,7 +245,21 @@ func (b *builder) webhook(p string, r *rawWebhook) Channel {
 	if len(r.Headers) > 0 {
 		cfg.Headers = make(map[string]string, len(r.Headers))
 		for k, v := range r.Headers {
-			cfg.Headers[k] = b.secrets.resolveHeader(b.ps, join(join(p, "headers"), k), v)
+			hp := join(join(p, "headers"), k)
+			value := b.secrets.resolveHeader(b.ps, hp, v)
+			// A line break in a value would end the header and start
+			// another (or the body) in what hoursd sends; Go's client
+			// refuses such a request at every send instead. Neither name
+			// nor value is quoted: the value is a secret.
+			switch {
+			case !httpguts.ValidHeaderFieldName(k):
+				b.add(hp, "is not a header name: those are letters, digits and !#$%%&'*+-.^_`|~")
+			case strings.ContainsAny(value, "\r\n"):
+				b.add(hp, "the value holds a line break (CR or LF): a header is one line")
+			case !httpguts.ValidHeaderFieldValue(value):
+				b.add(hp, "the value holds a control character: a header is printable text")
+			}
+			cfg.Headers[k] = value
 		}
 	}
 	ch.Webhook = cfg

@@ -207,10 +207,12 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 	// a node tree of a file that lists a hundred thousand subscribers
 	// takes hundreds of megabytes.
 	var ps problems
-	if m, ok := parseYAML(format, data); ok {
+	m, isYAML := parseYAML(format, data)
+	if isYAML {
 		if caseClash(m) {
 			ps = problems(keyClashes(format, data))
 		}
+		ps = append(ps, moreDocuments(data)...)
 		if err := v.MergeConfigMap(m); err != nil {
 			return nil, &ValidationError{Source: source, Problems: syntaxProblems(source, format, data, err)}
 		}
@@ -241,7 +243,16 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 		getenv:      l.getenv,
 		secrets:     secretSource{lookupEnv: l.lookupEnv, readFile: l.readFile, baseDir: dir},
 	}
-	b.decode("", v.AllSettings(), &raw)
+	settings := v.AllSettings()
+	for _, p := range emptyItems("", settings) {
+		ps.add(p, "is empty: give a value or remove the item")
+		b.undecodable[p] = true
+	}
+	if !isYAML {
+		m = settings // viper keeps "" but drops null, which only YAML has besides in lists
+	}
+	emptyDefaults(&ps, m, fromEnv)
+	b.decode("", settings, &raw)
 	cfg = b.build()
 	cfg.Source = source
 	if len(ps) > 0 {

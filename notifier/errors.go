@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"net"
-	"slices"
-	"strings"
 	"time"
+
+	"github.com/hoursd/hoursd/notifier/internal/secret"
 )
 
 // TransientError marks a failure that may go away by trying again later: a
@@ -53,32 +53,31 @@ func IsTransient(err error) (retry bool, after time.Duration) {
 }
 
 // Redact returns err with every secret (a token, a password, a webhook URL)
-// replaced by "***" in its message. Whether it is transient, and its
-// RetryAfter, are kept, and errors.Is still finds context.Canceled and
-// context.DeadlineExceeded; the original error is not reachable through
-// Unwrap, because net/url errors carry the full URL and whoever logs an
-// unwrapped error must not see it.
+// replaced by "***" in its message, wherever the secret stands as a whole:
+// never where it is only part of a longer word, so that a webhook whose URL
+// ends in /hook does not turn "webhook" into "web***". Whether it is
+// transient, and its RetryAfter, are kept, and errors.Is still finds
+// context.Canceled and context.DeadlineExceeded; the original error is not
+// reachable through Unwrap, because net/url errors carry the full URL and
+// whoever logs an unwrapped error must not see it.
 func Redact(err error, secrets ...string) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	// Longest first: a secret that contains another (a URL and its token)
-	// is masked whole, not cut into pieces around the inner one.
-	secrets = slices.Clone(secrets)
-	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
-	for _, s := range secrets {
-		if len(s) < 4 { // too short to be a secret; replacing it would garble the text
-			continue
-		}
-		msg = strings.ReplaceAll(msg, s, "***")
-	}
-	r := &redactedError{msg: msg, cause: err}
+	r := &redactedError{msg: secret.Replace(err.Error(), secrets...), cause: err}
 	if retry, after := IsTransient(err); retry {
 		return &TransientError{RetryAfter: after, Err: r}
 	}
 	return r
 }
+
+// MaskURL is how hoursd shows a URL that is a secret (a webhook's URL, a
+// Discord or Slack webhook) in a message: the scheme and the domain, the
+// rest masked: https://***.slack.com/***.
+func MaskURL(raw string) string { return secret.URL(raw) }
+
+// MaskHost is a secret URL's host name as MaskURL shows it.
+func MaskHost(host string) string { return secret.Host(host) }
 
 // redactedError is an error whose text has been cleaned of secrets.
 type redactedError struct {

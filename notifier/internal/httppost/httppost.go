@@ -19,7 +19,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +27,7 @@ import (
 	nhttp "github.com/nikoksr/notify/service/http"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/internal/secret"
 )
 
 // DefaultTimeout bounds one post when the channel sets none.
@@ -44,8 +44,10 @@ var transport = func() *http.Transport {
 // Poster posts JSON to one URL.
 type Poster struct {
 	svc     *nhttp.Service
-	what    string   // "discord", "webhook": the start of every error
-	secrets []string // redacted from every error
+	client  *http.Client
+	hook    nhttp.Webhook // the receiver, for SendPayload's own services
+	what    string        // "discord", "webhook": the start of every error
+	secrets []string      // redacted from every error
 }
 
 // Options are what a channel sets on its poster.
@@ -92,22 +94,44 @@ func New(o Options) *Poster {
 		}
 	}
 
-	svc := nhttp.New()
-	svc.WithClient(client)
-	svc.AddReceivers(&nhttp.Webhook{
+	p := &Poster{what: o.What, secrets: secrets, client: client, hook: nhttp.Webhook{
 		ContentType:  "application/json; charset=utf-8",
 		Header:       header,
 		Method:       http.MethodPost,
 		URL:          o.URL,
 		BuildPayload: o.Payload,
-	})
+	}}
+	p.svc = p.service(o.Payload)
+	return p
+}
+
+// service is notify's http service posting what build makes of a message.
+func (p *Poster) service(build nhttp.BuildPayloadFn) *nhttp.Service {
+	hook := p.hook
+	hook.BuildPayload = build
+	svc := nhttp.New()
+	svc.WithClient(p.client)
+	svc.AddReceivers(&hook)
 	svc.PostSend(classify)
-	return &Poster{svc: svc, what: o.What, secrets: secrets}
+	return svc
 }
 
 // Send posts one message.
 func (p *Poster) Send(ctx context.Context, subject, body string) error {
-	err := p.svc.Send(ctx, subject, body)
+	return p.result(p.svc.Send(ctx, subject, body))
+}
+
+// SendPayload posts payload, a body of the message's own rather than the
+// one Options.Payload builds from its text: notify's service builds a body
+// from subject and text alone, so a message's data goes through a service
+// of its own (a few small structs; the client and its connections are
+// shared). subject and body are still what notify is given.
+func (p *Poster) SendPayload(ctx context.Context, subject, body string, payload any) error {
+	return p.result(p.service(func(string, string) any { return payload }).Send(ctx, subject, body))
+}
+
+// result classifies what notify's service returned.
+func (p *Poster) result(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -127,33 +151,10 @@ func (p *Poster) Send(ctx context.Context, subject, body string) error {
 
 // urlSecrets are the parts of a URL that may carry a secret: a Discord
 // webhook's token is its last path segment, an ntfy topic is the path, other
-// services put keys in the query or the user info. Services echo these back
-// in their errors, whole or alone ("unknown topic …", "invalid token …"),
-// escaped or not, so each is redacted in both forms.
-func urlSecrets(raw string) []string {
-	s := []string{raw}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return s
-	}
-	s = append(s, u.EscapedPath(), u.Path, u.RawQuery)
-	escaped := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
-	if last := escaped[len(escaped)-1]; last != "" {
-		s = append(s, last)
-		if plain, err := url.PathUnescape(last); err == nil {
-			s = append(s, plain)
-		}
-	}
-	if q, err := url.ParseQuery(u.RawQuery); err == nil {
-		for _, vs := range q {
-			s = append(s, vs...)
-		}
-	}
-	if pw, ok := u.User.Password(); ok {
-		s = append(s, pw)
-	}
-	return s
-}
+// services put keys in the query, the user info or the host. Services echo
+// these back in their errors, whole or alone, escaped or not; see
+// secret.URLParts for which parts count.
+func urlSecrets(raw string) []string { return secret.URLParts(raw) }
 
 // statusError is an answer other than 2xx.
 type statusError struct {

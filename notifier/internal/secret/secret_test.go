@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,9 @@ func TestMask(t *testing.T) {
 		{"set", "hunter22", "***", "***"},
 		{"webhook url", "https://discord.com/api/webhooks/1/tok", "***", "https://discord.com/***"},
 		{"url with user info", "https://u:p@ntfy.example/topic", "***", "https://ntfy.example/***"},
+		{"key in the host", "https://k3y-9f2a.m.pipedream.net/", "***", "https://***.m.pipedream.net/***"},
+		{"word in the host", "https://hooks.slack.com/services/T0/B0/x", "***", "https://hooks.slack.com/***"},
+		{"loopback with port", "http://127.0.0.1:8080/hook", "***", "http://127.0.0.1:8080/***"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,6 +121,36 @@ func TestMask(t *testing.T) {
 			}
 			if got := secret.URL(tt.in); got != tt.wantURL {
 				t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.wantURL)
+			}
+		})
+	}
+}
+
+// TestURLParts: the parts of a secret URL that are masked on their own
+// are those that can carry a key, never an ordinary word.
+func TestURLParts(t *testing.T) {
+	tests := []struct {
+		name, url string
+		want      []string // must be among the parts
+		not       []string // must not be
+	}{
+		{"discord", "https://discord.com/api/webhooks/1/t0ken", []string{"t0ken", "/api/webhooks/1/t0ken"}, []string{"webhooks", "api"}},
+		{"ends in a word", "https://example.com/hook", nil, []string{"hook", "/hook"}},
+		{"query key", "https://example.com/post?key=s3cr3t", []string{"s3cr3t", "key=s3cr3t"}, []string{"post"}},
+		{"key in the host", "https://k3y9.m.example.net/x", []string{"k3y9.m"}, []string{"example"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := secret.URLParts(tt.url)
+			for _, w := range tt.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("URLParts(%q) = %q, want it to hold %q", tt.url, got, w)
+				}
+			}
+			for _, n := range tt.not {
+				if slices.Contains(got, n) {
+					t.Errorf("URLParts(%q) = %q, want no %q", tt.url, got, n)
+				}
 			}
 		})
 	}
