@@ -24,7 +24,7 @@ func Render(req Request, t *Templates) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("render message for %s: %w", req.Subscriber, err)
 	}
-	msg := Message{Subject: data.Subject, Body: data.Body}
+	msg := Message{Subject: data.Subject, Body: data.Body, Items: req.Items, Places: req.Places}
 	if t == nil {
 		return msg, nil
 	}
@@ -54,6 +54,19 @@ func TestMessage(lang, subscriber, channel string) (Message, error) {
 		Subject: l.testSubject,
 		Body:    fmt.Sprintf(l.testBody, subscriber, channel),
 	}, nil
+}
+
+// Ordered is items as a message tells them: by schedule, the schedules in
+// the order of their first date, each one's items by date; the end of a
+// period whose start is cancelled in the same message is left out, as the
+// text leaves it out. A channel that sends the items as data beside the
+// text (the webhook) lists them the same way.
+func Ordered(items []Item) []Item {
+	var out []Item
+	for _, g := range groups(Request{Items: items}) {
+		out = append(out, g.items...)
+	}
+	return out
 }
 
 // group is the items of one schedule in a message.

@@ -4,12 +4,16 @@
 // The body carries the message under several common names so that most
 // receivers understand it without a template:
 //
-//	{"subject": "...", "body": "...", "title": "...", "message": "...", "text": "subject\n\nbody"}
+//	{"version": 1, "subject": "...", "body": "...", "title": "...", "message": "...",
+//	 "text": "subject\n\nbody", "schedules": [{"id": "...", "title": "...", "items": [...]}]}
 //
 // subject/body are hoursd's own names, title/message what Gotify reads (and
 // what an ntfy topic URL with ?tpl=1&t={{.title}}&m={{.message}} fills its
 // templates from: ntfy's own JSON form needs a topic field and the root
-// URL), text what Slack and Mattermost read.
+// URL), text what Slack and Mattermost read. Beside the prose, schedules
+// carries the changes as data (notifier.ItemJSON, the shape of `hoursd
+// upcoming --format json`), so that a home automation acts on hours rather
+// than parsing sentences; version says which shape this is (docs/channels.md).
 package webhook
 
 import (
@@ -43,15 +47,57 @@ type Notifier struct {
 	cfg  Config // for String
 }
 
-var _ notifier.Sender = (*Notifier)(nil)
+var _ notifier.MessageSender = (*Notifier)(nil)
+
+// PayloadVersion is the version of Payload's shape. It grows when a key
+// changes meaning or goes away; new keys may be added within a version.
+const PayloadVersion = 1
 
 // Payload is the JSON body of a post.
 type Payload struct {
-	Subject string `json:"subject"`
-	Body    string `json:"body"`
-	Title   string `json:"title"`
-	Message string `json:"message"`
-	Text    string `json:"text"`
+	Version   int        `json:"version"`
+	Subject   string     `json:"subject"`
+	Body      string     `json:"body"`
+	Title     string     `json:"title"`
+	Message   string     `json:"message"`
+	Text      string     `json:"text"`
+	Schedules []Schedule `json:"schedules"`
+}
+
+// Schedule is the changes of one schedule in a post, in the order the
+// message tells them.
+type Schedule struct {
+	ID    string              `json:"id"`
+	Title string              `json:"title"`
+	Items []notifier.ItemJSON `json:"items"`
+}
+
+// payload is the body of a post of msg; a message without data (a test
+// message) has "schedules": [].
+func payload(msg notifier.Message) Payload {
+	p := textPayload(msg.Subject, msg.Body)
+	index := map[string]int{}
+	for _, it := range notifier.Ordered(msg.Items) {
+		id := it.Change.Schedule
+		i, ok := index[id]
+		if !ok {
+			title := msg.Places[id].Title
+			if title == "" {
+				title = id
+			}
+			i = len(p.Schedules)
+			index[id] = i
+			p.Schedules = append(p.Schedules, Schedule{ID: id, Title: title, Items: []notifier.ItemJSON{}})
+		}
+		p.Schedules[i].Items = append(p.Schedules[i].Items, notifier.ItemsJSON([]notifier.Item{it})...)
+	}
+	return p
+}
+
+// textPayload is the body of a post of text alone.
+func textPayload(subject, body string) Payload {
+	return Payload{Version: PayloadVersion, Subject: subject, Body: body, Title: subject, Message: body,
+		Text: subject + "\n\n" + body, Schedules: []Schedule{}}
 }
 
 // New returns a Notifier for cfg. The URL must be absolute http or https;
@@ -67,9 +113,7 @@ func New(cfg Config) (*Notifier, error) {
 	}
 	return &Notifier{cfg: cfg, post: httppost.New(httppost.Options{
 		What: "webhook", URL: cfg.URL, Header: h, Timeout: cfg.Timeout, Client: cfg.HTTPClient,
-		Payload: func(subject, body string) any {
-			return Payload{Subject: subject, Body: body, Title: subject, Message: body, Text: subject + "\n\n" + body}
-		},
+		Payload: func(subject, body string) any { return textPayload(subject, body) },
 	})}, nil
 }
 
@@ -77,6 +121,12 @@ func New(cfg Config) (*Notifier, error) {
 // (Retry-After honoured); any other answer is permanent.
 func (n *Notifier) Send(ctx context.Context, subject, body string) error {
 	return n.post.Send(ctx, subject, body)
+}
+
+// SendMessage posts one message with its data beside the text; answers are
+// classified as by Send.
+func (n *Notifier) SendMessage(ctx context.Context, msg notifier.Message) error {
+	return n.post.SendPayload(ctx, msg.Subject, msg.Body, payload(msg))
 }
 
 // String shows the configuration with the URL's path and query and every
