@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/mail"
 	"os"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -159,6 +161,23 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
+// bareAddress is the address of an email target without its display name:
+// "Anna <anna@example.com>" is anna@example.com. The display name is how
+// the message greets its reader, not who it goes to, so renaming someone
+// must not make a new target that is told everything again; and a masked
+// address ("a***@example.com") must come from the address, not the name.
+// A plain address is kept exactly as written, so that the targets of every
+// existing state file keep their ids.
+func bareAddress(a string) string {
+	if !strings.Contains(a, "<") {
+		return a
+	}
+	if p, err := mail.ParseAddress(a); err == nil {
+		return p.Address
+	}
+	return a
+}
+
 // ID names a target of subscriber the same way in the state store, the logs,
 // `hoursd status` and `hoursd test-send`, and stably across edits that
 // reorder targets: the subscriber, the channel and the address (email) or a
@@ -175,7 +194,7 @@ func (t Target) ID(subscriber string) string {
 	}
 	switch {
 	case t.Address != "":
-		id += "/" + t.Address
+		id += "/" + bareAddress(t.Address)
 	case t.User != "":
 		id += "/user-" + digest(t.User)
 	case t.Topic != "":

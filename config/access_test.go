@@ -75,3 +75,23 @@ subscribers:
 		t.Errorf("Sender(unknown channel) = %v, %v; want nil and an error", s, err)
 	}
 }
+
+// TestTargetIDOfDisplayName: a target's id comes from the address alone, so
+// that renaming someone does not make a new target that is told everything
+// again; a plain address keeps the id it always had.
+func TestTargetIDOfDisplayName(t *testing.T) {
+	tests := []struct{ name, address, want string }{
+		{"plain", "anna@example.com", "anna/mail/anna@example.com"},
+		{"plain, as written", "Anna@Example.com", "anna/mail/Anna@Example.com"},
+		{"display name", "Anna <anna@example.com>", "anna/mail/anna@example.com"},
+		{"quoted display name", `"Anna Andersson" <anna@example.com>`, "anna/mail/anna@example.com"},
+		{"another display name", "Anna A. <anna@example.com>", "anna/mail/anna@example.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (Target{Channel: "mail", Address: tt.address}).ID("anna"); got != tt.want {
+				t.Errorf("Target{Address: %q}.ID(anna) = %q, want %q", tt.address, got, tt.want)
+			}
+		})
+	}
+}

@@ -58,7 +58,9 @@ func (b *builder) buildSubscribers(c *Config) {
 		for j, t := range r.Targets {
 			q := index(join(p, "targets"), j)
 			b.checkTarget(q, t)
-			if slices.Contains(targets, Target(t)) {
+			// Compared by id: "Anna <anna@example.com>" and
+			// anna@example.com are one target.
+			if slices.ContainsFunc(targets, func(u Target) bool { return u.ID(r.ID) == Target(t).ID(r.ID) }) {
 				b.add(q, "the same target is given twice")
 			}
 			targets = append(targets, Target(t))
