@@ -3,8 +3,12 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/hoursd/hoursd/daemon/web"
+	"github.com/hoursd/hoursd/schedule"
 )
 
 func newValidateCmd(a *app) *cobra.Command {
@@ -31,6 +35,12 @@ valid, with a warning on stderr naming those keys.`,
 				fmt.Fprintf(a.stderr, "hoursd: warning: %s\n", w)
 			}
 			warnKnowledge(a, cfg) // source.go
+			// Hours the clocks skip on a night they go forward, in the
+			// window the calendar feed covers.
+			today := schedule.DateOf(time.Now().In(cfg.Location))
+			for _, w := range cfg.SkippedHours(today, web.FeedFutureDays) {
+				fmt.Fprintf(a.stderr, "hoursd: warning: %s\n", w)
+			}
 			return nil
 		},
 	}

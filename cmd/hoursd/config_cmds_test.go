@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -153,5 +155,31 @@ func TestShowHidesSecrets(t *testing.T) {
 	}
 	if !strings.Contains(out, "\n    bot_token: ${DISCORD_BOT_TOKEN}\n") {
 		t.Errorf("config show does not name the variable of the bot token:\n%s", out)
+	}
+}
+
+// TestValidateWarnsOfSkippedHours: hours that fall in the hour the clocks
+// skip are a warning, not a problem. Every year has a night the clocks go
+// forward within the feed's 400 days, so a Sunday opening at 02:15 is
+// always warned of.
+func TestValidateWarnsOfSkippedHours(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(name, []byte(`
+schedules:
+  - {id: natt, weekly: {sun: ["02:15-02:45"]}}
+channels:
+  - {id: out, type: console}
+subscribers:
+  - {id: anna, schedules: [natt], targets: [{channel: out}]}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"validate", "-c", name}, &stdout, &stderr); code != 0 {
+		t.Fatalf("validate: exit %d, want 0\n%s", code, &stderr)
+	}
+	if want := "hoursd: warning: schedules[0] (natt): on "; !strings.Contains(stderr.String(), want) ||
+		!strings.Contains(stderr.String(), ", 02:15-02:45 falls in the hour the clocks skip in Europe/Stockholm") {
+		t.Errorf("validate: stderr = %q, want a warning of 02:15-02:45", &stderr)
 	}
 }

@@ -166,8 +166,8 @@ func dayEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, loc *time.
 		close %= 24 * 60
 	}
 	tzid := ics.WithTZID(loc.String())
-	e.SetProperty(ics.ComponentPropertyDtStart, localStamp(c.Date, open), tzid)
-	e.SetProperty(ics.ComponentPropertyDtEnd, localStamp(endDate, close), tzid)
+	e.SetProperty(ics.ComponentPropertyDtStart, localStamp(c.Date, open, loc), tzid)
+	e.SetProperty(ics.ComponentPropertyDtEnd, localStamp(endDate, close, loc), tzid)
 }
 
 // periodEvent fills in the event of a period: all-day from its first date to
@@ -184,10 +184,19 @@ func periodEvent(e *ics.VEvent, s *schedule.Schedule, c schedule.Change, end sch
 }
 
 // localStamp is a DATE-TIME in local ("floating" until a TZID is attached)
-// form. It is built from the wall clock directly, not through time.Time, so
-// a time that DST skips or repeats is written as the schedule says it.
-func localStamp(d schedule.Date, c schedule.Clock) string {
-	return fmt.Sprintf("%04d%02d%02dT%02d%02d00", d.Year, d.Month, d.Day, int(c)/60, int(c)%60)
+// form. It is built from the wall clock, so that a time the clocks repeat
+// (02:30 on the night they go back) is written as the schedule says it.
+// A time they skip (02:15 on the night they go forward) does not exist and
+// is never written: it is the instant RFC 5545 (3.3.5) and time.Date make
+// of it, the offset before the gap applied, 03:15; calendar programs that
+// do not follow the RFC there would each guess otherwise.
+func localStamp(d schedule.Date, c schedule.Clock, loc *time.Location) string {
+	y, mo, day, h, m := d.Year, d.Month, d.Day, int(c)/60, int(c)%60
+	if t := time.Date(y, mo, day, h, m, 0, 0, loc); t.Hour() != h || t.Minute() != m {
+		y, mo, day = t.Date()
+		h, m = t.Hour(), t.Minute()
+	}
+	return fmt.Sprintf("%04d%02d%02dT%02d%02d00", y, mo, day, h, m)
 }
 
 // summary is "Försäkringskassan kundcenter: stängt (Midsommarafton)".

@@ -625,3 +625,39 @@ func TestICSText(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarSkippedTimes: on the night the clocks go forward, 02:15 does
+// not exist in Stockholm; the feed writes the instant it stands for
+// (03:15, the offset before the gap applied, as RFC 5545 reads it), never
+// the time itself. On the night they go back, 02:15 exists (twice) and is
+// written as the schedule says it.
+func TestCalendarSkippedTimes(t *testing.T) {
+	var week schedule.Week
+	week[time.Monday] = hours(hm(8, 0), hm(16, 0))
+	night := hours(hm(2, 15), hm(2, 45))
+	s := &schedule.Schedule{ID: "natt", Weekly: week, Exceptions: []schedule.Exception{
+		{From: schedule.Date{Year: 2027, Month: time.March, Day: 28}, To: schedule.Date{Year: 2027, Month: time.March, Day: 28}, Hours: night},
+		{From: schedule.Date{Year: 2027, Month: time.October, Day: 31}, To: schedule.Date{Year: 2027, Month: time.October, Day: 31}, Hours: night},
+	}}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	events := eventsByDate(t, renderFeed(t, s, "en", at(t, 2027, time.March, 1, 12, 0)))
+	tests := []struct{ date, start, end string }{
+		{"2027-03-28", "20270328T031500", "20270328T034500"},
+		{"2027-10-31", "20271031T021500", "20271031T024500"},
+	}
+	for _, tt := range tests {
+		e, ok := events[tt.date]
+		if !ok {
+			t.Errorf("no event on %s", tt.date)
+			continue
+		}
+		if got := e.Props.Get(goical.PropDateTimeStart).Value; got != tt.start {
+			t.Errorf("DTSTART of %s = %s, want %s", tt.date, got, tt.start)
+		}
+		if got := e.Props.Get(goical.PropDateTimeEnd).Value; got != tt.end {
+			t.Errorf("DTEND of %s = %s, want %s", tt.date, got, tt.end)
+		}
+	}
+}
