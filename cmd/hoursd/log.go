@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -43,11 +44,22 @@ func (a *app) loadLogged() (*config.Config, *slog.Logger, error) {
 	return cfg, log, nil
 }
 
-// problems lists a configuration's problems for a log line.
+// maxLoggedProblems bounds the problems one log line lists: a generated
+// file of a hundred thousand subscribers with one mistake each must not
+// become one log line of megabytes that journald truncates and log
+// collectors refuse. `hoursd validate` lists them all.
+const maxLoggedProblems = 10
+
+// problems lists a configuration's problems for a log line: the first
+// maxLoggedProblems, and then how many more there are.
 func problems(err error) []string {
 	var out []string
-	if ve, ok := err.(*config.ValidationError); ok {
-		for _, p := range ve.Problems {
+	if ve, ok := errors.AsType[*config.ValidationError](err); ok {
+		for i, p := range ve.Problems {
+			if i == maxLoggedProblems {
+				out = append(out, fmt.Sprintf("… and %d more (hoursd validate lists them all)", len(ve.Problems)-i))
+				break
+			}
 			out = append(out, p.Path+": "+p.Message)
 		}
 	}

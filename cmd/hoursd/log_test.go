@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -57,5 +58,36 @@ func TestLocalAddr(t *testing.T) {
 		if got := localAddr(tt.listen); got != tt.want {
 			t.Errorf("localAddr(%q) = %q, want %q", tt.listen, got, tt.want)
 		}
+	}
+}
+
+// TestProblemsAreBounded: a refused reload of a file with thousands of
+// problems logs the first ones and how many more there are, not one line
+// of megabytes.
+func TestProblemsAreBounded(t *testing.T) {
+	mk := func(n int) error {
+		ve := &config.ValidationError{Source: "config.yaml"}
+		for i := range n {
+			ve.Problems = append(ve.Problems, config.Problem{Path: fmt.Sprintf("subscribers[%d].id", i), Message: "missing"})
+		}
+		return fmt.Errorf("reload: %w", ve)
+	}
+	tests := []struct {
+		name     string
+		n        int
+		wantLen  int
+		wantLast string
+	}{
+		{"a few", 3, 3, "subscribers[2].id: missing"},
+		{"exactly the bound", 10, 10, "subscribers[9].id: missing"},
+		{"thousands", 5000, 11, "… and 4990 more (hoursd validate lists them all)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := problems(mk(tt.n))
+			if len(got) != tt.wantLen || got[len(got)-1] != tt.wantLast {
+				t.Errorf("problems(%d problems) = %d lines ending %q, want %d ending %q", tt.n, len(got), got[len(got)-1], tt.wantLen, tt.wantLast)
+			}
+		})
 	}
 }
