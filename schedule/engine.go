@@ -17,6 +17,8 @@ type evaluator struct {
 	days  *yearDays
 
 	classes []ruleClass // parallel to s.Rules
+	weeks   bool        // some rule selects week numbers
+	fast    []fastRule  // parallel to s.Rules
 	rules   ruleState
 }
 
@@ -53,7 +55,9 @@ func newEvaluator(s *Schedule) *evaluator {
 		e.classes = make([]ruleClass, len(s.Rules))
 		for i := range s.Rules {
 			e.classes[i] = s.Rules[i].class()
+			e.weeks = e.weeks || len(s.Rules[i].Weeks) > 0
 		}
+		e.fast = compileRules(s.Rules)
 	}
 	return e
 }

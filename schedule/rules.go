@@ -2,9 +2,8 @@ package schedule
 
 import (
 	"fmt"
+	"sync"
 	"time"
-
-	"github.com/rickar/cal/v2/aa"
 )
 
 // A schedule written as an OpenStreetMap opening_hours expression
@@ -265,10 +264,10 @@ func (e *evaluator) evalClass(d Date, wd time.Weekday, max ruleClass) ruleEval {
 		if e.classes[i] > max {
 			continue
 		}
-		r := &e.s.Rules[i]
-		if !e.matches(r, rd, true) {
+		if !e.matches(i, rd, true) {
 			continue
 		}
+		r := &e.s.Rules[i]
 		switch {
 		case r.Closed:
 			out.hours = Hours{}
@@ -284,12 +283,23 @@ func (e *evaluator) evalClass(d Date, wd time.Weekday, max ruleClass) ruleEval {
 
 func (e *evaluator) ruleDay(d Date, wd time.Weekday) ruleDay {
 	n := dayNum(d)
-	return ruleDay{d: d, wd: wd, n: n, week: isoWeek(n)}
+	rd := ruleDay{d: d, wd: wd, n: n}
+	if e.weeks {
+		rd.week = isoWeek(n)
+	}
+	e.placeYear(d.Year)
+	return rd
 }
 
 // matches reports whether rd matches r; with days false, the weekday and
 // holiday selectors are left out (the "season" a date is in).
-func (e *evaluator) matches(r *Rule, rd ruleDay, days bool) bool {
+func (e *evaluator) matches(i int, rd ruleDay, days bool) bool {
+	return e.matchesDate(i, rd) && (!days || e.matchesDays(i, rd))
+}
+
+// matchesDate checks the years, weeks and dates of rule i.
+func (e *evaluator) matchesDate(i int, rd ruleDay) bool {
+	r := &e.s.Rules[i]
 	if len(r.Years) > 0 && !anyYear(r.Years, rd.d.Year) {
 		return false
 	}
@@ -297,22 +307,24 @@ func (e *evaluator) matches(r *Rule, rd ruleDay, days bool) bool {
 		return false
 	}
 	if len(r.Dates) > 0 {
-		ok := false
-		for _, dr := range r.Dates {
-			if e.inRange(dr, rd) {
-				ok = true
-				break
+		for _, sp := range e.rules.spans[i] {
+			if rd.n >= sp.from && rd.n <= sp.to {
+				return true
 			}
 		}
-		if !ok {
-			return false
-		}
+		return false
 	}
-	if !days || len(r.Days) == 0 {
+	return true
+}
+
+// matchesDays checks the weekdays and holidays of rule i.
+func (e *evaluator) matchesDays(i int, rd ruleDay) bool {
+	r := &e.s.Rules[i]
+	if len(r.Days) == 0 {
 		return true
 	}
-	for i := range r.Days {
-		if e.dayMatches(&r.Days[i], rd) {
+	for k := range r.Days {
+		if e.dayMatches(&r.Days[k], rd) {
 			return true
 		}
 	}
@@ -357,9 +369,211 @@ func (e *evaluator) dayMatches(ds *DaySel, rd ruleDay) bool {
 	return false
 }
 
-// inRange reports whether rd lies in dr. A yearly range is placed in rd's
-// year; one that wraps the year end is also tried from the year before.
-func (e *evaluator) inRange(dr DateRange, rd ruleDay) bool {
+// daySpan is a run of dates as day numbers, inclusive.
+type daySpan struct{ from, to int }
+
+// fastRule is what the evaluator asks of a rule for every date, in a form
+// that answers the common rules (weekdays only) with a bit test: a year of
+// dates is evaluated far more often than it is parsed.
+type fastRule struct {
+	dated   bool  // has years, weeks or dates: matchesDate must be asked
+	period  bool  // classPeriod
+	days    uint8 // weekdays matched outright: plain weekday selectors, or all seven without day selectors
+	special bool  // has holiday or nth-weekday selectors: matchesDays must be asked when days does not match
+}
+
+func compileRules(rules []Rule) []fastRule {
+	out := make([]fastRule, len(rules))
+	for i := range rules {
+		r := &rules[i]
+		f := fastRule{dated: len(r.Years)+len(r.Weeks)+len(r.Dates) > 0, period: r.class() == classPeriod}
+		if len(r.Days) == 0 {
+			f.days = 0x7f
+		}
+		for _, ds := range r.Days {
+			if ds.Holiday || len(ds.Nth) > 0 {
+				f.special = true
+			} else {
+				f.days |= ds.Weekdays
+			}
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// ruleState is what an evaluator keeps for a rule schedule: the date
+// ranges of every rule placed in the year last asked, Easter Sundays, the
+// public holidays of three years and the catalogue days of one, so that a
+// year of dates computes each of them once.
+type ruleState struct {
+	year  int         // the year spans are placed in; 0 before the first
+	spans [][]daySpan // per rule, the placements of all its date ranges
+
+	jan1    int       // day number of 1 January of year
+	special [6]uint64 // bit n-jan1: a rule other than plain weekdays may match n
+
+	plainDone bool
+	plain     Week // what the rules of plain weekdays give each weekday
+
+	easters map[int]int
+
+	holidayYear    int // the year holidayBits holds
+	holidayFrom    int // day number of its 1 January
+	holidayLen     int // its number of days
+	holidayBits    *[6]uint64
+	holidaysByYear map[int]*[6]uint64 // bit n-1 January: n is a public holiday
+
+	catYear int
+	cat     [13][32]int8 // catalogue index + 1 of each date of catYear
+}
+
+// placeYear places every rule's date ranges in year: a dated range where it
+// is, a yearly one from this year and from the year before (which reaches
+// into this one when it wraps the year end).
+func (e *evaluator) placeYear(year int) {
+	rs := &e.rules
+	if rs.year == year && rs.spans != nil {
+		return
+	}
+	if rs.spans == nil {
+		rs.spans = make([][]daySpan, len(e.s.Rules))
+	}
+	for i := range e.s.Rules {
+		out := rs.spans[i][:0]
+		for _, dr := range e.s.Rules[i].Dates {
+			out = e.placeRange(out, dr, year)
+		}
+		rs.spans[i] = out
+	}
+	rs.year = year
+	e.markSpecial(year)
+}
+
+// markSpecial marks the dates of year on which a rule with years, weeks,
+// dates or holidays may match. On every other date only the rules of plain
+// weekdays can, so ruleHours answers it from the week those rules give:
+// most dates of most years are an ordinary week, and a year of dates is
+// then a few dozen evaluations rather than 365.
+func (e *evaluator) markSpecial(year int) {
+	rs := &e.rules
+	rs.jan1 = dayNum(Date{year, time.January, 1})
+	length := dayNum(Date{year + 1, time.January, 1}) - rs.jan1
+	rs.special = [6]uint64{}
+	// mark marks from..to within the year, on the weekdays of mask.
+	mark := func(from, to int, mask uint8) {
+		for n := max(from, rs.jan1); n <= to && n < rs.jan1+length; n++ {
+			if mask&(1<<weekdayOf(n)) != 0 {
+				k := n - rs.jan1
+				rs.special[k/64] |= 1 << (k % 64)
+			}
+		}
+	}
+	for i := range e.s.Rules {
+		r, f := &e.s.Rules[i], &e.fast[i]
+		mask := possibleWeekdays(r)
+		switch {
+		case !f.dated && !f.special:
+			// plain weekdays: the ordinary week
+		case len(r.Years) > 0 && !anyYear(r.Years, year):
+			// cannot match this year
+		case len(r.Dates) > 0:
+			for _, sp := range rs.spans[i] {
+				mark(sp.from, sp.to, mask)
+			}
+		case len(r.Weeks) > 0:
+			w := isoWeek(rs.jan1)
+			for n := rs.jan1; n < rs.jan1+length; n++ {
+				if weekdayOf(n) == time.Monday {
+					w = isoWeek(n)
+				}
+				if anyWeek(r.Weeks, w) {
+					mark(n, n, mask)
+				}
+			}
+		case len(r.Years) == 0 && holidaysOnly(r):
+			for _, ds := range r.Days {
+				for _, y := range [3]int{year - 1, year, year + 1} {
+					yc := catalogueIn(y)
+					for j := range catalogue {
+						if yc.ok[j] && catalogue[j].public {
+							n := dayNum(yc.dates[j]) + ds.Offset
+							mark(n, n, mask)
+						}
+					}
+				}
+			}
+		default: // weekdays of the month, years alone: every date of the weekdays
+			mark(rs.jan1, rs.jan1+length-1, mask)
+		}
+	}
+	for _, x := range e.s.Exceptions {
+		mark(dayNum(x.From), dayNum(x.To), 0x7f)
+	}
+}
+
+// possibleWeekdays are the weekdays on which r can match: those its
+// weekday selectors name, all seven with none or with PH (a holiday falls
+// on any weekday, and PH ±1 day moves it).
+func possibleWeekdays(r *Rule) uint8 {
+	if len(r.Days) == 0 {
+		return 0x7f
+	}
+	var mask uint8
+	for _, ds := range r.Days {
+		if ds.Holiday {
+			return 0x7f
+		}
+		mask |= ds.Weekdays
+	}
+	return mask
+}
+
+// holidaysOnly reports whether every day selector of r is PH: then r
+// matches only on and around public holidays.
+func holidaysOnly(r *Rule) bool {
+	for _, ds := range r.Days {
+		if !ds.Holiday {
+			return false
+		}
+	}
+	return len(r.Days) > 0
+}
+
+// isSpecial reports whether markSpecial marked day number n of the year
+// placed.
+func (e *evaluator) isSpecial(n int) bool {
+	k := n - e.rules.jan1
+	return k < 0 || k >= 366 || e.rules.special[k/64]&(1<<(k%64)) != 0
+}
+
+// plainHours is what the rules of plain weekdays give wd.
+func (e *evaluator) plainHours(wd time.Weekday) Hours {
+	if !e.rules.plainDone {
+		for day := range time.Weekday(7) {
+			h := Hours{}
+			for i := range e.fast {
+				f, r := &e.fast[i], &e.s.Rules[i]
+				if f.dated || f.special || f.days&(1<<day) == 0 {
+					continue
+				}
+				switch {
+				case r.Closed:
+					h = Hours{}
+				case r.Additional:
+					h = append(h[:len(h):len(h)], r.Hours...).normalize()
+				default:
+					h = r.Hours
+				}
+			}
+			e.rules.plain[day] = h
+		}
+		e.rules.plainDone = true
+	}
+	return e.rules.plain[wd]
+}
+
+func (e *evaluator) placeRange(out []daySpan, dr DateRange, year int) []daySpan {
 	if dr.From.Year != 0 {
 		from, ok1 := e.specNum(dr.From, dr.From.Year, false)
 		toYear := dr.To.Year
@@ -370,26 +584,23 @@ func (e *evaluator) inRange(dr DateRange, rd ruleDay) bool {
 		if dr.To.Year == 0 && to < from {
 			to, ok2 = e.specNum(dr.To, toYear+1, true)
 		}
-		return ok1 && ok2 && rd.n >= from && rd.n <= to
+		if ok1 && ok2 {
+			out = append(out, daySpan{from, to})
+		}
+		return out
 	}
-	y := rd.d.Year
-	for _, fy := range [2]int{y, y - 1} {
+	jan1 := dayNum(Date{year, time.January, 1})
+	for _, fy := range [2]int{year, year - 1} {
 		from, ok1 := e.specNum(dr.From, fy, false)
 		to, ok2 := e.specNum(dr.To, fy, true)
-		if !ok1 || !ok2 {
-			continue
-		}
-		if to < from {
+		if ok1 && ok2 && to < from {
 			to, ok2 = e.specNum(dr.To, fy+1, true)
-			if !ok2 {
-				continue
-			}
 		}
-		if rd.n >= from && rd.n <= to {
-			return true
+		if ok1 && ok2 && to >= jan1 { // last year's placement counts only where it reaches into this year
+			out = append(out, daySpan{from, to})
 		}
 	}
-	return false
+	return out
 }
 
 // specNum is the day number of ds in year; end picks the last day of a
@@ -410,75 +621,130 @@ func (e *evaluator) specNum(ds DateSpec, year int, end bool) (int, bool) {
 	return dayNum(Date{year, ds.Month, day}) + ds.Offset, true
 }
 
-// easter is the day number of Easter Sunday in year, cached.
+// paskdagen is Easter Sunday's index in the catalogue.
+var paskdagen = catalogueIndex("paskdagen")
+
+// easter is the day number of Easter Sunday in year.
 func (e *evaluator) easter(year int) int {
-	if e.rules.easterYear != year || e.rules.easterDay == 0 {
-		d, _ := calDate(aa.Easter, year, 0)
-		e.rules.easterYear, e.rules.easterDay = year, dayNum(d)
+	if n, ok := e.rules.easters[year]; ok {
+		return n
 	}
-	return e.rules.easterDay
+	if e.rules.easters == nil {
+		e.rules.easters = make(map[int]int)
+	}
+	d := catalogueIn(year).dates[paskdagen]
+	n := dayNum(d)
+	e.rules.easters[year] = n
+	return n
 }
 
-// isHoliday reports whether day number n is a Swedish public holiday. The
-// holidays of three years around the last one asked are kept, so PH ± a few
-// days across a year end needs no recomputation.
+// isHoliday reports whether day number n is a Swedish public holiday. Each
+// year's holidays are computed once, the first time a date of it is asked.
 func (e *evaluator) isHoliday(n int) bool {
-	y := civilYear(n)
 	rs := &e.rules
-	if rs.holidays == nil || y < rs.holidayYear-1 || y > rs.holidayYear+1 {
-		rs.holidays = rs.holidays[:0]
-		for _, yy := range [3]int{y - 1, y, y + 1} {
+	k := n - rs.holidayFrom
+	if rs.holidayBits == nil || k < 0 || k >= rs.holidayLen {
+		y := civilYear(n)
+		bits, ok := rs.holidaysByYear[y]
+		if !ok {
+			bits = new([6]uint64)
+			from := dayNum(Date{y, time.January, 1})
+			yc := catalogueIn(y)
 			for i := range catalogue {
-				if d, ok := catalogue[i].in(yy); ok && catalogue[i].public {
-					rs.holidays = append(rs.holidays, dayNum(d))
+				if d, ok := yc.dates[i], yc.ok[i]; ok && catalogue[i].public && d.Year == y {
+					k := dayNum(d) - from
+					bits[k/64] |= 1 << (k % 64)
+				}
+			}
+			if rs.holidaysByYear == nil {
+				rs.holidaysByYear = make(map[int]*[6]uint64)
+			}
+			rs.holidaysByYear[y] = bits
+		}
+		rs.holidayYear, rs.holidayFrom, rs.holidayBits = y, dayNum(Date{y, time.January, 1}), bits
+		rs.holidayLen = dayNum(Date{y + 1, time.January, 1}) - rs.holidayFrom
+		k = n - rs.holidayFrom
+	}
+	return rs.holidayBits[k/64]&(1<<(k%64)) != 0
+}
+
+// catalogueAt is the catalogue day falling on d, public holidays first, or
+// -1: the name of a special day of a rule schedule.
+func (e *evaluator) catalogueAt(d Date) int {
+	rs := &e.rules
+	if rs.catYear != d.Year {
+		rs.cat = [13][32]int8{}
+		yc := catalogueIn(d.Year)
+		for i := len(catalogue) - 1; i >= 0; i-- {
+			if cd, ok := yc.dates[i], yc.ok[i]; ok && cd.Year == d.Year {
+				if slot := &rs.cat[cd.Month][cd.Day]; *slot == 0 || !catalogue[*slot-1].public || catalogue[i].public {
+					*slot = int8(i + 1)
 				}
 			}
 		}
-		rs.holidayYear = y
+		rs.catYear = d.Year
 	}
-	for _, h := range rs.holidays {
-		if h == n {
-			return true
-		}
-	}
-	return false
+	return int(rs.cat[d.Month][d.Day]) - 1
 }
 
-// holidayAt is the catalogue day falling on d, public holidays first, or -1.
-func holidayAt(d Date) int {
-	best := -1
-	for i := range catalogue {
-		if cd, ok := catalogue[i].in(d.Year); ok && cd == d {
-			if catalogue[i].public {
-				return i
+// ruleHours is the hours of a date (day number n) of a rule schedule and nothing else:
+// evalRules without the regular hours, the season and the names, for
+// HoursFrom.
+func (e *evaluator) ruleHours(d Date, wd time.Weekday, n int) Hours {
+	for i := range e.s.Exceptions {
+		if x := &e.s.Exceptions[i]; !d.Before(x.From) && !d.After(x.To) {
+			if x.Closed {
+				return Hours{}
 			}
-			if best < 0 {
-				best = i
-			}
+			return x.Hours
 		}
 	}
-	return best
-}
-
-// ruleState is what an evaluator keeps for a rule schedule.
-type ruleState struct {
-	easterYear, easterDay int
-	holidayYear           int
-	holidays              []int
+	if d.Year != e.rules.year || e.rules.spans == nil {
+		e.placeYear(d.Year)
+	}
+	if !e.isSpecial(n) {
+		return e.plainHours(wd)
+	}
+	rd := e.ruleDay(d, wd)
+	hours := Hours{}
+	for i := range e.fast {
+		f := &e.fast[i]
+		// The weekday first: one bit test rules out most dates of most rules.
+		if f.days&(1<<wd) == 0 && !f.special || f.dated && !e.matchesDate(i, rd) ||
+			f.days&(1<<wd) == 0 && !e.matchesDays(i, rd) {
+			continue
+		}
+		switch rule := &e.s.Rules[i]; {
+		case rule.Closed:
+			hours = Hours{}
+		case rule.Additional:
+			hours = append(hours[:len(hours):len(hours)], rule.Hours...).normalize()
+		default:
+			hours = rule.Hours
+		}
+	}
+	return hours
 }
 
 // evalRules evaluates a date of a rule schedule: all rules for its hours,
 // weekly and period rules for its regular hours.
 func (e *evaluator) evalRules(d Date, wd time.Weekday) eval {
 	rd := e.ruleDay(d, wd)
-	r := eval{holiday: -1, named: -1, exception: -1, period: e.periodRule(rd)}
+	r := eval{holiday: -1, named: -1, exception: -1, period: -1}
 	hours, regular := Hours{}, Hours{}
 	by := -1
-	for i := range e.s.Rules {
-		rule := &e.s.Rules[i]
-		if !e.matches(rule, rd, true) {
+	for i := range e.fast {
+		f := &e.fast[i]
+		if f.dated && !e.matchesDate(i, rd) {
 			continue
 		}
+		if f.period {
+			r.period = i // see periodRule
+		}
+		if f.days&(1<<wd) == 0 && (!f.special || !e.matchesDays(i, rd)) {
+			continue
+		}
+		rule := &e.s.Rules[i]
 		regularToo := e.classes[i] != classDay
 		switch {
 		case rule.Closed:
@@ -507,7 +773,7 @@ func (e *evaluator) evalRules(d Date, wd time.Weekday) eval {
 				r.hours = Hours{}
 			}
 			if x.Name == (Name{}) && e.classes != nil {
-				if j := holidayAt(d); j >= 0 {
+				if j := e.catalogueAt(d); j >= 0 {
 					r.name = catalogue[j].name
 				}
 			}
@@ -537,7 +803,7 @@ func (e *evaluator) evalRules(d Date, wd time.Weekday) eval {
 	if rule.Comment != "" {
 		r.name = Name{SV: rule.Comment, EN: rule.Comment}
 	} else if e.classes[by] == classDay {
-		if i := holidayAt(d); i >= 0 {
+		if i := e.catalogueAt(d); i >= 0 {
 			r.name = catalogue[i].name
 		}
 	}
@@ -563,7 +829,7 @@ func holidayRule(r *Rule) bool {
 func (e *evaluator) periodRule(rd ruleDay) int {
 	p := -1
 	for i := range e.s.Rules {
-		if e.classes[i] == classPeriod && e.matches(&e.s.Rules[i], rd, false) {
+		if e.classes[i] == classPeriod && e.matches(i, rd, false) {
 			p = i
 		}
 	}
@@ -706,4 +972,30 @@ func (e *evaluator) describeRule(r eval) string {
 func NamedDayDates(nd *NamedDay, year int) []Date {
 	e := newEvaluator(&Schedule{NamedDays: []NamedDay{*nd}})
 	return e.named[0].dates(year)
+}
+
+// yearCatalogue is the date of every catalogue day in one year (ok false
+// where rickar/cal says a day does not occur that year).
+type yearCatalogue struct {
+	dates []Date // parallel to catalogue
+	ok    []bool
+}
+
+// catalogueYears memoises yearCatalogue for the process: a year's holidays
+// never change, and a check evaluates the same few years again and again.
+// Computing them takes rickar/cal a few microseconds a year, more than the
+// rest of a year's evaluation of a rule schedule. sync.Map is safe for the
+// daemon's concurrent checks; nothing else in schedule keeps state.
+var catalogueYears sync.Map // int → *yearCatalogue
+
+func catalogueIn(year int) *yearCatalogue {
+	if v, ok := catalogueYears.Load(year); ok {
+		return v.(*yearCatalogue)
+	}
+	yc := &yearCatalogue{dates: make([]Date, len(catalogue)), ok: make([]bool, len(catalogue))}
+	for i := range catalogue {
+		yc.dates[i], yc.ok[i] = catalogue[i].in(year)
+	}
+	v, _ := catalogueYears.LoadOrStore(year, yc)
+	return v.(*yearCatalogue)
 }

@@ -377,6 +377,14 @@ func TestAgainstOpeningHoursJS(t *testing.T) {
 			continue
 		}
 		compared++
+		// HoursFrom takes a short cut for ordinary dates; Day does not.
+		all := s.HoursFrom(from, days)
+		for k := 0; k < days; k += 5 {
+			if d := from.AddDays(k); !all[k].Equal(s.Day(d).Hours) {
+				t.Errorf("%q: HoursFrom gives %s on %s, Day gives %s", expr, all[k], d, s.Day(d).Hours)
+				break
+			}
+		}
 		got := clippedDays(s, from, days)
 		bad := 0
 		for k := range days {
