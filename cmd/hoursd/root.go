@@ -65,8 +65,44 @@ day differs from the usual hours: holidays, shortened eves, summer hours.`,
 		newSourceCmd(a),
 		newOSMCmd(a),
 	)
+	// hoursd --version prints what hoursd version prints.
+	root.Version = versionText()
+	root.SetVersionTemplate("{{.Version}}")
+	root.SetHelpCommand(newHelpCmd())
 	argsAreUsage(root)
+	registerCompletions(a, root) // completion.go
 	return root
+}
+
+// newHelpCmd is cobra's help command, except that a topic that is no
+// command is a usage error (exit status 2) rather than a usage text and
+// success: a script that runs `hoursd help chek` learns that it failed.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			parent, _, err := c.Root().Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []cobra.Completion
+			for _, sub := range parent.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return usageError("help: unknown command %q; hoursd help lists the commands", strings.Join(args, " "))
+			}
+			cmd.InitDefaultHelpFlag()
+			return cmd.Help()
+		},
+	}
 }
 
 // argsAreUsage makes every argument check of cmd and its subcommands a usage
@@ -78,7 +114,12 @@ func argsAreUsage(cmd *cobra.Command) {
 			err := check(c, args)
 			var ee *exitError
 			if err != nil && !errors.As(err, &ee) {
-				return usageError("%s: %v", c.CommandPath(), err)
+				// main puts "hoursd: " in front: the command's path
+				// without it, so the message does not say it twice.
+				if path := strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" "); c.HasParent() {
+					return usageError("%s: %v", path, err)
+				}
+				return usageError("%v", err)
 			}
 			return err
 		}

@@ -46,9 +46,14 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "Print version, commit and Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, c := buildVersion()
-			fmt.Fprintf(a.stdout, "hoursd %s\ncommit %s\n%s %s/%s\n", v, c, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprint(a.stdout, versionText())
 			return nil
 		},
 	}
+}
+
+// versionText is what `hoursd version` and `hoursd --version` print.
+func versionText() string {
+	v, c := buildVersion()
+	return fmt.Sprintf("hoursd %s\ncommit %s\n%s %s/%s\n", v, c, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
