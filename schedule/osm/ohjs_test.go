@@ -182,6 +182,26 @@ var handWritten = []string{
 	`Mo-Fr 08:00-16:00 open "vanliga tider"; Dec 24 off "Julafton"`,
 	`Mo-Fr 08:00-24:00; Sa 00:00-02:00`,
 	`Jan 05 10:00-12:00; Dec Su[2] 12:00-16:00; Dec Su[-1] 12:00-16:00`,
+	// The examples of docs/schedule.md.
+	`Tu,Th 12:00-18:00; Fr-Mo 10:00-14:00`,
+	`Mo-Fr 08:00-11:30,13:00-16:00`,
+	`Fr 22:00-02:00`,
+	`Fr 22:00-26:00`,
+	`Mo-Fr 08:00-16:00; Jul off; Dec 24 closed`,
+	`Mo-Fr open`,
+	`Mo-Fr 08:00-16:00; Jun-Aug: Mo-Fr 10:00-16:00; Nov-Feb Sa 10:00-12:00`,
+	`Mo-Fr 08:00-16:00; Dec 24,Dec 31 off; Dec 24-26 off; Dec 23-Jan 06 Sa off`,
+	`Mo-Fr 08:00-16:00; Jun 30-Aug 24 Mo-Fr 08:00-15:00`,
+	`Mo-Fr 08:00-16:00; 2026 Mo-Fr 09:00-15:00; 2025-2030/2 Sa 10:00-12:00`,
+	`Mo-Fr 07:00-18:00; week 01-53/2 Sa 09:00-15:00; week 29-30 off`,
+	`Mo-Fr 08:00-16:00; PH 10:00-14:00; PH +1 day 09:00-18:00`,
+	`Mo-Fr 08:00-16:00; PH -1 day Mo-Fr 07:00-13:00; PH Mo-Fr off`,
+	`Mo-Fr 08:00-16:00; easter off; easter -3 days Mo-Fr 08:00-11:30; easter +39 days off`,
+	`Mo-Fr 08:00-16:30; Th[-1] 08:00-19:00; Sa[1,3] 10:00-14:00; Fr[1-2] 10:00-12:00; Dec Su[-1] 12:00-16:00`,
+	`Mo-Fr 08:00-12:00, We 13:00-18:00`,
+	`PH off; Mo-Fr 08:00-16:00`,
+	`Mo-Fr 10:00-19:00; Sa 10:00-15:00; PH off; Dec 23 Mo-Fr 10:00-17:00 "Dagen före julafton"`,
+	`Mo 08:00-12:00 "ring först"`,
 }
 
 // generated is count expressions over the subset, from a fixed seed so that
