@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,6 +27,9 @@ func newCheckCmd(a *app) *cobra.Command {
 		Use:   "check",
 		Short: "Run one check for every subscriber now (or --at), as the daemon would",
 		Long: `Run one check for every subscriber as if at --at (default now), with the
+daemon's once-only rules. --at takes an RFC 3339 time, or a date: then each
+subscriber is checked at its own check time that day (a subscriber whose
+check does not come that day is named on stderr). The checks keep the
 daemon's once-only rules: what was already announced is not sent again.
 Transient failures are retried for --retry-for; what still failed stays pending
 in the outbox for the daemon. Exit status 1 if anything is pending or failed.
@@ -36,13 +40,9 @@ The daemon holds the state while it runs: stop it before a real check. A
 prints what it answers, as a dry run beside a stopped daemon would.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			at := time.Now()
-			if atFlag != "" {
-				t, err := time.Parse(time.RFC3339, atFlag)
-				if err != nil {
-					return usageError("--at: %q is not an RFC 3339 time such as 2026-04-29T18:00:00+02:00", atFlag)
-				}
-				at = t
+			when, err := parseCheckAt(atFlag, time.Now())
+			if err != nil {
+				return err
 			}
 			if retryFor < 0 {
 				return usageError("--retry-for: %s is negative", retryFor)
@@ -51,28 +51,27 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 			if err != nil {
 				return err
 			}
-			opts := daemon.Options{Logger: log}
-			var d *daemon.Daemon
-			if dry {
-				d, err = daemon.NewReadOnly(cfg, opts)
-			} else {
-				d, err = daemon.New(cfg, opts)
+			runs, skipped, err := when.runs(cfg) // checkat.go
+			if err != nil {
+				return err
 			}
-			var rep daemon.Report
-			switch {
-			case dry && errors.Is(err, daemon.ErrInUse) && cfg.HTTP.Listen != "":
-				if rep, err = askDryRun(cmd.Context(), a, cfg.HTTP.Listen, at, err); err != nil {
+			for _, id := range skipped {
+				fmt.Fprintf(a.stderr, "hoursd: %s: no check on %s\n", id, when.date)
+			}
+			var total daemon.Report
+			for _, r := range runs {
+				if len(runs) > 1 || !when.date.IsZero() {
+					fmt.Fprintf(a.stdout, "══ check at %s: %s\n", r.at.Format(time.RFC3339), r.ids())
+				}
+				rep, err := checkOnce(cmd, a, r, dry, retryFor, log)
+				if err != nil {
 					return err
 				}
-			case dry && errors.Is(err, daemon.ErrInUse):
-				return fmt.Errorf("%w (with http.listen set, hoursd check --dry-run asks the running daemon instead)", err)
-			case err != nil:
-				return err
-			default:
-				defer d.Close()
-				rep = d.Check(cmd.Context(), at, dry, retryFor)
+				printReport(a, rep, dry)
+				total.Messages = append(total.Messages, rep.Messages...)
+				total.Errors = append(total.Errors, rep.Errors...)
 			}
-			printReport(a, rep, dry)
+			rep := total
 			switch {
 			case len(rep.Errors) > 0:
 				return &exitError{code: 1, err: fmt.Errorf("check failed for %d subscriber(s): %w", len(rep.Errors), rep.Errors[0])}
@@ -82,10 +81,37 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&atFlag, "at", "", "check as if at this RFC 3339 time (default now)")
+	cmd.Flags().StringVar(&atFlag, "at", "", "check as if at this RFC 3339 time, or on this date (YYYY-MM-DD) at each subscriber's check time (default now)")
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "print the messages; send and record nothing")
 	cmd.Flags().DurationVar(&retryFor, "retry-for", 2*time.Minute, "how long to retry transient failures")
 	return cmd
+}
+
+// checkOnce is one check of run: by this process, or for a dry run beside
+// the daemon that holds the state, by asking it.
+func checkOnce(cmd *cobra.Command, a *app, r checkRun, dry bool, retryFor time.Duration, log *slog.Logger) (daemon.Report, error) {
+	cfg, at := r.cfg, r.at
+	opts := daemon.Options{Logger: log}
+	var (
+		d   *daemon.Daemon
+		err error
+	)
+	if dry {
+		d, err = daemon.NewReadOnly(cfg, opts)
+	} else {
+		d, err = daemon.New(cfg, opts)
+	}
+	switch {
+	case dry && errors.Is(err, daemon.ErrInUse) && cfg.HTTP.Listen != "":
+		rep, err := askDryRun(cmd.Context(), a, cfg.HTTP.Listen, at, err)
+		return r.only(rep), err
+	case dry && errors.Is(err, daemon.ErrInUse):
+		return daemon.Report{}, fmt.Errorf("%w (with http.listen set, hoursd check --dry-run asks the running daemon instead)", err)
+	case err != nil:
+		return daemon.Report{}, err
+	}
+	defer d.Close()
+	return d.Check(cmd.Context(), at, dry, retryFor), nil
 }
 
 func printReport(a *app, rep daemon.Report, dry bool) {

@@ -122,7 +122,7 @@ subscribers:
 			fail(0),
 			0, "nothing to announce", "", 2, false},
 		{"a bad --at", []string{"check", "--at", "tomorrow"}, nil,
-			2, "", `--at: "tomorrow" is not an RFC 3339 time`, 2, true},
+			2, "", `--at: "tomorrow" is neither a date such as 2026-04-29 (each subscriber's check time that day) nor an RFC 3339 time`, 2, true},
 		{"healthcheck without a listener", []string{"healthcheck"}, nil,
 			1, "", "http.listen is off", 2, true},
 	}

@@ -97,7 +97,8 @@ func pageStatus(d *daemon.Daemon) ([]web.SubscriberStatus, error) {
 	out := make([]web.SubscriberStatus, 0, len(st.Subscribers))
 	for _, s := range st.Subscribers {
 		ws := web.SubscriberStatus{
-			ID: s.ID, Schedules: schedules[s.ID], NextCheck: s.Next, LastCheck: s.LastRan, LastError: s.LastError,
+			ID: s.ID, Schedules: schedules[s.ID], NextCheck: s.Next, LastError: s.LastError,
+			LastCheck: s.LastRan, LastCheckAsOf: s.LastCheck, // as hoursd status labels them
 		}
 		for _, dl := range s.Deliveries {
 			// A target id is subscriber/channel[/address]: the page wants

@@ -74,9 +74,12 @@ func printStatus(a *app, st daemon.Status, loc *time.Location) {
 		st.State, health = "(no state file yet: nothing was sent)", "no daemon has run on it"
 	}
 	fmt.Fprintf(w, "state\t%s\t%s\n\n", st.State, health)
-	fmt.Fprintln(w, "SUBSCRIBER\tCHECK\tNEXT CHECK\tLAST CHECK\tLAST ERROR")
+	// LAST CHECK is when the last check ran, as on the status page; AS
+	// OF the instant it checked for, which a check caught up after
+	// downtime puts earlier.
+	fmt.Fprintln(w, "SUBSCRIBER\tCHECK\tNEXT CHECK\tLAST CHECK\tAS OF\tLAST ERROR")
 	for _, s := range st.Subscribers {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Check, when(s.Next), when(s.LastCheck), s.LastError)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Check, when(s.Next), when(s.LastRan), when(s.LastCheck), s.LastError)
 	}
 	list := func(title string, ds []daemon.Delivery, until bool) {
 		fmt.Fprintf(w, "\n%s (%d)\n", title, len(ds))

@@ -23,7 +23,7 @@ type pageLabels struct {
 	Title, Regular, Phone, Weeks, Subscribers, NextCheck,
 	LastDeliveries, Target, Channel, Result, Time, Error, NoDeliveries,
 	Deviating, InPeriod, Today, Generated, Unknown, NoSubscribers,
-	LastCheck, Never string
+	LastCheck, AsOf, Never string
 }
 
 var languages = map[string]*lang{
@@ -39,7 +39,7 @@ var languages = map[string]*lang{
 			Result: "Resultat", Time: "Tid", Error: "Fel", NoDeliveries: "Inga utskick ännu.",
 			Deviating: "avvikande öppettider", InPeriod: "säsongsöppettider", Today: words.Swedish.Today(),
 			Generated: "Sidan skapades", Unknown: "okänd",
-			NoSubscribers: "Inga prenumeranter.", LastCheck: "Senaste kontroll", Never: "aldrig",
+			NoSubscribers: "Inga prenumeranter.", LastCheck: "Senaste kontroll", AsOf: "för läget", Never: "aldrig",
 		},
 	},
 	"en": {
@@ -54,7 +54,7 @@ var languages = map[string]*lang{
 			Result: "Result", Time: "Time", Error: "Error", NoDeliveries: "No deliveries yet.",
 			Deviating: "deviating hours", InPeriod: "seasonal hours", Today: words.English.Today(),
 			Generated: "Page generated", Unknown: "unknown",
-			NoSubscribers: "No subscribers.", LastCheck: "Last check", Never: "never",
+			NoSubscribers: "No subscribers.", LastCheck: "Last check", AsOf: "as of", Never: "never",
 		},
 	},
 }

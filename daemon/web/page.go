@@ -270,7 +270,12 @@ func buildSubscriberRow(sub SubscriberStatus, loc *time.Location, l *lang) subsc
 		row.NextCheck = l.dateTime(sub.NextCheck.In(loc))
 	}
 	if !sub.LastCheck.IsZero() {
+		// When the check ran, as `hoursd status` says it; and the instant
+		// it checked for where that is another minute (a catch-up).
 		row.LastCheck = l.dateTime(sub.LastCheck.In(loc))
+		if asOf := sub.LastCheckAsOf; !asOf.IsZero() && l.dateTime(asOf.In(loc)) != row.LastCheck {
+			row.LastCheck += " (" + l.labels.AsOf + " " + l.dateTime(asOf.In(loc)) + ")"
+		}
 	}
 	for _, d := range sub.Deliveries {
 		dr := deliveryRow{

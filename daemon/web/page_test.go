@@ -333,3 +333,30 @@ func TestPageEscapesContent(t *testing.T) {
 		}
 	}
 }
+
+// TestPageLastCheck: "last check" is when the check ran, as `hoursd
+// status` says it, and a check caught up after downtime also names the
+// instant it checked for.
+func TestPageLastCheck(t *testing.T) {
+	ran := at(t, 2026, time.April, 27, 9, 12)
+	tests := []struct {
+		name string
+		asOf time.Time
+		want string
+	}{
+		{"on time", ran, "Senaste kontroll: mån 27 april 2026 09:12</p>"},
+		{"no instant given", time.Time{}, "Senaste kontroll: mån 27 april 2026 09:12</p>"},
+		{"caught up", at(t, 2026, time.April, 26, 18, 0), "Senaste kontroll: mån 27 april 2026 09:12 (för läget sön 26 april 2026 18:00)</p>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status := StatusFunc(func(context.Context) ([]SubscriberStatus, error) {
+				return []SubscriberStatus{{ID: "anna", Schedules: []string{"kundcenter"}, LastCheck: ran, LastCheckAsOf: tt.asOf}}, nil
+			})
+			_, page := getPage(t, at(t, 2026, time.April, 27, 12, 0), status, "/")
+			if text := html.UnescapeString(page); !strings.Contains(text, tt.want) {
+				t.Errorf("page lacks %q", tt.want)
+			}
+		})
+	}
+}

@@ -30,6 +30,10 @@ type SubscriberStatus struct {
 	Schedules []string  // the schedule ids it follows
 	NextCheck time.Time // zero: none scheduled
 	LastCheck time.Time // when the last check for it ran; zero: never
+	// LastCheckAsOf is the instant that check stood for: a check caught
+	// up after downtime runs later than the evening it checks for. Zero:
+	// the same as LastCheck.
+	LastCheckAsOf time.Time
 	LastError string    // why the last check failed; "" when it did not
 	// Deliveries are the latest delivery results, newest first; the page
 	// shows them in the order given.
