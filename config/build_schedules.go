@@ -48,7 +48,8 @@ func (b *builder) buildSchedule(p string, r *rawSchedule) *schedule.Schedule {
 	}
 	s.Weekly = b.week(join(p, "weekly"), r.Weekly)
 	if r.OpeningHours != "" { // an OpenStreetMap expression instead (schedule/osm)
-		if r.Weekly != nil || r.Holidays != nil || len(r.NamedDays) > 0 || len(r.Periods) > 0 || len(r.Exceptions) > 0 {
+		// An empty weekly says nothing (config show prints weekly: {}).
+		if len(r.Weekly) > 0 || r.Holidays != nil || len(r.NamedDays) > 0 || len(r.Periods) > 0 || len(r.Exceptions) > 0 {
 			b.add(join(p, "opening_hours"), "give either opening_hours or weekly/holidays/named_days/periods/exceptions, not both")
 		} else if rules, err := osm.Parse(r.OpeningHours); err != nil {
 			b.add(join(p, "opening_hours"), "%v", err)

@@ -20,9 +20,10 @@ import (
 // What hoursd adds is the split between regular hours and changes, which
 // opening_hours does not know. Each rule gets a class from its selectors:
 //
-//   - weekly: weekdays only (Mo-Fr 08:00-16:00) — the usual week;
-//   - period: a range of dates longer than a week, months, years or week
-//     numbers (Jun 30-Aug 24 Mo-Fr 08:00-15:00, week 01-53/2 Sa 10:00-12:00)
+//   - weekly: weekdays only (Mo-Fr 08:00-16:00), also in a rhythm of weeks
+//     all year round (week 01-53/2 Sa 10:00-12:00) — the usual week;
+//   - period: a range of dates longer than a week, months, years or a
+//     range of week numbers (Jun 30-Aug 24 Mo-Fr 08:00-15:00, week 29-30 off)
 //     — a season;
 //   - day: dates and ranges of at most a week (Dec 24, Dec 24-26,
 //     Jun 19-25 Fr), easter ± days, public holidays (PH, PH +1 day) and
@@ -56,6 +57,10 @@ type YearRange struct{ From, To, Step int }
 
 // WeekRange is From..To inclusive (1..53), every Step-th week.
 type WeekRange struct{ From, To, Step int }
+
+// rhythm reports whether the range is every other (third, …) week all year
+// round, as 01-53/2 or 02-52/2: a pattern of the usual weeks, not a season.
+func (w WeekRange) rhythm() bool { return w.Step >= 2 && w.From <= w.Step && w.To >= 53-w.Step }
 
 // DateSpec is one end of a date range: a month and day, or Easter Sunday,
 // moved by Offset days, in Year or (Year 0) in every year. Day 0 stands for
@@ -104,8 +109,13 @@ func (r *Rule) class() ruleClass {
 		}
 		return classDay
 	}
-	if len(r.Years) > 0 || len(r.Weeks) > 0 {
+	if len(r.Years) > 0 {
 		return classPeriod
+	}
+	for _, w := range r.Weeks {
+		if !w.rhythm() {
+			return classPeriod // week 29-30: a season
+		}
 	}
 	return classWeekly
 }
@@ -227,15 +237,15 @@ func (ds DateSpec) check() error {
 	return nil
 }
 
-// usualWeek is what the weekly rules give each weekday: the usual week of a
-// rule schedule, which the page and the feed show as "regular hours".
+// usualWeek is what the rules of plain weekdays give each weekday: the
+// usual week of a rule schedule, which the page and the feed show as
+// "regular hours". A rhythm of weeks (week 01-53/2 Sa …) is regular too,
+// but varies from week to week and so is not in it.
 func (s *Schedule) usualWeek() Week {
 	var w Week
 	e := newEvaluator(s)
-	// Any date does: weekly rules look at the weekday only.
-	d := Date{2001, time.January, 1}
 	for wd := range time.Weekday(7) {
-		w[wd] = e.evalClass(d, wd, classWeekly).hours
+		w[wd] = e.plainHours(wd)
 	}
 	return w
 }
@@ -841,27 +851,22 @@ func (e *evaluator) periodRule(rd ruleDay) int {
 // the regular hours of each weekday in the season and the usual week.
 func (e *evaluator) rulePeriodChange(d Date, wd time.Weekday, prev int, r eval) (Change, bool) {
 	s := e.s
-	seasonWeek := func(d Date) Week {
-		var w Week
-		for day := range time.Weekday(7) {
-			w[day] = e.evalClass(d, day, classPeriod).hours
-		}
-		return w
-	}
+	// The usual week of d's own week: weekly rules may alternate weeks.
+	usual := e.weekOf(d, classWeekly)
 	c := Change{Schedule: s.ID, Date: d}
-	week := seasonWeek(d)
+	week := e.weekOf(d, classPeriod)
 	switch {
-	case r.period >= 0 && !week.Equal(s.Weekly):
+	case r.period >= 0 && !week.Equal(usual):
 		c.Kind, c.Until = KindPeriodStart, e.seasonEnd(d, r.period)
 		c.Name = commentName(s.Rules[r.period].Comment)
-		c.Weekly, c.RegularWeekly = week, s.Weekly
+		c.Weekly, c.RegularWeekly = week, usual
 		if prev >= 0 {
-			c.RegularWeekly = seasonWeek(d.AddDays(-1))
+			c.RegularWeekly = e.weekOf(d.AddDays(-1), classPeriod)
 		}
-		wd = firstDifference(c.Weekly, s.Weekly, wd)
+		wd = firstDifference(c.Weekly, usual, wd)
 	case prev >= 0:
-		before := seasonWeek(d.AddDays(-1))
-		if before.Equal(s.Weekly) {
+		before := e.weekOf(d.AddDays(-1), classPeriod)
+		if before.Equal(e.weekOf(d.AddDays(-1), classWeekly)) {
 			return Change{}, false
 		}
 		c.Kind, c.Name = KindPeriodEnd, commentName(s.Rules[prev].Comment)
@@ -870,11 +875,22 @@ func (e *evaluator) rulePeriodChange(d Date, wd time.Weekday, prev int, r eval) 
 	default:
 		return Change{}, false
 	}
-	c.Hours, c.Regular = c.Weekly[wd], s.Weekly[wd]
+	c.Hours, c.Regular = c.Weekly[wd], usual[wd]
 	return c, true
 }
 
 func commentName(c string) Name { return Name{SV: c, EN: c} }
+
+// weekOf is the week the rules of classes up to max give on d's date: each
+// weekday's hours as if d fell on it (the weekday selectors change, the
+// dates and weeks stay d's).
+func (e *evaluator) weekOf(d Date, max ruleClass) Week {
+	var w Week
+	for day := range time.Weekday(7) {
+		w[day] = e.evalClass(d, day, max).hours
+	}
+	return w
+}
 
 // maxSeason bounds the search for a season's last date: ten years and a
 // leap day or two, the horizon of `hoursd osm`.

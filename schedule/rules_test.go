@@ -51,7 +51,11 @@ func TestRuleClass(t *testing.T) {
 		{"a month", Rule{Dates: []DateRange{{DateSpec{Month: 7}, DateSpec{Month: 7}}}}, classPeriod},
 		{"easter", Rule{Dates: []DateRange{{DateSpec{Easter: true, Offset: -3}, DateSpec{Easter: true, Offset: -3}}}}, classDay},
 		{"years", Rule{Years: []YearRange{{2025, 2026, 1}}}, classPeriod},
-		{"weeks", Rule{Weeks: []WeekRange{{1, 53, 2}}}, classPeriod},
+		{"every other week", Rule{Weeks: []WeekRange{{1, 53, 2}}}, classWeekly},
+		{"even weeks", Rule{Weeks: []WeekRange{{2, 52, 2}}}, classWeekly},
+		{"every third week", Rule{Weeks: []WeekRange{{3, 51, 3}}}, classWeekly},
+		{"a range of weeks", Rule{Weeks: []WeekRange{{29, 30, 1}}}, classPeriod},
+		{"every other week of a season", Rule{Weeks: []WeekRange{{10, 30, 2}}}, classPeriod},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package osm
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,4 +130,35 @@ func changeString(c schedule.Change) string {
 		s += fmt.Sprintf(" until %s, week %s, before %s", c.Until, c.Weekly, c.RegularWeekly)
 	}
 	return s
+}
+
+// TestChangesOfWeekRules checks the two kinds of week rule: a rhythm all
+// year round (every other Saturday) is part of the usual week and
+// announces nothing, a range of weeks is a season with a start and an end.
+func TestChangesOfWeekRules(t *testing.T) {
+	rules, err := Parse(`Mo-Fr 07:00-16:00; week 01-53/2 Sa 09:00-15:00; week 29-30 off "Sommarstängt"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &schedule.Schedule{ID: "atervinning", Rules: rules}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	from := schedule.Date{Year: 2026, Month: time.June, Day: 1}
+	var got []string
+	for _, c := range s.Changes(from, 92) {
+		got = append(got, fmt.Sprintf("%s %s %q until %s: %s", c.Date, c.Kind, c.Name.SV, c.Until, c.Weekly))
+	}
+	want := []string{
+		// Without a PH rule holidays change nothing; the Saturdays of odd
+		// weeks are regular hours.
+		`2026-07-13 period-start "Sommarstängt" until 2026-07-26: closed`,
+		`2026-07-27 period-end "Sommarstängt" until 0000-00-00: mon-fri 07:00-16:00; sat 09:00-15:00`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Changes(%s, 92) =\n%s\nwant\n%s", from, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if sat := s.Day(schedule.Date{Year: 2026, Month: time.June, Day: 6}); sat.Hours.String() != "09:00-15:00" || !sat.Hours.Equal(sat.Regular) {
+		t.Errorf("Day(2026-06-06) = %s (regular %s), want 09:00-15:00 as its regular hours (ISO week 23)", sat.Hours, sat.Regular)
+	}
 }
