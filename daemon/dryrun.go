@@ -67,5 +67,5 @@ func (d *Daemon) serveDryRun(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.Encode(dryRunOf(rep))
+	enc.Encode(CheckJSONOf(rep, true)) // the shape of hoursd check --dry-run --format json
 }

@@ -61,7 +61,7 @@ func TestDryRunEndpoint(t *testing.T) {
 			`at: "tomorrow" is not an RFC 3339 time`, 0},
 		{"POST", "POST", "at=2026-04-30T16:00:00Z", time.Time{}, 405, "", 0},
 	}
-	answers := map[string]DryRun{}
+	answers := map[string]CheckJSON{}
 	for _, tt := range tests {
 		req, err := http.NewRequest(tt.method, srv.URL+"/dry-run?"+tt.query, nil)
 		if err != nil {
@@ -83,7 +83,7 @@ func TestDryRunEndpoint(t *testing.T) {
 		if tt.code != 200 || tt.method != "GET" {
 			continue
 		}
-		var dr DryRun
+		var dr CheckJSON
 		if err := json.Unmarshal(body, &dr); err != nil {
 			t.Errorf("%s: GET /dry-run?%s: %v\n%s", tt.name, tt.query, err, body)
 			continue
@@ -111,7 +111,7 @@ func TestDryRunEndpoint(t *testing.T) {
 		if !ok {
 			continue
 		}
-		want, _ := json.Marshal(dryRunOf(alone.Check(t.Context(), tt.at, true, 0)))
+		want, _ := json.Marshal(CheckJSONOf(alone.Check(t.Context(), tt.at, true, 0), true))
 		got, _ := json.Marshal(served)
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s: GET /dry-run = %s\nwant what a dry check at %s beside the stopped daemon gives: %s", tt.name, got, tt.at, want)

@@ -141,5 +141,5 @@ func (d *Daemon) serveStatus(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.Encode(st)
+	enc.Encode(StatusJSONOf(st)) // docs/json.md: no Go field names, [] never null
 }

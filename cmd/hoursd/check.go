@@ -22,6 +22,7 @@ func newCheckCmd(a *app) *cobra.Command {
 		atFlag   string
 		dry      bool
 		retryFor time.Duration
+		format   string
 	)
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -47,6 +48,9 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 			if retryFor < 0 {
 				return usageError("--retry-for: %s is negative", retryFor)
 			}
+			if err := checkFormat("check", format); err != nil { // output.go
+				return err
+			}
 			cfg, log, err := a.loadLogged()
 			if err != nil {
 				return err
@@ -59,17 +63,33 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 				fmt.Fprintf(a.stderr, "hoursd: %s: no check on %s\n", id, when.date)
 			}
 			var total daemon.Report
+			checks := []daemon.CheckJSON{}
 			for _, r := range runs {
-				if len(runs) > 1 || !when.date.IsZero() {
+				if format == "text" && (len(runs) > 1 || !when.date.IsZero()) {
 					fmt.Fprintf(a.stdout, "══ check at %s: %s\n", r.at.Format(time.RFC3339), r.ids())
 				}
 				rep, err := checkOnce(cmd, a, r, dry, retryFor, log)
 				if err != nil {
 					return err
 				}
-				printReport(a, rep, dry)
+				if format == "json" {
+					checks = append(checks, daemon.CheckJSONOf(rep, dry))
+				} else {
+					printReport(a, rep, dry)
+				}
 				total.Messages = append(total.Messages, rep.Messages...)
 				total.Errors = append(total.Errors, rep.Errors...)
+			}
+			if format == "json" {
+				// One check (at an instant) is one object, as /dry-run
+				// serves it; --at DATE's checks are a list, in time order.
+				var v any = checks
+				if when.date.IsZero() && len(checks) == 1 {
+					v = checks[0]
+				}
+				if err := writeJSON(a.stdout, v); err != nil {
+					return err
+				}
 			}
 			rep := total
 			switch {
@@ -84,6 +104,7 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 	cmd.Flags().StringVar(&atFlag, "at", "", "check as if at this RFC 3339 time, or on this date (YYYY-MM-DD) at each subscriber's check time (default now)")
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "print the messages; send and record nothing")
 	cmd.Flags().DurationVar(&retryFor, "retry-for", 2*time.Minute, "how long to retry transient failures")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (docs/json.md)")
 	return cmd
 }
 
@@ -148,14 +169,18 @@ func askDryRun(ctx context.Context, a *app, listen string, at time.Time, inUse e
 		who += fmt.Sprintf(" (pid %d)", e.PID)
 	}
 	fmt.Fprintf(a.stderr, "hoursd: the state is held by %s; asking it for the dry run at http://%s/dry-run\n", who, localAddr(listen))
-	var dr daemon.DryRun
+	var dr daemon.CheckJSON
 	if err := getJSON(ctx, u, dryRunTimeout, &dr); err != nil {
 		return daemon.Report{}, fmt.Errorf("%w; asking it for the dry run failed: %w", inUse, err)
 	}
 	// The answer's times keep their offset; In restores the zone's name
 	// for anyone printing more than RFC 3339.
 	dr.At = dr.At.In(at.Location())
-	return dr.Report(), nil
+	rep, err := dr.Report()
+	if err != nil {
+		return daemon.Report{}, fmt.Errorf("%w; reading its dry run failed: %w", inUse, err)
+	}
+	return rep, nil
 }
 
 // dryRunTimeout bounds asking the daemon for a dry run: it plans and renders

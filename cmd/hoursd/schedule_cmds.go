@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/notifier/words"
 	"github.com/hoursd/hoursd/schedule"
 )
@@ -68,21 +69,31 @@ tomorrow in the configuration's time zone unless --from says otherwise.
 }
 
 func newDayCmd(a *app) *cobra.Command {
-	var o struct{ date, schedule string }
+	var o struct{ date, schedule, format string }
 	cmd := &cobra.Command{
 		Use:   "day",
 		Short: "Show a date's hours and the rule that gave them (default: today)",
 		Long: `Show, for each schedule, the hours of one date, its usual hours, its name,
 and which rule of the configuration gave the hours: an exception, a named
 day, a holiday, a period or the weekly hours. Useful to check a
-configuration before hoursd announces anything from it.`,
+configuration before hoursd announces anything from it.
+
+--format json prints a list with an object per schedule, or the one object
+of the schedule --schedule names (docs/json.md).`,
 		Example: `  hoursd day --date 2026-04-30
-  hoursd day --date 2026-06-19 --schedule kundcenter`,
+  hoursd day --date 2026-06-19 --schedule kundcenter
+  hoursd day --date 2026-06-19 --schedule kundcenter --format json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat("day", o.format); err != nil { // output.go
+				return err
+			}
 			scheds, d, err := a.schedulesOn(cmd, o.schedule, "date", o.date, 0)
 			if err != nil {
 				return err
+			}
+			if o.format == "json" {
+				return writeDayJSON(a.stdout, scheds, d, o.schedule != "")
 			}
 			return writeDay(a.stdout, scheds, d)
 		},
@@ -90,6 +101,7 @@ configuration before hoursd announces anything from it.`,
 	f := cmd.Flags()
 	f.StringVar(&o.date, "date", "", "the date, YYYY-MM-DD (default today)")
 	f.StringVar(&o.schedule, "schedule", "", "only this schedule id (default all)")
+	f.StringVar(&o.format, "format", "text", "output format: text or json (docs/json.md)")
 	return cmd
 }
 
@@ -195,34 +207,6 @@ func writeUpcoming(w io.Writer, scheds []*schedule.Schedule, from schedule.Date,
 	return writeChangesText(w, scheds, changes, from, from.AddDays(days-1))
 }
 
-// jsonInterval is one opening in the JSON of `hoursd upcoming`.
-type jsonInterval struct {
-	Open  string `json:"open"`
-	Close string `json:"close"`
-}
-
-// jsonChange is one change in the JSON of `hoursd upcoming`, keys in the
-// order docs/schedule.md shows them.
-type jsonChange struct {
-	Schedule string         `json:"schedule"`
-	Date     string         `json:"date"`
-	Kind     string         `json:"kind"`
-	Name     string         `json:"name"`
-	Until    string         `json:"until,omitempty"`
-	Hours    []jsonInterval `json:"hours"`
-	Regular  []jsonInterval `json:"regular"`
-}
-
-// jsonHours is never nil, so a closed day is "hours": [] as docs/schedule.md says,
-// not null.
-func jsonHours(h schedule.Hours) []jsonInterval {
-	out := make([]jsonInterval, len(h))
-	for i, iv := range h {
-		out[i] = jsonInterval{Open: iv.Open.String(), Close: iv.Close.String()}
-	}
-	return out
-}
-
 // writeChangesJSON prints the array one change to a line, as
 // docs/schedule.md shows it, so that it reads and diffs well and still parses as JSON.
 func writeChangesJSON(w io.Writer, changes []schedule.Change) error {
@@ -234,18 +218,9 @@ func writeChangesJSON(w io.Writer, changes []schedule.Change) error {
 		if i > 0 {
 			buf.WriteString(",\n ")
 		}
-		jc := jsonChange{
-			Schedule: c.Schedule,
-			Date:     c.Date.String(),
-			Kind:     string(c.Kind),
-			Name:     words.Swedish.Name(c.Name),
-			Hours:    jsonHours(c.Hours),
-			Regular:  jsonHours(c.Regular),
-		}
-		if c.Kind == schedule.KindPeriodStart {
-			jc.Until = c.Until.String()
-		}
-		if err := enc.Encode(jc); err != nil {
+		// notifier's shape, the one the webhook's items have: a period
+		// carries its whole week (docs/json.md).
+		if err := enc.Encode(notifier.ChangeJSONOf(c)); err != nil {
 			return fmt.Errorf("upcoming: encode change of %s: %w", c.Date, err)
 		}
 		buf.Truncate(buf.Len() - 1) // Encode's newline

@@ -105,6 +105,18 @@ func jsonLine(sched, date, kind, name, until, hours, regular string) string {
 		sched, date, kind, name, until, iv(hours), iv(regular))
 }
 
+// withWeek adds a period's week keys to the end of a jsonLine.
+func withWeek(line, weeks string) string {
+	return strings.TrimSuffix(line, "}") + "," + weeks + "}"
+}
+
+// weekdaysJSON is a week open Monday to Friday from open to close, as
+// upcoming writes it.
+func weekdaysJSON(open, close string) string {
+	day := fmt.Sprintf(`[{"open":%q,"close":%q}]`, open, close)
+	return `{"mon":` + day + `,"tue":` + day + `,"wed":` + day + `,"thu":` + day + `,"fri":` + day + `,"sat":[],"sun":[]}`
+}
+
 // jsonArray joins lines as docs/schedule.md shows the array.
 func jsonArray(lines ...string) string {
 	return "[" + strings.Join(lines, ",\n ") + "]\n"
@@ -148,8 +160,12 @@ func TestUpcomingJSON(t *testing.T) {
 			from:   "2025-06-20", days: 70,
 			want: jsonArray(
 				jsonLine("kundcenter", "2025-06-20", "day", "Midsommarafton", "", "", "08:00-16:00"),
-				jsonLine("kundcenter", "2025-06-30", "period-start", "Sommaröppettider", "2025-08-24", "08:00-15:00", "08:00-16:00"),
-				jsonLine("kundcenter", "2025-08-25", "period-end", "Sommaröppettider", "", "08:00-16:00", "08:00-16:00"),
+				// A period carries its whole week, not only its first
+				// open weekday's hours.
+				withWeek(jsonLine("kundcenter", "2025-06-30", "period-start", "Sommaröppettider", "2025-08-24", "08:00-15:00", "08:00-16:00"),
+					`"week":`+weekdaysJSON("08:00", "15:00")+`,"regular_week":`+weekdaysJSON("08:00", "16:00")),
+				withWeek(jsonLine("kundcenter", "2025-08-25", "period-end", "Sommaröppettider", "", "08:00-16:00", "08:00-16:00"),
+					`"week":`+weekdaysJSON("08:00", "16:00")),
 			),
 		},
 		{
@@ -398,8 +414,10 @@ func TestBuiltInDefaultSeed2025(t *testing.T) {
 		})
 	}
 	summer := []string{
-		jsonLine("kundcenter", "2025-06-30", "period-start", "Sommaröppettider", "2025-08-24", "08:00-15:00", "08:00-16:00"),
-		jsonLine("kundcenter", "2025-08-25", "period-end", "Sommaröppettider", "", "08:00-16:00", "08:00-16:00"),
+		withWeek(jsonLine("kundcenter", "2025-06-30", "period-start", "Sommaröppettider", "2025-08-24", "08:00-15:00", "08:00-16:00"),
+			`"week":`+weekdaysJSON("08:00", "15:00")+`,"regular_week":`+weekdaysJSON("08:00", "16:00")),
+		withWeek(jsonLine("kundcenter", "2025-08-25", "period-end", "Sommaröppettider", "", "08:00-16:00", "08:00-16:00"),
+			`"week":`+weekdaysJSON("08:00", "16:00")),
 	}
 	for _, line := range summer {
 		if !got[line] {

@@ -223,6 +223,7 @@ func writeFetchJSON(w io.Writer, results []*sources.Result) error {
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // "<key>_file" and "A & B" as written, not \u003c
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }

@@ -13,15 +13,22 @@ import (
 )
 
 func newStatusCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show next checks, recent deliveries, and what is pending or failed",
 		Long: `Show each subscriber's next and last check, the recent deliveries, and the
 messages pending or failed with their last error: the answer to "why did
 nothing arrive?". It reads the state file; while the daemon runs and holds
-it, the answer comes from the daemon's /status.json on http.listen.`,
+it, the answer comes from the daemon's /status.json on http.listen.
+
+--format json prints what /status.json serves (docs/json.md); the sources
+are hoursd source show's.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat("status", format); err != nil { // output.go
+				return err
+			}
 			cfg, err := a.loadConfig()
 			if err != nil {
 				return err
@@ -43,17 +50,26 @@ it, the answer comes from the daemon's /status.json on http.listen.`,
 					return err
 				}
 			}
+			if format == "json" {
+				return writeJSON(a.stdout, daemon.StatusJSONOf(st))
+			}
 			printStatus(a, st, cfg.Location)
 			printSources(a, cfg) // source.go
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (docs/json.md)")
+	return cmd
 }
 
+// fetchStatus asks the daemon for /status.json and reads it back into the
+// status it printed, so that it is printed as one read here would be.
 func fetchStatus(ctx context.Context, url string) (daemon.Status, error) {
-	var st daemon.Status
-	err := getJSON(ctx, url, 5*time.Second, &st)
-	return st, err
+	var st daemon.StatusJSON
+	if err := getJSON(ctx, url, 5*time.Second, &st); err != nil {
+		return daemon.Status{}, err
+	}
+	return st.Status()
 }
 
 func printStatus(a *app, st daemon.Status, loc *time.Location) {
