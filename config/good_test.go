@@ -45,7 +45,7 @@ func TestSameConfigInEveryFormat(t *testing.T) {
 		{"testdata/good/everything.yaml", "testdata/good/everything.json"},
 	} {
 		env := map[string]string{}
-		for k, v := range fixtureEnv {
+		for k, v := range exampleEnv {
 			env[k] = v
 		}
 		for k, v := range goodEnv {
@@ -69,7 +69,7 @@ func TestSameConfigInEveryFormat(t *testing.T) {
 
 // TestDesignExample checks what the design's example configures.
 func TestDesignExample(t *testing.T) {
-	cfg := mustLoad(t, testLoader(fixtureEnv, fixtureFiles), "../deploy/examples/forsakringskassan.yaml")
+	cfg := mustLoad(t, testLoader(exampleEnv, fixtureFiles), "../deploy/examples/forsakringskassan.yaml")
 	if got, want := cfg.Summary(), "../deploy/examples/forsakringskassan.yaml: 1 schedule, 3 channels, 2 subscribers, time zone Europe/Stockholm"; got != want {
 		t.Errorf("Summary() = %q, want %q", got, want)
 	}
@@ -205,7 +205,7 @@ func TestExamplesValidate(t *testing.T) {
 	}
 	for _, name := range files {
 		t.Run(filepath.Base(name), func(t *testing.T) {
-			mustLoad(t, testLoader(fixtureEnv, fixtureFiles), name)
+			mustLoad(t, testLoader(exampleEnv, fixtureFiles), name)
 		})
 	}
 }

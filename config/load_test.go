@@ -19,7 +19,8 @@ const (
 	smtpPassword   = "smtp-secret-value"
 	discordWebhook = "https://discord.com/api/webhooks/1/discord-secret"
 	pushoverToken  = "azGDORePK8gMaC0QOYAMyEEuzJnyUi"
-	pushoverFile   = "/run/credentials/hoursd.service/pushover"
+	credentials    = "/run/credentials/hoursd.service"
+	pushoverFile   = credentials + "/pushover"
 )
 
 var fixtureEnv = map[string]string{
@@ -28,8 +29,21 @@ var fixtureEnv = map[string]string{
 	"HOURSD_TEST_EMPTY": "",
 }
 
+// exampleEnv is fixtureEnv with what systemd, compose and the README's
+// docker run all give hoursd: deploy/examples name their secrets relative
+// to $CREDENTIALS_DIRECTORY.
+var exampleEnv = func() map[string]string {
+	env := map[string]string{"CREDENTIALS_DIRECTORY": credentials}
+	for k, v := range fixtureEnv {
+		env[k] = v
+	}
+	return env
+}()
+
 var fixtureFiles = map[string]string{
-	pushoverFile: pushoverToken + "\n",
+	pushoverFile:                     pushoverToken + "\n",
+	credentials + "/smtp-password":   smtpPassword + "\n",
+	credentials + "/discord-webhook": discordWebhook + "\n",
 }
 
 // testLoader is a loader that sees env instead of the environment, files

@@ -57,8 +57,8 @@ func TestValidateAndShow(t *testing.T) {
 		{
 			name:       "config show of a file whose secret file is missing exits 2 naming it",
 			args:       []string{"config", "show", "--config", "../../deploy/examples/forsakringskassan.yaml"},
-			wantCode:   2, // the Pushover token file does not exist here
-			wantStderr: []string{"  channels[1].token_file: cannot read secret file /run/credentials/hoursd.service/pushover"},
+			wantCode:   2, // the credentials are not beside the example
+			wantStderr: []string{"  channels[1].token_file: cannot read secret file ../../deploy/examples/pushover (beside the configuration, as $CREDENTIALS_DIRECTORY is not set)"},
 		},
 		{
 			name:       "config show of a file whose variable is unset exits 2 naming it",
