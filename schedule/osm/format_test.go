@@ -149,3 +149,28 @@ func assertSameDays(t *testing.T, s *schedule.Schedule, expr string, res ohjsRes
 		}
 	}
 }
+
+// TestFormatRules checks that a schedule written as opening_hours comes
+// back as written, with the exceptions a source merged into it after its
+// rules (exceptions win over rules, as a later rule does).
+func TestFormatRules(t *testing.T) {
+	expr := `Mo-Fr 08:00-12:00, We 13:00-16:00; PH off; Dec 24 off "Julafton"`
+	rules, err := Parse(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &schedule.Schedule{ID: "x", Rules: rules, Exceptions: []schedule.Exception{
+		{From: schedule.Date{Year: 2026, Month: 3, Day: 2}, To: schedule.Date{Year: 2026, Month: 3, Day: 3}, Closed: true, Name: schedule.Name{SV: "Inventering"}},
+	}}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	from := schedule.Date{Year: 2026, Month: time.January, Day: 1}
+	want := expr + `; 2026 Mar 02-2026 Mar 03 off "Inventering"`
+	if got := Format(s, from, 10); got != want {
+		t.Errorf("Format() = %s, want %s", got, want)
+	}
+	if got := s.Day(schedule.Date{Year: 2026, Month: 3, Day: 2}); !got.Hours.Closed() || got.Rule != "exceptions[0] (2026-03-02..2026-03-03)" {
+		t.Errorf("Day(2026-03-02) = %s by %s, want closed by exceptions[0] (2026-03-02..2026-03-03)", got.Hours, got.Rule)
+	}
+}
