@@ -17,6 +17,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/textproto"
 	"time"
 
@@ -55,7 +56,12 @@ type Config struct {
 // Notifier sends to one address.
 type Notifier struct {
 	cfg Config
-	to  string
+	to  string // as configured, with a display name if it has one: the To header
+	// addr is to without its display name: how hoursd names the target in
+	// errors and logs, as config's target ids do, so that "Anna
+	// <anna@example.com>" and anna@example.com read as the one target
+	// they are, and a masked form is made from the address alone.
+	addr string
 }
 
 var (
@@ -101,7 +107,11 @@ func New(cfg Config, to string) (*Notifier, error) {
 	if err := probe.To(to); err != nil {
 		return nil, fmt.Errorf("email: address %q: %w", to, err)
 	}
-	return &Notifier{cfg: cfg, to: to}, nil
+	addr := to
+	if a, err := netmail.ParseAddress(to); err == nil {
+		addr = a.Address
+	}
+	return &Notifier{cfg: cfg, to: to, addr: addr}, nil
 }
 
 // checkLoopbackPeer refuses a clear-text connection that did not reach this
@@ -147,7 +157,7 @@ func (n *Notifier) Send(ctx context.Context, subject, body string) error {
 			// the same mail again.
 			return nil
 		}
-		return n.redact(classify(fmt.Errorf("email: send to %s via %s:%d: %w", n.to, n.cfg.Host, n.cfg.Port, err)))
+		return n.redact(classify(fmt.Errorf("email: send to %s via %s:%d: %w", n.addr, n.cfg.Host, n.cfg.Port, err)))
 	}
 	return nil
 }
@@ -283,7 +293,7 @@ func (c Config) LogValue() slog.Value {
 }
 
 // String names the notifier without its configuration's secrets.
-func (n *Notifier) String() string { return "email to " + n.to + " via " + n.cfg.String() }
+func (n *Notifier) String() string { return "email to " + n.addr + " via " + n.cfg.String() }
 
 // GoString is String, for %#v.
 func (n *Notifier) GoString() string { return n.String() }
