@@ -34,7 +34,7 @@ type SubscriberStatus struct {
 	// up after downtime runs later than the evening it checks for. Zero:
 	// the same as LastCheck.
 	LastCheckAsOf time.Time
-	LastError string    // why the last check failed; "" when it did not
+	LastError     string // why the last check failed; "" when it did not
 	// Deliveries are the latest delivery results, newest first; the page
 	// shows them in the order given.
 	Deliveries []DeliveryStatus

@@ -19,7 +19,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +27,7 @@ import (
 	nhttp "github.com/nikoksr/notify/service/http"
 
 	"github.com/hoursd/hoursd/notifier"
+	"github.com/hoursd/hoursd/notifier/internal/secret"
 )
 
 // DefaultTimeout bounds one post when the channel sets none.
@@ -151,33 +151,10 @@ func (p *Poster) result(err error) error {
 
 // urlSecrets are the parts of a URL that may carry a secret: a Discord
 // webhook's token is its last path segment, an ntfy topic is the path, other
-// services put keys in the query or the user info. Services echo these back
-// in their errors, whole or alone ("unknown topic …", "invalid token …"),
-// escaped or not, so each is redacted in both forms.
-func urlSecrets(raw string) []string {
-	s := []string{raw}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return s
-	}
-	s = append(s, u.EscapedPath(), u.Path, u.RawQuery)
-	escaped := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
-	if last := escaped[len(escaped)-1]; last != "" {
-		s = append(s, last)
-		if plain, err := url.PathUnescape(last); err == nil {
-			s = append(s, plain)
-		}
-	}
-	if q, err := url.ParseQuery(u.RawQuery); err == nil {
-		for _, vs := range q {
-			s = append(s, vs...)
-		}
-	}
-	if pw, ok := u.User.Password(); ok {
-		s = append(s, pw)
-	}
-	return s
-}
+// services put keys in the query, the user info or the host. Services echo
+// these back in their errors, whole or alone, escaped or not; see
+// secret.URLParts for which parts count.
+func urlSecrets(raw string) []string { return secret.URLParts(raw) }
 
 // statusError is an answer other than 2xx.
 type statusError struct {
