@@ -207,12 +207,12 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 	// a node tree of a file that lists a hundred thousand subscribers
 	// takes hundreds of megabytes.
 	var ps problems
-	m, isYAML := parseYAML(format, data)
+	m, more, isYAML := parseYAML(format, data)
 	if isYAML {
 		if caseClash(m) {
 			ps = problems(keyClashes(format, data))
 		}
-		ps = append(ps, moreDocuments(data)...)
+		ps = append(ps, more...)
 		if err := v.MergeConfigMap(m); err != nil {
 			return nil, &ValidationError{Source: source, Problems: syntaxProblems(source, format, data, err)}
 		}
@@ -418,18 +418,19 @@ func lineAt(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte("\n")) + 1
 }
 
-// parseYAML parses a YAML file into the map viper takes; ok is false for
-// another format, or a file that does not decode into a map (a syntax
-// error, an empty file), which then goes through viper and its messages.
-func parseYAML(format string, data []byte) (map[string]any, bool) {
+// parseYAML parses a YAML file into the map viper takes, and reports what
+// follows its first document (see moreDocuments); ok is false for another
+// format, or a file that does not decode into a map (a syntax error, an
+// empty file), which then goes through viper and its messages.
+func parseYAML(format string, data []byte) (m map[string]any, more []Problem, ok bool) {
 	if format != "yaml" {
-		return nil, false
+		return nil, nil, false
 	}
-	var m map[string]any
-	if yaml.Unmarshal(data, &m) != nil || m == nil {
-		return nil, false
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if dec.Decode(&m) != nil || m == nil {
+		return nil, nil, false
 	}
-	return m, true
+	return m, moreDocuments(dec, data), true
 }
 
 // caseClash reports whether a mapping anywhere in v has two keys that

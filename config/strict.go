@@ -135,16 +135,14 @@ func isEmpty(v any) bool {
 	return v == nil || (isString && strings.TrimSpace(s) == "")
 }
 
-// moreDocuments returns a problem when data, a YAML file, goes on after its
-// first document (a "---" line followed by more keys). yaml.Unmarshal reads
-// the first document only, so whatever follows would be silently ignored:
-// a subscriber appended after "---" would never be told anything.
-func moreDocuments(data []byte) []Problem {
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	var first yaml.Node
-	if err := dec.Decode(&first); err != nil {
-		return nil // a syntax error or an empty file: reported elsewhere
-	}
+// moreDocuments returns a problem when a YAML file goes on after its first
+// document (a "---" line followed by more keys); dec has read the first
+// document of data. hoursd reads one document, so whatever follows would be
+// silently ignored: a subscriber appended after "---" would never be told
+// anything. Only what follows is parsed into nodes: the first document of
+// a file of a hundred thousand subscribers would take hundreds of
+// megabytes as a node tree.
+func moreDocuments(dec *yaml.Decoder, data []byte) []Problem {
 	for {
 		var next yaml.Node
 		err := dec.Decode(&next)
