@@ -294,10 +294,10 @@ func (e *evaluator) evalClass(d Date, wd time.Weekday, max ruleClass) ruleEval {
 func (e *evaluator) ruleDay(d Date, wd time.Weekday) ruleDay {
 	n := dayNum(d)
 	rd := ruleDay{d: d, wd: wd, n: n}
-	if e.weeks {
-		rd.week = isoWeek(n)
-	}
 	e.placeYear(d.Year)
+	if e.weeks {
+		rd.week = int(e.rules.isoWeeks[n-e.rules.jan1])
+	}
 	return rd
 }
 
@@ -423,6 +423,8 @@ type ruleState struct {
 	jan1    int       // day number of 1 January of year
 	special [6]uint64 // bit n-jan1: a rule other than plain weekdays may match n
 
+	isoWeeks [366]uint8 // ISO week of each date of year, when a rule selects weeks
+
 	plainDone bool
 	plain     Week // what the rules of plain weekdays give each weekday
 
@@ -457,7 +459,32 @@ func (e *evaluator) placeYear(year int) {
 		rs.spans[i] = out
 	}
 	rs.year = year
+	if e.weeks {
+		e.numberWeeks(year)
+	}
 	e.markSpecial(year)
+}
+
+// numberWeeks computes the ISO week of every date of year once: week
+// selectors ask it of every date, and it steps by one each Monday but
+// around the year end.
+func (e *evaluator) numberWeeks(year int) {
+	rs := &e.rules
+	jan1 := dayNum(Date{year, time.January, 1})
+	length := dayNum(Date{year + 1, time.January, 1}) - jan1
+	w := isoWeek(jan1)
+	wd := weekdayOf(jan1)
+	for k := range length {
+		if wd == time.Monday && k > 0 {
+			if w >= 52 || k > 350 {
+				w = isoWeek(jan1 + k)
+			} else {
+				w++
+			}
+		}
+		rs.isoWeeks[k] = uint8(w)
+		wd = (wd + 1) % 7
+	}
 }
 
 // markSpecial marks the dates of year on which a rule with years, weeks,
@@ -492,13 +519,9 @@ func (e *evaluator) markSpecial(year int) {
 				mark(sp.from, sp.to, mask)
 			}
 		case len(r.Weeks) > 0:
-			w := isoWeek(rs.jan1)
-			for n := rs.jan1; n < rs.jan1+length; n++ {
-				if weekdayOf(n) == time.Monday {
-					w = isoWeek(n)
-				}
-				if anyWeek(r.Weeks, w) {
-					mark(n, n, mask)
+			for k := range length {
+				if anyWeek(r.Weeks, int(rs.isoWeeks[k])) {
+					mark(rs.jan1+k, rs.jan1+k, mask)
 				}
 			}
 		case len(r.Years) == 0 && holidaysOnly(r):

@@ -89,3 +89,19 @@ func TestHoursFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberWeeks checks the week numbers a year's evaluation steps
+// through against the time package, for years that start on every weekday
+// and years with a week 53.
+func TestNumberWeeks(t *testing.T) {
+	e := newEvaluator(&Schedule{ID: "w", Rules: []Rule{{Weeks: []WeekRange{{1, 53, 2}}}}})
+	for year := 1990; year <= 2060; year++ {
+		e.numberWeeks(year)
+		for tm := time.Date(year, 1, 1, 12, 0, 0, 0, time.UTC); tm.Year() == year; tm = tm.AddDate(0, 0, 1) {
+			_, want := tm.ISOWeek()
+			if got := int(e.rules.isoWeeks[tm.YearDay()-1]); got != want {
+				t.Fatalf("week of %s = %d, want %d", tm.Format("2006-01-02"), got, want)
+			}
+		}
+	}
+}
