@@ -34,6 +34,8 @@ func TestRedact(t *testing.T) {
 			"https://a.example/… redirected to https://b.example/…", []string{"SECRET1", "SECRET2"}},
 		{"url without a host", errors.New("open file:///run/credentials/hoursd/SECRETFILE"),
 			"open <url>", []string{"SECRETFILE"}},
+		{"key in the host name", errors.New(`Post "https://eo1a2b3c4d5e6f7.m.pipedream.net/hook": EOF`),
+			`Post "https://***.m.pipedream.net/…": EOF`, []string{"eo1a2b3c4d5e6f7"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -229,7 +229,7 @@ func redact(err error) string {
 		if perr != nil || u.Host == "" {
 			return "<url>"
 		}
-		return u.Scheme + "://" + u.Host + "/…"
+		return u.Scheme + "://" + notifier.MaskHost(u.Host) + "/…"
 	})
 }
 

@@ -261,7 +261,8 @@ func TestMaskTarget(t *testing.T) {
 		{"Öje@exempel.se", "Ö***@exempel.se"},
 		{pushoverUser, "u***"},
 		{webhookURL, "https://discord.com/***"},
-		{"https://user:pass@ntfy.example.org:8443/topic?auth=x", "https://ntfy.example.org/***"},
+		{"https://user:pass@ntfy.example.org:8443/topic?auth=x", "https://ntfy.example.org:8443/***"},
+		{"https://eo1a2b3c4d5e6f7.m.pipedream.net/hook", "https://***.m.pipedream.net/***"}, // a key in the host name
 	}
 	for _, tt := range tests {
 		if got := maskTarget(tt.in); got != tt.want {

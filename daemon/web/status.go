@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hoursd/hoursd/notifier"
 )
 
 // Status is what the status page needs from the daemon: each subscriber's
@@ -55,13 +57,14 @@ type DeliveryStatus struct {
 
 // maskTarget hides most of an address, keeping enough for its owner to
 // recognise it: "a***@example.com", "u***" for a Pushover user key, and only
-// scheme and host of a URL.
+// scheme, host and port of a URL, with a host label that looks like a key
+// masked too (notifier.MaskURL).
 func maskTarget(s string) string {
 	if s == "" {
 		return ""
 	}
 	if u, err := url.Parse(s); err == nil && u.Scheme != "" && u.Host != "" {
-		return u.Scheme + "://" + u.Hostname() + "/***"
+		return notifier.MaskURL(s)
 	}
 	if at := strings.LastIndexByte(s, '@'); at > 0 {
 		return firstRune(s[:at]) + "***" + s[at:]
