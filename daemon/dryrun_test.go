@@ -118,28 +118,3 @@ func TestDryRunEndpoint(t *testing.T) {
 		}
 	}
 }
-
-// TestDryRunReport: what travels as text comes back as the report's errors,
-// so the command fails a dry run the daemon ran as it fails its own.
-func TestDryRunReport(t *testing.T) {
-	at := at(t, "2026-04-30 18:00")
-	tests := []struct {
-		name   string
-		dr     DryRun
-		errors []string
-	}{
-		{"nothing", DryRun{At: at, Messages: []Delivery{}}, nil},
-		{"a failed check", DryRun{At: at, Errors: []string{"check bob: render message for bob: template: bob: unexpected EOF"}},
-			[]string{"check bob: render message for bob: template: bob: unexpected EOF"}},
-	}
-	for _, tt := range tests {
-		rep := tt.dr.Report()
-		var got []string
-		for _, err := range rep.Errors {
-			got = append(got, err.Error())
-		}
-		if !rep.At.Equal(at) || strings.Join(got, "|") != strings.Join(tt.errors, "|") {
-			t.Errorf("%s: Report() = at %s, errors %q; want at %s, errors %q", tt.name, rep.At, got, at, tt.errors)
-		}
-	}
-}

@@ -66,7 +66,7 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 		p := notifier.Policy{Timeout: timeout, Deadline: deadline, Now: d.opts.Now, Sleep: d.sleeper(reloaded),
 			Retrying: d.retrying(log, dl, attempts)}
 		o := d.opts.Send(ctx, notifier.Target{ID: dl.Target, Channel: dl.Channel, Sender: sender},
-			notifier.Message{Subject: dl.Subject, Body: dl.Body}, p)
+			messageOf(cfg, dl), p) // output.go: the items beside the text, for the webhook
 		attempts += o.Attempts
 		switch {
 		case o.Sent:

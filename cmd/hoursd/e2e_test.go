@@ -51,6 +51,10 @@ func TestEndToEnd(t *testing.T) {
 				m[k] = s
 			}
 		}
+		if s, ok := p["schedules"]; ok {
+			b, _ := json.Marshal(s) // keys sorted
+			m["schedules"] = string(b)
+		}
 		// More posts than the buffer holds is a failure the test reports;
 		// it must not leave the handler blocked and hook.Close hanging.
 		select {
@@ -139,6 +143,9 @@ subscribers:
 	m := waitHook(t, hooks, "the first check")
 	if !strings.Contains(m["body"], "closed") || !strings.Contains(m["subject"], "The help desk") {
 		t.Errorf("webhook got %q, want tomorrow's closing at the help desk", m)
+	}
+	if want := `[{"id":"desk","items":[{"date":"` + tomorrow + `","hours":[],"kind":"day","name":"Inventory day","regular":[{"close":"16:00","open":"08:00"}],"schedule":"desk","status":"new"}],"title":"The help desk"}]`; m["schedules"] != want {
+		t.Errorf("webhook's schedules = %s, want the day as data: %s", m["schedules"], want)
 	}
 	// Two more checks (a check logs "check done" when its sends are over)
 	// tell nothing new: the announcement was made once.

@@ -25,6 +25,11 @@ type layoutRule struct {
 }
 
 var layout = []layoutRule{
+	// The pure readers beside the model: bytes in, rules out, with a parser
+	// of their format and nothing else (the first matching rule counts).
+	{dir: "schedule/source", mayImport: []string{"schedule"},
+		thirdParty: []string{"golang.org/x/net/html", "github.com/emersion/go-ical"}},
+	{dir: "schedule/osm", mayImport: []string{"schedule"}, thirdParty: []string{}},
 	{dir: "schedule", thirdParty: []string{"github.com/rickar/cal/v2"}},
 	{dir: "notifier", mayImport: []string{"schedule", "notifier"},
 		forbidden: []string{"github.com/spf13/", "github.com/robfig/cron", "go.etcd.io/bbolt", "github.com/coreos/go-systemd", "github.com/prometheus/"}},
@@ -38,7 +43,7 @@ var layout = []layoutRule{
 
 // TestLayoutImports checks hoursd's layers against the imports of
 // every non-test file in the module: schedule imports only the standard
-// library and rickar/cal/v2; notifier does not import config or daemon;
+// library and rickar/cal/v2, its readers only schedule and their parsers; notifier does not import config or daemon;
 // nothing but cmd imports daemon or cmd.
 func TestLayoutImports(t *testing.T) {
 	pkgs := modulePackages(t, "../..")
