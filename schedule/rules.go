@@ -250,12 +250,6 @@ func (s *Schedule) usualWeek() Week {
 	return w
 }
 
-// ruleEval is the evaluation of one date by a rule list.
-type ruleEval struct {
-	hours Hours
-	rule  int // the rule that gave the hours, or -1
-}
-
 // ruleDay is a date with what the selectors look at, computed once.
 type ruleDay struct {
 	d    Date
@@ -267,9 +261,9 @@ type ruleDay struct {
 // evalClass evaluates the rules of class up to max (weekly, or weekly and
 // period, or all) on d, with d's weekday given as wd so that a week of a
 // season can be asked for any weekday.
-func (e *evaluator) evalClass(d Date, wd time.Weekday, max ruleClass) ruleEval {
+func (e *evaluator) evalClass(d Date, wd time.Weekday, max ruleClass) Hours {
 	rd := e.ruleDay(d, wd)
-	out := ruleEval{hours: Hours{}, rule: -1}
+	hours := Hours{}
 	for i := range e.s.Rules {
 		if e.classes[i] > max {
 			continue
@@ -277,18 +271,22 @@ func (e *evaluator) evalClass(d Date, wd time.Weekday, max ruleClass) ruleEval {
 		if !e.matches(i, rd, true) {
 			continue
 		}
-		r := &e.s.Rules[i]
-		switch {
-		case r.Closed:
-			out.hours = Hours{}
-		case r.Additional:
-			out.hours = append(out.hours[:len(out.hours):len(out.hours)], r.Hours...).normalize()
-		default:
-			out.hours = r.Hours
-		}
-		out.rule = i
+		hours = apply(hours, &e.s.Rules[i])
 	}
-	return out
+	return hours
+}
+
+// apply is a date's hours after rule r, which matches the date, given its
+// hours before: a ";" rule replaces them, a "," rule adds to them, "off"
+// closes the date either way.
+func apply(h Hours, r *Rule) Hours {
+	switch {
+	case r.Closed:
+		return Hours{}
+	case r.Additional:
+		return append(h[:len(h):len(h)], r.Hours...).normalize()
+	}
+	return r.Hours
 }
 
 func (e *evaluator) ruleDay(d Date, wd time.Weekday) ruleDay {
@@ -430,7 +428,6 @@ type ruleState struct {
 
 	easters map[int]int
 
-	holidayYear    int // the year holidayBits holds
 	holidayFrom    int // day number of its 1 January
 	holidayLen     int // its number of days
 	holidayBits    *[6]uint64
@@ -586,18 +583,10 @@ func (e *evaluator) plainHours(wd time.Weekday) Hours {
 		for day := range time.Weekday(7) {
 			h := Hours{}
 			for i := range e.fast {
-				f, r := &e.fast[i], &e.s.Rules[i]
-				if f.dated || f.special || f.days&(1<<day) == 0 {
+				if f := &e.fast[i]; f.dated || f.special || f.days&(1<<day) == 0 {
 					continue
 				}
-				switch {
-				case r.Closed:
-					h = Hours{}
-				case r.Additional:
-					h = append(h[:len(h):len(h)], r.Hours...).normalize()
-				default:
-					h = r.Hours
-				}
+				h = apply(h, &e.s.Rules[i])
 			}
 			e.rules.plain[day] = h
 		}
@@ -694,7 +683,7 @@ func (e *evaluator) isHoliday(n int) bool {
 			}
 			rs.holidaysByYear[y] = bits
 		}
-		rs.holidayYear, rs.holidayFrom, rs.holidayBits = y, dayNum(Date{y, time.January, 1}), bits
+		rs.holidayFrom, rs.holidayBits = dayNum(Date{y, time.January, 1}), bits
 		rs.holidayLen = dayNum(Date{y + 1, time.January, 1}) - rs.holidayFrom
 		k = n - rs.holidayFrom
 	}
@@ -747,14 +736,7 @@ func (e *evaluator) ruleHours(d Date, wd time.Weekday, n int) Hours {
 			f.days&(1<<wd) == 0 && !e.matchesDays(i, rd) {
 			continue
 		}
-		switch rule := &e.s.Rules[i]; {
-		case rule.Closed:
-			hours = Hours{}
-		case rule.Additional:
-			hours = append(hours[:len(hours):len(hours)], rule.Hours...).normalize()
-		default:
-			hours = rule.Hours
-		}
+		hours = apply(hours, &e.s.Rules[i])
 	}
 	return hours
 }
@@ -777,24 +759,9 @@ func (e *evaluator) evalRules(d Date, wd time.Weekday) eval {
 		if f.days&(1<<wd) == 0 && (!f.special || !e.matchesDays(i, rd)) {
 			continue
 		}
-		rule := &e.s.Rules[i]
-		regularToo := e.classes[i] != classDay
-		switch {
-		case rule.Closed:
-			hours = Hours{}
-			if regularToo {
-				regular = Hours{}
-			}
-		case rule.Additional:
-			hours = append(hours[:len(hours):len(hours)], rule.Hours...).normalize()
-			if regularToo {
-				regular = append(regular[:len(regular):len(regular)], rule.Hours...).normalize()
-			}
-		default:
-			hours = rule.Hours
-			if regularToo {
-				regular = rule.Hours
-			}
+		hours = apply(hours, &e.s.Rules[i])
+		if e.classes[i] != classDay {
+			regular = apply(regular, &e.s.Rules[i])
 		}
 		by = i
 	}
@@ -910,7 +877,7 @@ func commentName(c string) Name { return Name{SV: c, EN: c} }
 func (e *evaluator) weekOf(d Date, max ruleClass) Week {
 	var w Week
 	for day := range time.Weekday(7) {
-		w[day] = e.evalClass(d, day, max).hours
+		w[day] = e.evalClass(d, day, max)
 	}
 	return w
 }

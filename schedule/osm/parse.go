@@ -189,14 +189,6 @@ func (p *parser) next() token {
 
 func (t token) is(text string) bool { return t.kind != tEOF && t.kind != tString && t.text == text }
 
-func (p *parser) expect(text, what string) (token, error) {
-	t := p.next()
-	if !t.is(text) {
-		return t, p.errAt(t, "expected "+what)
-	}
-	return t, nil
-}
-
 // unsupported are words of the full syntax that hoursd does not read, with
 // why, so the error says more than "unexpected".
 var unsupported = map[string]string{
