@@ -428,7 +428,7 @@ type ruleState struct {
 
 	easters map[int]int
 
-	holidayFrom    int // day number of its 1 January
+	holidayFrom    int // day number of 1 January of the year holidayBits holds
 	holidayLen     int // its number of days
 	holidayBits    *[6]uint64
 	holidaysByYear map[int]*[6]uint64 // bit n-1 January: n is a public holiday
