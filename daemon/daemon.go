@@ -113,10 +113,6 @@ type Daemon struct {
 	cron    *cron.Cron
 	entries []cron.EntryID
 
-	// sendCtx outlives Run's context by ShutdownGrace, so sends in flight
-	// can finish.
-	sendCtx    context.Context
-	cancelSend context.CancelFunc
 	background sync.WaitGroup
 
 	// reloaded is closed, and replaced, by each successful Reload: sends
@@ -207,7 +203,6 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	}
 	d.cfg.Store(cfg)
 	d.loadedAt = opts.Now()
-	d.sendCtx, d.cancelSend = context.WithCancel(context.Background())
 	d.mux.HandleFunc("GET /healthz", d.serveHealth)
 	d.mux.HandleFunc("GET /status.json", d.serveStatus)
 	d.mux.HandleFunc("GET /dry-run", d.serveDryRun)
@@ -255,9 +250,7 @@ func (d *Daemon) LoadedAt() time.Time {
 
 // Close releases the state file. Call it after Run returned.
 func (d *Daemon) Close() error {
-	if d.cancelSend != nil {
-		d.cancelSend()
-	}
+	d.outbox.abandon()
 	// A catch-up started by a reload may still run (Run waits for it, a
 	// Daemon used without Run does not): the store must outlive it.
 	d.background.Wait()
@@ -341,7 +334,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	case <-all:
 	case <-grace.C:
 		d.log.Warn("sends still in flight after the grace period; cancelling them, they stay pending")
-		d.cancelSend()
+		d.outbox.abandon()
 		<-all
 	}
 	if srv != nil {
@@ -374,7 +367,7 @@ func (d *Daemon) startup() {
 			send := func(ctx context.Context, dl Delivery) (Delivery, bool) {
 				return d.sendRecovering(ctx, dl, d.opts.RetryFor)
 			}
-			d.background.Go(func() { d.outbox.serve(d.sendCtx, targets, send, func(Delivery) {}); d.countPending() })
+			d.background.Go(func() { d.outbox.serve(d.outbox.life, targets, send, func(Delivery) {}); d.countPending() })
 		}
 	}
 	d.catchUp(cfg, now, false)
@@ -417,7 +410,7 @@ func (d *Daemon) catchUp(cfg *config.Config, now time.Time, checkedOnly bool) {
 	d.background.Go(func() {
 		for at, subs := range missed {
 			d.log.Info("catching up a missed check", "at", at.Format(time.RFC3339), "subscribers", len(subs))
-			d.check(d.sendCtx, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
+			d.check(d.outbox.life, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
 		}
 	})
 }
@@ -574,7 +567,7 @@ func (d *Daemon) runSpec(spec string) {
 	}
 	at := d.opts.Now()
 	d.prune(cfg, at)
-	rep := d.check(d.sendCtx, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
+	rep := d.check(d.outbox.life, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
 	d.log.Info("check done", "check", spec, "subscribers", len(subs), "messages", len(rep.Messages), "unsent", rep.Unsent())
 }
 

@@ -21,12 +21,23 @@ type outbox struct {
 	store *Store
 	slots chan struct{}
 
+	// life is the lifetime of the daemon's own sends (the start's, cron's
+	// checks', a reload's catch-up): it outlives Run's context by the
+	// shutdown grace, so that sends under way can finish, and abandon ends
+	// it. It is kept here rather than passed down because a reload, which
+	// comes from outside Run, starts sends in it too. hoursd check's sends
+	// run in the command's own context instead.
+	life    context.Context
+	abandon context.CancelFunc
+
 	mu       sync.Mutex
 	inflight map[string]struct{} // targets being served, each by one goroutine
 }
 
 func newOutbox(st *Store, inFlight int) *outbox {
-	return &outbox{store: st, slots: make(chan struct{}, inFlight), inflight: map[string]struct{}{}}
+	o := &outbox{store: st, slots: make(chan struct{}, inFlight), inflight: map[string]struct{}{}}
+	o.life, o.abandon = context.WithCancel(context.Background())
+	return o
 }
 
 // sendFunc sends one message with its retries and records the outcome; ok
