@@ -568,7 +568,8 @@ func (d *Daemon) runSpec(spec string) {
 	at := d.opts.Now()
 	d.prune(cfg, at)
 	rep := d.check(d.outbox.life, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
-	d.log.Info("check done", "check", spec, "subscribers", len(subs), "messages", len(rep.Messages), "unsent", rep.Unsent())
+	d.log.Info("check done", "check", spec, "subscribers", len(subs), "messages", len(rep.Messages), "unsent", rep.Unsent(),
+		"took", d.opts.Now().Sub(at).Round(time.Millisecond).String())
 }
 
 // Reload swaps in a new configuration: new cron entries, the new subscribers
