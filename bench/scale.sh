@@ -8,7 +8,9 @@
 #   1. one real `hoursd check` on Valborg's eve (every subscriber has news):
 #      wall time from the command's start to its exit, deliveries per second,
 #      peak RSS, and whether every target got its message exactly once;
-#   2. the next check an hour later, with nothing new to say: wall time;
+#   2. the next check an hour later, with nothing new to say: wall time of
+#      the command (its configuration loaded), and the time a running
+#      daemon's own next check takes (hoursd run, "check done ... took");
 #   3. the start of `hoursd run` with the N subscribers and P messages left
 #      pending in the outbox (the receiver was down when they were queued):
 #      the time from exec to READY=1 on the notify socket.
@@ -82,6 +84,19 @@ python3 -c "import json,sys; s=json.loads(sys.argv[1]); sys.exit(0 if s['distinc
 	--at 2027-04-29T19:00:00+02:00 >"$tmp/check2.out" 2>"$tmp/check2.err"
 read -r wall2 rss2 <"$tmp/time2"
 echo "next check, nothing new: ${wall2} s wall, peak RSS $((rss2 / 1024)) MB ($(head -1 "$tmp/check2.out"))"
+
+# 2b. the running daemon's next checks, nothing new to say: hoursd run on
+# the same state, checking every 20 s; each "check done" line says how long
+# the check took. The second is quoted: the first may overlap the catch-up
+# the start makes.
+sed 's/^schedules:/defaults: {check: "@every 20s"}\nschedules:/; s/^log: {level: warn}/log: {level: info}/' "$tmp/config.yaml" >"$tmp/every.yaml"
+"$tmp/hoursd" run --config "$tmp/every.yaml" >/dev/null 2>"$tmp/every.err" &
+run_pid=$!
+for _ in $(seq 1200); do [ "$(grep -c '"check done"\|msg="check done"' "$tmp/every.err")" -ge 2 ] && break; sleep 0.1; done
+kill "$run_pid"; wait "$run_pid" 2>/dev/null || true; run_pid=
+took=$(grep 'check done' "$tmp/every.err" | sed -n 2p | grep -o 'took=[^ ]*' | cut -d= -f2)
+[ -n "$took" ] || { echo "FAIL: hoursd run logged no second check in 2 minutes"; tail -5 "$tmp/every.err"; exit 1; }
+echo "hoursd run's next check, nothing new, $n subscribers: $took"
 
 # 3. start of hoursd run with $pending messages pending
 rm -rf "$tmp/state"
