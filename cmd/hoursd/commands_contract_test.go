@@ -15,13 +15,16 @@ func TestCommandTable(t *testing.T) {
 		flags   []string
 	}{
 		{"run", nil},
-		{"check", []string{"at", "dry-run"}},
+		{"check", []string{"at", "dry-run", "format"}},
 		{"upcoming", []string{"from", "days", "schedule", "format"}},
-		{"day", []string{"date", "schedule"}},
-		{"validate", nil},
+		{"day", []string{"date", "schedule", "format"}},
+		{"validate", []string{"format"}},
 		{"config show", nil},
 		{"test-send", []string{"subscriber"}},
-		{"status", nil},
+		{"status", []string{"format"}},
+		{"source fetch", []string{"schedule", "format"}},
+		{"source show", []string{"schedule", "format"}},
+		{"osm", []string{"schedule", "from", "format"}},
 		{"version", nil},
 		{"healthcheck", nil}, // the HEALTHCHECK of deploy/docker/Dockerfile
 	}
