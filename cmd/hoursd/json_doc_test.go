@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -40,11 +41,16 @@ var (
 	docDate    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	docClock   = regexp.MustCompile(`^\d{2}:\d{2}$`)
 	docInstant = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}`)
+	// docNullable are the keys docs/json.md lets be an object or null:
+	// a source's `reading` (null before a first good reading) and a
+	// reading's `weekly` (null when the page states no regular week).
+	docNullable = map[string]bool{"reading": true, "weekly": true}
 )
 
 // matchShape reports where got differs in shape from the documented
 // example doc, at path:
-//   - an object has exactly the example's keys, each value matching;
+//   - an object has exactly the example's keys, each value matching (a
+//     key of docNullable may be null instead);
 //   - a list is a list (never null), each element matching one of the
 //     example's elements (an example list holds one of each kind); an
 //     empty example list allows only an empty list;
@@ -69,6 +75,9 @@ func matchShape(path string, doc, got any) []string {
 			gv, ok := g[k]
 			if !ok {
 				out = append(out, fmt.Sprintf("%s.%s: missing", path, k))
+				continue
+			}
+			if _, obj := dv.(map[string]any); obj && gv == nil && docNullable[k] {
 				continue
 			}
 			out = append(out, matchShape(path+"."+k, dv, gv)...)
@@ -157,23 +166,36 @@ func kindOf(v any) string {
 func TestMatchShape(t *testing.T) {
 	doc := map[string]any{"date": "2026-04-30", "at": "2026-04-29T18:00:00+02:00", "n": 1.0,
 		"hours": []any{map[string]any{"open": "08:00", "close": "16:00"}}}
+	week := map[string]any{"mon": []any{}}
+	withWeek := func(key string) map[string]any { d := maps.Clone(doc); d[key] = week; return d }
 	good := `{"date":"2027-01-01","at":null,"n":3,"hours":[]}`
-	tests := []struct{ name, got, want string }{
-		{"as documented", good, ""},
-		{"an unknown key", `{"date":"2027-01-01","at":null,"n":3,"hours":[],"Open":600}`, "$.Open: a key docs/json.md does not list"},
-		{"a missing key", `{"date":"2027-01-01","at":null,"hours":[]}`, "$.n: missing"},
-		{"null for a list", `{"date":"2027-01-01","at":null,"n":3,"hours":null}`, "$.hours: null, want a list"},
-		{"a Go date", `{"date":{"Year":2027},"at":null,"n":3,"hours":[]}`, "$.date: an object, want a string"},
-		{"a time in minutes", `{"date":"2027-01-01","at":null,"n":3,"hours":[{"open":480,"close":"16:00"}]}`, "$.hours[0].open: a number, want a string"},
-		{"a date not YYYY-MM-DD", `{"date":"1/1/2027","at":null,"n":3,"hours":[]}`, `$.date: "1/1/2027", want the form`},
-		{"an instant not RFC 3339", `{"date":"2027-01-01","at":"2027-01-01T18:00:00","n":3,"hours":[]}`, "not an RFC 3339 instant"},
+	tests := []struct {
+		name, got, want string
+		doc             map[string]any // nil: doc
+	}{
+		{"as documented", good, "", nil},
+		{"an unknown key", `{"date":"2027-01-01","at":null,"n":3,"hours":[],"Open":600}`, "$.Open: a key docs/json.md does not list", nil},
+		{"a missing key", `{"date":"2027-01-01","at":null,"hours":[]}`, "$.n: missing", nil},
+		{"null for a list", `{"date":"2027-01-01","at":null,"n":3,"hours":null}`, "$.hours: null, want a list", nil},
+		{"a Go date", `{"date":{"Year":2027},"at":null,"n":3,"hours":[]}`, "$.date: an object, want a string", nil},
+		{"a time in minutes", `{"date":"2027-01-01","at":null,"n":3,"hours":[{"open":480,"close":"16:00"}]}`, "$.hours[0].open: a number, want a string", nil},
+		{"a date not YYYY-MM-DD", `{"date":"1/1/2027","at":null,"n":3,"hours":[]}`, `$.date: "1/1/2027", want the form`, nil},
+		{"an instant not RFC 3339", `{"date":"2027-01-01","at":"2027-01-01T18:00:00","n":3,"hours":[]}`, "not an RFC 3339 instant", nil},
+		{"an absent string left out", `{"date":"2027-01-01","at":null,"n":3,"hours":[{"open":"08:00"}]}`, "$.hours[0].close: missing", nil},
+		{"null for an object", `{"date":"2027-01-01","at":null,"n":3,"hours":[],"week":null}`, "$.week: null, want an object", withWeek("week")},
+		{"a source's week stated nowhere", `{"date":"2027-01-01","at":null,"n":3,"hours":[],"weekly":null}`, "", withWeek("weekly")},
+		{"a source's week as a list", `{"date":"2027-01-01","at":null,"n":3,"hours":[],"weekly":[]}`, "$.weekly: a list, want an object", withWeek("weekly")},
 	}
 	for _, tt := range tests {
 		var got any
 		if err := json.Unmarshal([]byte(tt.got), &got); err != nil {
 			t.Fatal(err)
 		}
-		p := strings.Join(matchShape("$", doc, got), "; ")
+		d := doc
+		if tt.doc != nil {
+			d = tt.doc
+		}
+		p := strings.Join(matchShape("$", d, got), "; ")
 		if (tt.want == "") != (p == "") || !strings.Contains(p, tt.want) {
 			t.Errorf("%s: matchShape(%s) = %q, want %q", tt.name, tt.got, p, tt.want)
 		}
@@ -224,6 +246,17 @@ subscribers:
 	os.Chmod(cfg, 0o600)
 	bad := filepath.Join(dir, "bad.yaml")
 	writeFile(t, bad, "schedules:\n  - id: x\n    weekly: {mon-fri: [\"8-16\"]}\n")
+	// A schedule whose source is the customer centre's page, served as
+	// the agency serves it (with an ETag, so the second fetch is a 304),
+	// and one whose page is gone, so that it never has a reading.
+	site := &publisherSite{}
+	site.set("text/plain; charset=utf-8", seedText(t), 0)
+	pages := httptest.NewServer(site)
+	defer pages.Close()
+	sourced := sourceConfig(t, t.TempDir(), pages.URL+"/ring-kundcenter", hook.URL)
+	gone := httptest.NewServer(http.NotFoundHandler())
+	defer gone.Close()
+	unread := sourceConfig(t, t.TempDir(), gone.URL+"/ring-kundcenter", hook.URL)
 
 	tests := []struct {
 		name   string
@@ -248,6 +281,14 @@ subscribers:
 		{"a check that fails", []string{"check", "--at", at(1, "18:30")}, func() { fail(http.StatusUnauthorized) }, 1, "check", false},
 		{"status with a failure", []string{"status"}, nil, 0, "status", false},
 		{"the checks of a date", []string{"check", "--dry-run", "--at", day(3)}, nil, 0, "check", true},
+		{"osm of every schedule", []string{"osm", "--from", "2027-01-01"}, nil, 0, "osm", true},
+		{"osm of a schedule", []string{"osm", "--from", "2027-01-01", "--schedule", "kundcenter"}, nil, 0, "osm", false},
+		{"source show before a fetch", []string{"source", "show", "--config", sourced}, nil, 0, "source-show", true},
+		{"source fetch, a first reading", []string{"source", "fetch", "--config", sourced}, nil, 0, "source-fetch", true},
+		{"source fetch of a schedule, not modified", []string{"source", "fetch", "--schedule", "kundcenter", "--config", sourced}, nil, 0, "source-fetch", false},
+		{"source fetch that fails", []string{"source", "fetch", "--config", sourced}, func() { site.set("", "", http.StatusServiceUnavailable) }, 1, "source-fetch", true},
+		{"source show after a failure", []string{"source", "show", "--schedule", "kundcenter", "--config", sourced}, nil, 0, "source-show", false},
+		{"source fetch with never a reading", []string{"source", "fetch", "--schedule", "kundcenter", "--config", unread}, nil, 1, "source-fetch", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

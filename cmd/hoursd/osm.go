@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -30,7 +29,8 @@ easter offsets where that holds for the ten years, else as dated lists.
 
 With one schedule the text output is the bare expression; with several,
 one "ID: expression" line each. --format json prints an array of
-{"schedule", "from", "to", "opening_hours"}.`,
+{"schedule", "from", "to", "opening_hours"}, or with --schedule the one
+object.`,
 		Example: `  hoursd osm --schedule kundcenter
   hoursd osm --from 2026-01-01 --format json`,
 		Args: noArgs,
@@ -45,7 +45,7 @@ one "ID: expression" line each. --format json prints an array of
 			if from.Year > lastDate.Year-osmYears {
 				return usageError("osm: --from %s: ten years from it go past %s", from, lastDate)
 			}
-			return writeOSM(a.stdout, scheds, from, o.format)
+			return writeOSM(a.stdout, scheds, from, o.format, o.schedule != "")
 		},
 	}
 	cmd.Flags().StringVar(&o.from, "from", "", "first date the expression must hold for, YYYY-MM-DD (default: today)")
@@ -62,16 +62,16 @@ type jsonOSM struct {
 	OpeningHours string `json:"opening_hours"`
 }
 
-func writeOSM(w io.Writer, scheds []*schedule.Schedule, from schedule.Date, format string) error {
+// writeOSM writes each schedule's expression; with --schedule (one), the
+// JSON is the one object rather than a list of one, as `day`'s.
+func writeOSM(w io.Writer, scheds []*schedule.Schedule, from schedule.Date, format string, one bool) error {
 	to := schedule.Date{Year: from.Year + osmYears, Month: from.Month, Day: from.Day}.AddDays(-1)
 	out := make([]jsonOSM, len(scheds))
 	for i, s := range scheds {
 		out[i] = jsonOSM{Schedule: s.ID, From: from.String(), To: to.String(), OpeningHours: osm.Format(s, from, osmYears)}
 	}
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSONOne(w, out, one)
 	}
 	for _, o := range out {
 		var err error

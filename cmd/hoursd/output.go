@@ -51,6 +51,16 @@ func dayJSONOf(s *schedule.Schedule, d schedule.Date) dayJSON {
 	}
 }
 
+// writeJSONOne writes v as a list, or its one element as an object when
+// --schedule named one (one): a command given --schedule ID prints the
+// object, not a list of one (docs/json.md).
+func writeJSONOne[T any](w io.Writer, v []T, one bool) error {
+	if one && len(v) == 1 {
+		return writeJSON(w, v[0])
+	}
+	return writeJSON(w, v)
+}
+
 // writeDayJSON writes the date of every schedule as a list, or of the one
 // schedule --schedule named as an object.
 func writeDayJSON(w io.Writer, scheds []*schedule.Schedule, d schedule.Date, one bool) error {

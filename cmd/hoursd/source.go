@@ -99,7 +99,7 @@ reading is kept), 2 for a bad configuration or usage.`,
 				results = append(results, res)
 			}
 			if o.format == "json" {
-				err = writeFetchJSON(a.stdout, results)
+				err = writeFetchJSON(a.stdout, results, cfg.Location, o.schedule != "")
 			} else {
 				writeFetchText(a.stdout, cfg, results)
 			}
@@ -152,7 +152,11 @@ the last refresh went. It reads the state directory only; nothing is fetched.`,
 				kept = append(kept, k)
 			}
 			if o.format == "json" {
-				return writeJSON(a.stdout, kept)
+				out := make([]sources.ReadingJSON, len(kept))
+				for i, k := range kept {
+					out[i] = k.JSON(cfg.Location)
+				}
+				return writeJSONOne(a.stdout, out, o.schedule != "")
 			}
 			for i, k := range kept {
 				if i > 0 {
@@ -191,17 +195,19 @@ func selectSources(cfg *config.Config, id string) ([]config.Source, error) {
 
 // fetchJSON is one source's refresh as `source fetch --format json` prints it.
 type fetchJSON struct {
-	Schedule    string           `json:"schedule"`
-	URL         string           `json:"url"`
-	OK          bool             `json:"ok"`
-	NotModified bool             `json:"not_modified"`
-	Error       string           `json:"error,omitempty"`
-	HeldBack    bool             `json:"held_back"`
-	Reading     *sources.Kept    `json:"reading"` // what is kept now; null when there never was a reading
-	Changes     []sources.Change `json:"changes"`
+	Schedule    string               `json:"schedule"`
+	URL         string               `json:"url"`
+	OK          bool                 `json:"ok"`
+	NotModified bool                 `json:"not_modified"`
+	Error       string               `json:"error"` // "" when the refresh worked
+	HeldBack    bool                 `json:"held_back"`
+	Reading     *sources.ReadingJSON `json:"reading"` // what is kept now; null when there never was a reading
+	Changes     []sources.Change     `json:"changes"`
 }
 
-func writeFetchJSON(w io.Writer, results []*sources.Result) error {
+// writeFetchJSON writes the refreshes, instants in loc: a list, or the one
+// object when --schedule named the source (one).
+func writeFetchJSON(w io.Writer, results []*sources.Result, loc *time.Location, one bool) error {
 	out := make([]fetchJSON, 0, len(results))
 	for _, r := range results {
 		f := fetchJSON{Schedule: r.Source.Schedule, URL: r.Source.URL, OK: r.Err == nil, NotModified: r.NotModified,
@@ -214,11 +220,12 @@ func writeFetchJSON(w io.Writer, results []*sources.Result) error {
 			f.HeldBack = r.Kept != nil && r.Kept.HeldBack
 		}
 		if r.Kept != nil && r.Kept.HasReading() {
-			f.Reading = r.Kept
+			reading := r.Kept.JSON(loc)
+			f.Reading = &reading
 		}
 		out = append(out, f)
 	}
-	return writeJSON(w, out)
+	return writeJSONOne(w, out, one)
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -55,15 +55,18 @@ type Result struct {
 // Changed says whether the refresh changed the rules in force.
 func (r *Result) Changed() bool { return len(r.Changes) > 0 }
 
-// Change is one difference between two readings.
+// Change is one difference between two readings, as `hoursd source fetch
+// --format json` prints it: every key present, "" where it has nothing to
+// say (a weekly change has no dates, an added rule no "was"). It is not
+// kept in the state directory.
 type Change struct {
 	Action string `json:"action"` // added, changed, removed
 	Kind   string `json:"kind"`   // exception, period, weekly
-	From   string `json:"from,omitempty"`
-	To     string `json:"to,omitempty"`
-	Name   string `json:"name,omitempty"`
-	Now    string `json:"now,omitempty"` // the hours now, in words ("08:00-11:30", "closed", "mon-fri 08:00-15:00")
-	Was    string `json:"was,omitempty"` // the hours before
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Name   string `json:"name"`
+	Now    string `json:"now"` // the hours now, in words ("08:00-11:30", "closed", "mon-fri 08:00-15:00"); "" when removed
+	Was    string `json:"was"` // the hours before; "" when added
 }
 
 func (r *Refresher) now() time.Time {

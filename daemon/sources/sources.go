@@ -23,8 +23,9 @@ import (
 
 // Kept is what the state directory holds for one schedule's source: the last
 // good reading, when and from where it was fetched, the validators for the
-// next conditional request, and how the last attempt went. Its JSON is also
-// what `hoursd source show --format json` prints (docs/sources.md).
+// next conditional request, and how the last attempt went. Its JSON is the
+// kept file's format, which must keep loading; the commands print
+// ReadingJSON (output.go).
 type Kept struct {
 	Schedule string `json:"schedule"`
 	URL      string `json:"url"`    // where the reading was fetched from
