@@ -398,14 +398,6 @@ func pageSources(d *daemon.Daemon) []web.SourceStatus {
 	return out
 }
 
-// warnKnowledge prints, for validate, where a schedule's dated knowledge
-// runs out: a warning, since the configuration is valid and runs as it is.
-func warnKnowledge(a *app, cfg *config.Config) {
-	for _, w := range sources.Knowledge(cfg, cfg.StateDir, time.Now()) {
-		fmt.Fprintf(a.stderr, "hoursd: warning: %s\n", w)
-	}
-}
-
 // printSources is the sources section of `hoursd status`, read from the
 // kept files: they are the state directory's, readable beside a running
 // daemon.

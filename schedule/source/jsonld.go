@@ -377,5 +377,5 @@ func ldName(ss []spec) schedule.Name {
 }
 
 func yearDate(d schedule.Date) schedule.YearDate {
-	return schedule.YearDate{Year: d.Year, Month: d.Month, Day: d.Day}
+	return schedule.YearDate(d)
 }

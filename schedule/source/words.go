@@ -199,10 +199,6 @@ var notHoursBefore = map[string]bool{
 	"nummer": true, "no": true, "sidan": true, "page": true, "rum": true, "plan": true,
 }
 
-// periodWords are the words a season's title is made of: a word ending
-// in one of these ("Sommaröppettider", "Julöppettider") names the period.
-var periodSuffixes = []string{"öppettider", "tider"}
-
 // periodEnglish gives an English name for a Swedish season's title, keyed
 // by the word before "öppettider".
 var periodEnglish = map[string]string{
