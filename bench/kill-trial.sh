@@ -2,11 +2,12 @@
 # The crash window, measured: how many messages hoursd repeats when it is
 # killed (kill -9) in the middle of a fan-out.
 #
-#   bench/kill-trial.sh [kills, default 20] [subscribers, default 2000]
+#   bench/kill-trial.sh [kills, default 20] [subscribers, default 10000]
 #
 # Each trial starts from a fresh state: `hoursd check` on Valborg's eve to N
 # subscribers (one webhook target each, the loopback receiver of bench/sink),
-# killed with SIGKILL after a random 50-800 ms, then `hoursd check` again at
+# killed with SIGKILL at a random moment of the fan-out (50 ms to N/4000 s
+# after its start), then `hoursd check` again at
 # the same instant, which plans nothing new and sends what the first left
 # pending. The receiver then must have every target once at least (nothing
 # lost); what it got more than once was repeated, and a message is repeated
@@ -16,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kills=${1:-20}
-n=${2:-2000}
+n=${2:-10000}
 tmp=$(mktemp -d)
 sink_pid=
 cleanup() {
@@ -65,7 +66,7 @@ for k in $(seq "$kills"); do
 	curl -fsS -X POST "http://$addr/reset" >/dev/null
 	"$tmp/hoursd" check --config "$tmp/config.yaml" --at 2027-04-29T18:00:00+02:00 >/dev/null 2>&1 &
 	pid=$!
-	sleep "$(python3 -c 'import random; print(round(random.uniform(0.05, 0.8), 3))')"
+	sleep "$(python3 -c "import random; print(round(random.uniform(0.05, max(0.8, $n / 4000)), 3))")"
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	before=$(field "$(stats)" total)
