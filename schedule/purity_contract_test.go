@@ -15,18 +15,29 @@ import (
 // randomness or a process-wide side effect.
 var impureImports = []string{
 	"bufio", "embed", "io", "io/fs", "io/ioutil", "log", "log/slog", "math/rand", "math/rand/v2",
-	"net", "net/http", "os", "os/exec", "os/signal", "path/filepath", "runtime", "syscall", "unsafe",
+	"net", "net/http", "net/url", "os", "os/exec", "os/signal", "path/filepath", "runtime", "syscall", "unsafe",
 }
 
 // clockFuncs are the functions of package time that read the clock or wait.
 var clockFuncs = []string{"Now", "Since", "Until", "Sleep", "After", "AfterFunc", "Tick", "NewTimer", "NewTicker"}
 
-// TestSchedulePure checks the promise that schedule is pure (README.md,
-// "Repository layout"; docs/schedule.md): no
-// I/O, no time.Now (nor any other reading of the clock), no goroutines.
-// Callers pass the date; the same date always gives the same hours.
+// TestSchedulePure checks the promise that schedule and its readers
+// (schedule/osm, schedule/source) are pure (README.md, "Repository layout";
+// docs/schedule.md, docs/sources.md): no I/O, no time.Now (nor any other
+// reading of the clock), no goroutines. Callers pass the date and the bytes;
+// the same input always gives the same hours. (The one lookup they make is
+// time.LoadLocation, of the zone database the configuration's zone comes
+// from too.)
 func TestSchedulePure(t *testing.T) {
-	files, err := filepath.Glob("*.go")
+	for _, dir := range []string{".", "osm", "source"} {
+		checkPure(t, dir)
+	}
+}
+
+func checkPure(t *testing.T, dir string) {
+	t.Helper()
+	pkg := filepath.Join("schedule", dir)
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +56,7 @@ func TestSchedulePure(t *testing.T) {
 		for _, imp := range f.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
 			if slices.Contains(impureImports, path) {
-				t.Errorf("%s imports %s: schedule does no I/O", fset.Position(imp.Pos()), path)
+				t.Errorf("%s imports %s: %s does no I/O", fset.Position(imp.Pos()), path, pkg)
 			}
 			if path == "time" {
 				timeName = "time"
@@ -57,16 +68,16 @@ func TestSchedulePure(t *testing.T) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.GoStmt:
-				t.Errorf("%s: a go statement: schedule starts no goroutines", fset.Position(n.Pos()))
+				t.Errorf("%s: a go statement: %s starts no goroutines", fset.Position(n.Pos()), pkg)
 			case *ast.SelectorExpr:
 				if id, ok := n.X.(*ast.Ident); ok && timeName != "" && id.Name == timeName && slices.Contains(clockFuncs, n.Sel.Name) {
-					t.Errorf("%s: time.%s: schedule never reads the clock", fset.Position(n.Pos()), n.Sel.Name)
+					t.Errorf("%s: time.%s: %s never reads the clock", fset.Position(n.Pos()), n.Sel.Name, pkg)
 				}
 			}
 			return true
 		})
 	}
 	if checked == 0 {
-		t.Fatal("no source files of package schedule found")
+		t.Fatalf("no source files of package %s found", pkg)
 	}
 }
