@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -180,18 +179,7 @@ func TestGotifyGolden(t *testing.T) {
 				got = append(append(slices.Clone(got[:300]), "\n…\n"...), got[len(got)-300:]...)
 			}
 			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run go test ./notifier/gotify -update to create it): %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("posted body =\n%s\nwant (%s)\n%s", got, path, want)
-			}
+			notifiertest.Golden(t, path, got, *update)
 		})
 	}
 }

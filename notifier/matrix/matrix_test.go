@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -271,18 +270,7 @@ func TestMatrixGolden(t *testing.T) {
 				t.Fatalf("body %q is not JSON: %v", f.bodies[0], err)
 			}
 			file := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(file, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("read golden file (run go test ./notifier/matrix -update to create it): %v", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("request =\n%s\nwant (%s)\n%s", got.Bytes(), file, want)
-			}
+			notifiertest.Golden(t, file, got.Bytes(), *update)
 		})
 	}
 }

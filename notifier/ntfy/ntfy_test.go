@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -202,29 +201,13 @@ func TestNtfyGolden(t *testing.T) {
 				t.Fatalf("posted body %q is not JSON: %v", f.bodies[0], err)
 			}
 			got.WriteString("\n")
-			golden(t, filepath.Join("testdata", tt.name+".golden"), got.Bytes())
+			notifiertest.Golden(t, filepath.Join("testdata", tt.name+".golden"), got.Bytes(), *update)
 			if msg := f.accepted[0].Message; len(msg) > MaxMessage {
 				t.Errorf("message is %d bytes, want at most %d", len(msg), MaxMessage)
 			} else if len(tt.body) > MaxMessage && !strings.HasSuffix(msg, textcut.Note) {
 				t.Errorf("cut message ends %q, want the note %q", msg[len(msg)-40:], textcut.Note)
 			}
 		})
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./notifier/ntfy -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("posted body =\n%s\nwant (%s)\n%s", got, path, want)
 	}
 }
 

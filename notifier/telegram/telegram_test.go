@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -236,18 +235,7 @@ func TestTelegramGolden(t *testing.T) {
 			}
 			got.WriteString("\n")
 			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run go test ./notifier/telegram -update to create it): %v", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("posted body =\n%s\nwant (%s)\n%s", got.Bytes(), path, want)
-			}
+			notifiertest.Golden(t, path, got.Bytes(), *update)
 		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -87,18 +86,7 @@ func TestWebhookPayloadGolden(t *testing.T) {
 			}
 			got := postAndRead(t, msg)
 			golden := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("payload of %s =\n%s\nwant (%s)\n%s", tt.name, got, golden, want)
-			}
+			notifiertest.Golden(t, golden, got, *update)
 		})
 	}
 }

@@ -4,10 +4,12 @@
 package notifiertest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +61,24 @@ func CheckTransientWithoutSecrets(t testing.TB, err error, secrets ...string) {
 				t.Errorf("error %q holds the secret %q", e, s)
 			}
 		}
+	}
+}
+
+// Golden compares what a channel sent (got) with the golden file at path,
+// which update (the package's -update flag) rewrites first: a rewritten
+// file is reviewed by eye before it is committed.
+func Golden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file %s (run the package's tests with -update to write it, then review it): %v", path, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("sent =\n%s\nwant (%s)\n%s", got, path, want)
 	}
 }
