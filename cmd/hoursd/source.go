@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -318,11 +317,7 @@ func writeReading(w io.Writer, cfg *config.Config, k *sources.Kept) {
 		if x.To != x.From {
 			d += ".." + x.To
 		}
-		hours := "closed"
-		if !x.Closed {
-			hours = intervals(x.Hours)
-		}
-		fmt.Fprintf(tw, "    %s\t%s\t%s\n", d, hours, x.Name)
+		fmt.Fprintf(tw, "    %s\t%s\t%s\n", d, x.HoursText(), x.Name)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "  periods (%d):\n", len(k.Periods))
@@ -344,14 +339,6 @@ func writeReading(w io.Writer, cfg *config.Config, k *sources.Kept) {
 	for _, wn := range k.Warnings {
 		fmt.Fprintf(w, "    %q: %s\n", wn.Text, wn.Message)
 	}
-}
-
-func intervals(ivs []sources.Interval) string {
-	parts := make([]string, len(ivs))
-	for i, iv := range ivs {
-		parts[i] = iv.Open + "-" + iv.Close
-	}
-	return strings.Join(parts, ", ")
 }
 
 // startSources starts, beside the daemon, the refreshes of the

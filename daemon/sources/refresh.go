@@ -290,14 +290,14 @@ func diff(old, new *Kept) []Change {
 		was, ok := oldEx[k]
 		switch {
 		case !ok:
-			out = append(out, Change{Action: "added", Kind: "exception", From: x.From, To: x.To, Name: x.Name, Now: x.hoursText()})
+			out = append(out, Change{Action: "added", Kind: "exception", From: x.From, To: x.To, Name: x.Name, Now: x.HoursText()})
 		case !sameException(was, x):
-			out = append(out, Change{Action: "changed", Kind: "exception", From: x.From, To: x.To, Name: x.Name, Now: x.hoursText(), Was: was.hoursText()})
+			out = append(out, Change{Action: "changed", Kind: "exception", From: x.From, To: x.To, Name: x.Name, Now: x.HoursText(), Was: was.HoursText()})
 		}
 	}
 	for _, x := range old.Exceptions {
 		if !newEx[key{x.From, x.To}] {
-			out = append(out, Change{Action: "removed", Kind: "exception", From: x.From, To: x.To, Name: x.Name, Was: x.hoursText()})
+			out = append(out, Change{Action: "removed", Kind: "exception", From: x.From, To: x.To, Name: x.Name, Was: x.HoursText()})
 		}
 	}
 	oldPer := map[key]Period{}
@@ -338,23 +338,17 @@ func diff(old, new *Kept) []Change {
 func sameException(a, b Exception) bool { a.Text, b.Text = "", ""; return reflect.DeepEqual(a, b) }
 func samePeriod(a, b Period) bool       { a.Text, b.Text = "", ""; return reflect.DeepEqual(a, b) }
 
-// hoursText is "08:00-11:30" or "closed".
-func (x Exception) hoursText() string {
-	if x.Closed || len(x.Hours) == 0 {
-		return "closed"
+// HoursText is the exception's hours as the configuration writes them,
+// "08:00-11:30" or "closed" (schedule.Hours.String).
+func (x Exception) HoursText() string {
+	if x.Closed {
+		return schedule.Hours(nil).String()
 	}
-	return intervalsText(x.Hours)
-}
-
-func intervalsText(ivs []Interval) string {
-	s := ""
-	for i, iv := range ivs {
-		if i > 0 {
-			s += ", "
-		}
-		s += iv.Open + "-" + iv.Close
+	h, err := modelHours(x.Hours)
+	if err != nil {
+		return "?"
 	}
-	return s
+	return h.String()
 }
 
 // String is the week as hoursd writes one elsewhere: "mon-fri 08:00-15:00".

@@ -147,7 +147,7 @@ func TestRefresh(t *testing.T) {
 		valb := ""
 		for _, x := range k.Exceptions {
 			if x.From == "2026-04-30" {
-				valb = x.hoursText()
+				valb = x.HoursText()
 			}
 		}
 		if f := k.FetchedAt.In(stockholm).Format("2006-01-02T15:04"); f != tt.keptFrom || valb != tt.keptValb || len(k.Exceptions) != tt.exception || k.Failures != tt.failures {

@@ -193,7 +193,7 @@ func (n *Notifier) redact(err error) error {
 
 // String shows the configuration with the token masked.
 func (c Config) String() string {
-	return fmt.Sprintf("matrix.Config{Homeserver:%q, Token:%q, Timeout:%s}", redactedURL(c.Homeserver), secret.String(c.Token), c.Timeout)
+	return fmt.Sprintf("matrix.Config{Homeserver:%q, Token:%q, Timeout:%s}", secret.Userinfo(c.Homeserver), secret.String(c.Token), c.Timeout)
 }
 
 // GoString is String, for %#v.
@@ -202,16 +202,8 @@ func (c Config) GoString() string { return c.String() }
 // LogValue is what slog logs for a Config (the JSON handler would otherwise
 // marshal every exported field, the token included).
 func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("homeserver", redactedURL(c.Homeserver)),
+	return slog.GroupValue(slog.String("homeserver", secret.Userinfo(c.Homeserver)),
 		slog.String("token", secret.String(c.Token)), slog.Duration("timeout", c.Timeout))
-}
-
-// redactedURL is the homeserver with a password in it masked.
-func redactedURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
-	}
-	return secret.Mask
 }
 
 // String names the notifier and its room, without the token.

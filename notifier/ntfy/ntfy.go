@@ -161,7 +161,7 @@ func Click(body string) string {
 // String shows the configuration with the token masked.
 func (c Config) String() string {
 	return fmt.Sprintf("ntfy.Config{Server:%q, Token:%q, Priority:%d, Timeout:%s}",
-		redactedURL(c.Server), secret.String(c.Token), c.Priority, c.Timeout)
+		secret.Userinfo(c.Server), secret.String(c.Token), c.Priority, c.Timeout)
 }
 
 // GoString is String, for %#v.
@@ -170,18 +170,9 @@ func (c Config) GoString() string { return c.String() }
 // LogValue is what slog logs for a Config (the JSON handler would otherwise
 // marshal every exported field, the token included).
 func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("server", redactedURL(c.Server)),
+	return slog.GroupValue(slog.String("server", secret.Userinfo(c.Server)),
 		slog.String("token", secret.String(c.Token)), slog.Int("priority", c.Priority),
 		slog.Duration("timeout", c.Timeout))
-}
-
-// redactedURL is the server with a password in it masked (Basic auth
-// written into the URL).
-func redactedURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
-	}
-	return secret.Mask
 }
 
 // String names the notifier without its token or topic.

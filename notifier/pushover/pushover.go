@@ -231,7 +231,7 @@ func Cut(s string, limit int, note string) string {
 // String shows the configuration with the token masked, so that a Config
 // that reaches a log line or an error by mistake does not carry it.
 func (c Config) String() string {
-	return fmt.Sprintf("pushover.Config{Token:%q, APIURL:%q, Timeout:%s}", secret.String(c.Token), redactedURL(c.APIURL), c.Timeout)
+	return fmt.Sprintf("pushover.Config{Token:%q, APIURL:%q, Timeout:%s}", secret.String(c.Token), secret.Userinfo(c.APIURL), c.Timeout)
 }
 
 // GoString is String, for %#v.
@@ -241,15 +241,7 @@ func (c Config) GoString() string { return c.String() }
 // marshal every exported field, the token included).
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("token", secret.String(c.Token)),
-		slog.String("api_url", redactedURL(c.APIURL)), slog.Duration("timeout", c.Timeout))
-}
-
-// redactedURL is the API base with a password in it masked (a proxy's).
-func redactedURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
-	}
-	return secret.Mask
+		slog.String("api_url", secret.Userinfo(c.APIURL)), slog.Duration("timeout", c.Timeout))
 }
 
 // String names the notifier without its token or the user key.

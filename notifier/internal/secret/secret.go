@@ -202,3 +202,14 @@ func isWord(s string) bool {
 	}
 	return true
 }
+
+// Userinfo is a configured base URL (an API base, a server, a homeserver)
+// with a password in it masked, as url.URL.Redacted does (a proxy's or
+// Basic auth written into the URL); a URL that does not parse is masked
+// whole. The rest is shown: it names where hoursd sends, not a secret.
+func Userinfo(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return Mask
+}

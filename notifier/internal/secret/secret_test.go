@@ -155,3 +155,17 @@ func TestURLParts(t *testing.T) {
 		})
 	}
 }
+
+func TestUserinfo(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://api.telegram.org", "https://api.telegram.org"},
+		{"https://proxy:pa55w0rd@push.example.org:8443/api", "https://proxy:xxxxx@push.example.org:8443/api"},
+		{"https://user@ntfy.example.org", "https://user@ntfy.example.org"},
+		{"://bad url", secret.Mask},
+	}
+	for _, tt := range tests {
+		if got := secret.Userinfo(tt.in); got != tt.want {
+			t.Errorf("Userinfo(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
