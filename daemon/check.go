@@ -77,23 +77,27 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 		return d.sendRecovering(ctx, dl, opt.retryFor)
 	}
 	for chunk := range slices.Chunk(subs, planChunk) {
-		checks := d.planChunk(cfg, chunk, at, ref, &changes, cache)
-		for _, c := range checks {
-			if c.err != nil {
-				rep.Errors = append(rep.Errors, c.err)
-				d.log.Error("check failed", "subscriber", c.subscriber, "err", c.err)
-			}
-		}
 		if opt.dry {
-			for _, c := range checks {
+			for _, c := range d.planChunk(cfg, chunk, at, ref, &changes, cache) {
+				rep.Errors = d.noteFailed(rep.Errors, c)
 				for _, o := range c.out {
 					rep.Messages = append(rep.Messages, o.Delivery)
 				}
 			}
 			continue
 		}
+		// Planning and queueing a chunk hold planMu together, so that two
+		// checks (a cron check and a catch-up, or a check that overlaps
+		// the next) never both plan from a state that neither has written
+		// yet, and queue the same announcement twice.
+		d.planMu.Lock()
+		checks := d.planChunk(cfg, chunk, at, ref, &changes, cache)
 		d.settleBad()
 		queued, err := d.queue(at, now, checks)
+		d.planMu.Unlock()
+		for _, c := range checks {
+			rep.Errors = d.noteFailed(rep.Errors, c)
+		}
 		if err != nil {
 			rep.Errors = append(rep.Errors, err)
 			continue
@@ -142,13 +146,18 @@ func (d *Daemon) queue(at, now time.Time, checks []planned) ([]Delivery, error) 
 	return queued, nil
 }
 
+// noteFailed adds a subscriber's failed check to errs, and logs it.
+func (d *Daemon) noteFailed(errs []error, c planned) []error {
+	if c.err == nil {
+		return errs
+	}
+	d.log.Error("check failed", "subscriber", c.subscriber, "err", c.err)
+	return append(errs, c.err)
+}
+
 // planChunk plans the check of each of subs from one consistent read of the
-// state. Planning and queueing hold planMu, so that two checks (a cron check
-// and a catch-up) never both queue the same announcement; the caller queues
-// the result before the next chunk is planned.
+// state. A real check holds planMu from here until the chunk is queued.
 func (d *Daemon) planChunk(cfg *config.Config, subs []*config.Subscriber, at, ref time.Time, changes *changeCache, cache renderCache) []planned {
-	d.planMu.Lock()
-	defer d.planMu.Unlock()
 	out := make([]planned, len(subs))
 	read := func(tx *bolt.Tx) error {
 		for i, sub := range subs {

@@ -274,9 +274,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 		// At most MaxListenerConns connections at once (x/net's
 		// LimitListener: the next waits to be accepted), so a client that
 		// opens a thousand and leaves them idle holds a bounded number of
-		// file descriptors and memory. Every phase of a request is bounded,
+		// file descriptors and memory. Every phase of a request is bounded
 		// and an idle keep-alive connection is closed after ListenerIdle,
-		// so such a client cannot keep the others out for long: /dry-run
+		// which frees the places of a client that leaves its connections
+		// idle; one that keeps reopening them can still hold them all,
+		// which is why the listener is for loopback (docs/web.md). /dry-run
 		// may take a while to plan (hoursd check allows it 30 s), so
 		// writes get twice that.
 		ln = netutil.LimitListener(ln, MaxListenerConns)
@@ -390,7 +392,7 @@ func (d *Daemon) settleBad() {
 	}
 	for _, r := range moved {
 		d.log.Error("a state record could not be read; it was moved to the quarantine and is ignored",
-			"bucket", r.Bucket, "key", string(r.Key), "err", r.Err)
+			"bucket", r.Bucket, "key", r.KeyText(), "err", r.Err)
 	}
 	if len(moved) > 0 {
 		d.opts.Observer.SetQuarantined(d.store.quarantined())

@@ -60,6 +60,9 @@ type sendFunc func(ctx context.Context, dl Delivery) (out Delivery, ok bool)
 func (o *outbox) serve(ctx context.Context, targets []string, send sendFunc, done func(Delivery)) {
 	var wg sync.WaitGroup
 	for _, target := range targets {
+		if ctx.Err() != nil {
+			break // what is left stays pending for the next start or check
+		}
 		if !o.claim(target) {
 			continue
 		}
@@ -104,6 +107,9 @@ func (o *outbox) drain(ctx context.Context, target string, last uint64, send sen
 		}
 		if dl == nil {
 			return last, false
+		}
+		if ctx.Err() != nil {
+			return last, true // not sent, and its last error left as it was
 		}
 		last = dl.ID
 		out, ok := send(ctx, *dl)

@@ -22,13 +22,12 @@ func TestStaleOutboxSnapshot(t *testing.T) {
 	s := newSim(t, testConfig(t.TempDir(), kundcenter2026(t), sub), at(t, "2026-04-29 12:00"))
 	s.box.setDown("anna@example.com", true)
 	s.runUntil(at(t, "2026-04-29 18:30"), nil)
-	stale, err := s.d.store.pending()
-	if err != nil || len(stale) != 1 {
-		t.Fatalf("pending after a failed send = %d messages (%v), want 1", len(stale), err)
+	targets, n, err := s.d.store.pendingTargets()
+	if err != nil || n != 1 || len(targets) != 1 {
+		t.Fatalf("pending after a failed send = %d messages to %q (%v), want 1", n, targets, err)
 	}
 	s.box.setDown("anna@example.com", false)
 	send := func(ctx context.Context, dl Delivery) (Delivery, bool) { return s.d.sendRecovering(ctx, dl, -1) }
-	targets := []string{stale[0].Target}
 	s.d.outbox.serve(t.Context(), targets, send, func(Delivery) {}) // the start-up send
 	s.d.outbox.serve(t.Context(), targets, send, func(Delivery) {}) // a check with the same, now stale, list
 	diff(t, "one pending message handed to send twice", s.box.lines(), []string{
@@ -166,4 +165,29 @@ func TestReloadDuringRetry(t *testing.T) {
 			t.Errorf("outbox after the reload = %+v, want the message sent", st.Recent)
 		}
 	})
+}
+
+// TestConcurrentChecksTellOnce runs two checks of one subscriber at the same
+// instant at once, as a cron check that meets the start's catch-up does:
+// whichever plans second finds what the first queued, and the target hears
+// the change once.
+func TestConcurrentChecksTellOnce(t *testing.T) {
+	for range 50 { // the race, when there is one, shows in some of the runs
+		sub := subscriber("anna", []int{1}, "mail:anna@example.com")
+		s := newSim(t, testConfig(t.TempDir(), kundcenter2026(t), sub), at(t, "2026-04-29 17:00"))
+		s.clock.Set(at(t, "2026-04-29 18:00"))
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				s.d.check(t.Context(), s.cfg, subscribersOf(s.cfg, nil), at(t, "2026-04-29 18:00"), checkOptions{retryFor: -1})
+			})
+		}
+		wg.Wait()
+		diff(t, "two checks at once", s.box.lines(), []string{
+			"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
+		})
+		if t.Failed() {
+			return
+		}
+	}
 }

@@ -2,6 +2,9 @@ package daemon
 
 import (
 	"bytes"
+	"encoding/binary"
+	"strconv"
+	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -81,7 +84,14 @@ func (s *Store) quarantine() ([]badRecord, error) {
 			if b == nil || !bytes.Equal(b.Get(r.Key), r.raw) {
 				continue
 			}
-			if err := q.Put(append([]byte(r.Bucket+keySep), r.Key...), r.raw); err != nil {
+			// Keyed by bucket, key and a sequence number, so that a
+			// second unreadable record under the same key keeps the
+			// first one's bytes too.
+			seq, err := q.NextSequence()
+			if err != nil {
+				return err
+			}
+			if err := q.Put(append(append([]byte(r.Bucket+keySep), r.Key...), []byte(keySep+strconv.FormatUint(seq, 10))...), r.raw); err != nil {
 				return err
 			}
 			if err := b.Delete(r.Key); err != nil {
@@ -117,4 +127,13 @@ func (s *Store) quarantined() int {
 		return nil
 	})
 	return n
+}
+
+// KeyText is the record's key as the log shows it: a message's id as its
+// number, other keys as they are written (subscriber, target, date …).
+func (r badRecord) KeyText() string {
+	if (r.Bucket == string(bucketOutbox) || r.Bucket == string(bucketStatus)) && len(r.Key) == 8 {
+		return strconv.FormatUint(binary.BigEndian.Uint64(r.Key), 10)
+	}
+	return strings.ReplaceAll(string(r.Key), keySep, "/")
 }

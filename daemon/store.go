@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -513,6 +511,9 @@ func bucketName(b *bolt.Bucket) string {
 func (s *Store) announcementsOf(tx *bolt.Tx, subscriber, target string) map[annKey]*announcement {
 	out := map[annKey]*announcement{}
 	b := tx.Bucket(bucketAnnouncements)
+	if b == nil { // a read-only look at a state that was never set up
+		return out
+	}
 	prefix := annPrefix(subscriber, target)
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -534,8 +535,12 @@ func (s *Store) announcementsOf(tx *bolt.Tx, subscriber, target string) map[annK
 // lastRun is a subscriber's last check, or nil (also when its record cannot
 // be read: the subscriber is then taken for one never checked).
 func (s *Store) lastRun(tx *bolt.Tx, subscriber string) *run {
+	b := tx.Bucket(bucketRuns)
+	if b == nil {
+		return nil
+	}
 	k := []byte(subscriber)
-	v := tx.Bucket(bucketRuns).Get(k)
+	v := b.Get(k)
 	if v == nil {
 		return nil
 	}
@@ -559,7 +564,11 @@ type deliveryStatus struct {
 // readDelivery reads one outbox message with where it stands; nil when
 // there is none, or when it cannot be read (it is then quarantined).
 func (s *Store) readDelivery(tx *bolt.Tx, key []byte) *Delivery {
-	v := tx.Bucket(bucketOutbox).Get(key)
+	ob := tx.Bucket(bucketOutbox)
+	if ob == nil {
+		return nil
+	}
+	v := ob.Get(key)
 	if v == nil {
 		return nil
 	}
@@ -586,7 +595,11 @@ func (s *Store) readDelivery(tx *bolt.Tx, key []byte) *Delivery {
 // deliveries lists the outbox, newest first, keeping those keep accepts.
 func (s *Store) deliveries(tx *bolt.Tx, keep func(*Delivery) bool) []Delivery {
 	var out []Delivery
-	c := tx.Bucket(bucketOutbox).Cursor()
+	ob := tx.Bucket(bucketOutbox)
+	if ob == nil {
+		return nil
+	}
+	c := ob.Cursor()
 	for k, _ := c.Last(); k != nil; k, _ = c.Prev() {
 		if d := s.readDelivery(tx, k); d != nil && keep(d) {
 			out = append(out, *d)
@@ -595,26 +608,18 @@ func (s *Store) deliveries(tx *bolt.Tx, keep func(*Delivery) bool) []Delivery {
 	return out
 }
 
-// pending lists the outbox messages not yet sent, oldest first.
-func (s *Store) pending() ([]Delivery, error) {
-	var out []Delivery
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPending).ForEach(func(k, _ []byte) error {
-			if d := s.readDelivery(tx, k[len(k)-8:]); d != nil && d.State == StatePending {
-				out = append(out, *d)
-			}
-			return nil
-		})
-	})
-	slices.SortFunc(out, func(a, b Delivery) int { return cmp.Compare(a.ID, b.ID) })
-	return out, err
-}
-
 // pendingTargets lists the targets with pending messages, and counts the
 // messages.
 func (s *Store) pendingTargets() (targets []string, messages int, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPending).ForEach(func(k, _ []byte) error {
+		p := tx.Bucket(bucketPending)
+		if p == nil {
+			return nil
+		}
+		return p.ForEach(func(k, _ []byte) error {
+			if len(k) < 8+len(keySep) {
+				return nil // not a key hoursd writes
+			}
 			messages++
 			t := string(k[:len(k)-8-len(keySep)])
 			if len(targets) == 0 || targets[len(targets)-1] != t {
@@ -633,7 +638,11 @@ func (s *Store) nextPending(target string, after uint64) (*Delivery, error) {
 	var out *Delivery
 	err := s.db.View(func(tx *bolt.Tx) error {
 		prefix := []byte(target + keySep)
-		c := tx.Bucket(bucketPending).Cursor()
+		p := tx.Bucket(bucketPending)
+		if p == nil {
+			return nil
+		}
+		c := p.Cursor()
 		for k, _ := c.Seek(pendingKey(target, after+1)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = c.Next() {
 			if d := s.readDelivery(tx, k[len(prefix):]); d != nil && d.State == StatePending {
 				out = d
@@ -876,7 +885,7 @@ func (g *groupCommit) lead(db *bolt.DB) {
 // so that one bad update fails alone.
 func commit(db *bolt.DB, batch []*groupUpdate) {
 	failed := -1
-	err := db.Update(func(tx *bolt.Tx) error {
+	err := update(db, func(tx *bolt.Tx) error {
 		for i, u := range batch {
 			if err := u.fn(tx); err != nil {
 				failed = i
@@ -892,6 +901,18 @@ func commit(db *bolt.DB, batch []*groupUpdate) {
 		return
 	}
 	for _, u := range batch {
-		u.done <- db.Update(u.fn)
+		u.done <- update(db, u.fn)
 	}
+}
+
+// update is db.Update with a panic (a bug, a damaged page) turned into the
+// update's error: the callers waiting for a group commit must hear of it,
+// and the commits after it must still run.
+func update(db *bolt.DB, fn func(*bolt.Tx) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("write state: %v", r)
+		}
+	}()
+	return db.Update(fn)
 }
