@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -167,6 +168,62 @@ func (r *Rule) dated() bool {
 		}
 	}
 	return len(r.Dates) > 0
+}
+
+// WithSeasons is rules with the dated periods of a source (design.md,
+// Sources) added as seasons: each period's week becomes rules over its
+// dates, placed after the last rule of the usual week and before every
+// other rule. A season thus replaces the usual week on its dates, as a
+// period does in a schedule written in keys, while the expression's own
+// seasons, holidays and dated days, which come later, still win on the
+// dates they name: the operator's word wins. A rule of the usual week
+// written after such a rule ("PH off; Mo-Fr 08:00-16:00") stays before the
+// seasons, so on its weekdays a season replaces it, holidays included, as
+// the expression already opens them. Where periods overlap the first one
+// listed wins, as in schedule.Periods. rules itself is not changed.
+func WithSeasons(rules []Rule, periods []Period) []Rule {
+	if len(periods) == 0 {
+		return rules
+	}
+	at := 0
+	for i := range rules {
+		if rules[i].class() == classWeekly {
+			at = i + 1
+		}
+	}
+	var seasons []Rule
+	for i := len(periods) - 1; i >= 0; i-- { // a later rule wins: the first period goes last
+		seasons = append(seasons, seasonRules(&periods[i])...)
+	}
+	out := make([]Rule, 0, len(rules)+len(seasons))
+	out = append(out, rules[:at]...)
+	out = append(out, seasons...)
+	return append(out, rules[at:]...)
+}
+
+// seasonRules are the rules that give p's dates p's week: the dates closed,
+// then each run of weekdays with the same hours.
+func seasonRules(p *Period) []Rule {
+	spec := func(d YearDate) DateSpec { return DateSpec{Year: d.Year, Month: d.Month, Day: d.Day} }
+	dr := DateRange{From: spec(p.From), To: spec(p.To)}
+	text := fmt.Sprintf("source period %s..%s: %s", p.From, p.To, p.Weekly)
+	out := []Rule{{Text: text, Dates: []DateRange{dr}, Closed: true, Comment: p.Name.SV}}
+	done := uint8(0)
+	for wd := range time.Weekday(7) {
+		if done&(1<<wd) != 0 || p.Weekly[wd].Closed() {
+			continue
+		}
+		var mask uint8
+		for o := wd; o < 7; o++ {
+			if p.Weekly[o].Equal(p.Weekly[wd]) {
+				mask |= 1 << o
+			}
+		}
+		done |= mask
+		out = append(out, Rule{Text: text, Dates: []DateRange{dr}, Days: []DaySel{{Weekdays: mask}},
+			Hours: slices.Clone(p.Weekly[wd]), Comment: p.Name.SV})
+	}
+	return out
 }
 
 // checkRules reports rules no parser of hoursd would build.

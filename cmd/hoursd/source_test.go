@@ -295,6 +295,54 @@ func TestSourceFetchLayouts(t *testing.T) {
 	}
 }
 
+// TestSourceBesideOpeningHours: a schedule written as an opening_hours
+// expression takes what its source reads, the summer as a season and the
+// closed days on top, while its own "PH off" still closes the holidays.
+func TestSourceBesideOpeningHours(t *testing.T) {
+	site := &publisherSite{}
+	_, page := layouts["paragraphs"](edition(2026, "", "Midsommarafton 19 juni, stängt", "Julafton 24 december, stängt"))
+	site.set("text/html; charset=utf-8", page, 0)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfg, fmt.Sprintf(`timezone: Europe/Stockholm
+state_dir: %s
+http: {listen: ""}
+schedules:
+  - id: kundcenter
+    opening_hours: "Mo-Fr 08:00-16:00; PH off"
+    source: {url: "%s/ring-kundcenter", format: page}
+channels:
+  - {id: hook, type: webhook, url: "http://127.0.0.1:1/unused"}
+subscribers:
+  - {id: team, language: en, schedules: [kundcenter], targets: [{channel: hook}]}
+`, filepath.Join(dir, "state"), srv.URL))
+
+	if code, out, stderr := hoursdIn(t, cfg, "source", "fetch"); code != 0 {
+		t.Fatalf("source fetch = exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr := hoursdIn(t, cfg, "upcoming", "--from", "2026-05-01", "--days", "240", "--format", "json")
+	if code != 0 || strings.Contains(stderr, "left out") {
+		t.Fatalf("upcoming = exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	for _, want := range []string{
+		`"date":"2026-05-14","kind":"day"`, // Kristi himmelsfärdsdag: the expression's PH off
+		`"date":"2026-06-19","kind":"day"`, // the page's Midsommarafton
+		`"date":"2026-06-28","kind":"period-start","name":"Sommaröppettider","until":"2026-08-15"`,
+		`"date":"2026-08-16","kind":"period-end"`,
+		`"date":"2026-12-24","kind":"day"`, // the page's Julafton
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("upcoming lacks %s\nstdout: %s\nstderr: %s", want, out, stderr)
+		}
+	}
+	code, out, stderr = hoursdIn(t, cfg, "day", "--date", "2026-07-01")
+	if code != 0 || !strings.Contains(out, "08:00-15:00") || !strings.Contains(out, "source period 2026-06-28..2026-08-15") {
+		t.Errorf("day 2026-07-01 = exit %d, want the summer's 08:00-15:00 from its source period\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+}
+
 // edition is a later edition of the page, for year y: its list of dates
 // and its summer. valborg is the line for Valborgsmässoafton ("" leaves it
 // out); only is, when set, the whole list.

@@ -15,7 +15,9 @@ import (
 // and the first period listed that match a date (schedule/engine.go), so on
 // a date both speak of the operator's word wins; a source's exception still
 // ranks above named days and holidays, as any exception does — it is the
-// publisher's word about that very date.
+// publisher's word about that very date. A schedule written as an
+// opening_hours expression takes the periods as seasons among its rules,
+// under its own seasons and special days (schedule.WithSeasons).
 //
 // The schedules are replaced by merged copies; the configuration's own
 // lists are not touched. A kept file that cannot be read or no longer fits
@@ -53,7 +55,15 @@ func mergeInto(s *schedule.Schedule, k *Kept) (*schedule.Schedule, error) {
 	}
 	m := *s
 	m.Exceptions = append(slices.Clip(slices.Clone(s.Exceptions)), ex...)
-	m.Periods = append(slices.Clip(slices.Clone(s.Periods)), per...)
+	if len(s.Rules) > 0 {
+		// An opening_hours schedule has no periods: the source's become
+		// seasons among its rules, after its usual week and before its
+		// own seasons and special days, so that here too the operator's
+		// word wins (schedule.WithSeasons).
+		m.Rules = schedule.WithSeasons(s.Rules, per)
+	} else {
+		m.Periods = append(slices.Clip(slices.Clone(s.Periods)), per...)
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hoursd/hoursd/schedule"
+	"github.com/hoursd/hoursd/schedule/osm"
 )
 
 // keep writes a reading of page (lineRead's format) as the kept one.
@@ -68,6 +69,67 @@ func TestMerge(t *testing.T) {
 	k, _ := Load(cfg.StateDir, "kundcenter")
 	if msg, ok := WeeklyDiffers(s, k); !ok || !strings.Contains(msg, "mon-fri 08:00-16:30") {
 		t.Errorf("WeeklyDiffers = %q, %v; want the page's week named", msg, ok)
+	}
+}
+
+// TestMergeOpeningHours: a schedule written as an opening_hours expression
+// takes a source's periods as seasons and its exceptions on top, while its
+// own special days and seasons win on the dates they name.
+func TestMergeOpeningHours(t *testing.T) {
+	cfg := testConfig(t, "https://example.com/")
+	// Wednesday 1 July is the operator's own day, 3-12 August their own
+	// season: both lie in the page's summer.
+	rules, err := osm.Parse("Mo-Fr 08:00-16:00; PH off; Jul 01 10:00-12:00; Aug 03-Aug 12 Mo-Fr 09:00-14:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := &schedule.Schedule{ID: "kundcenter", Rules: rules}
+	if err := own.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Schedules[0] = own
+	keep(t, cfg.StateDir, "kundcenter", "p 2026-06-29 2026-08-16 08:00-15:00 Sommaröppettider\n"+
+		"x 2026-06-19 2026-06-19 closed Midsommarafton\nx 2026-12-24 2026-12-24 closed Julafton\n",
+		time.Date(2026, 3, 1, 6, 0, 0, 0, stockholm))
+
+	if problems := Merge(cfg, cfg.StateDir); len(problems) > 0 {
+		t.Fatalf("Merge: %v", problems)
+	}
+	s := cfg.Schedules[0]
+	tests := []struct {
+		name, date, hours string
+		source            schedule.Source
+	}{
+		{"the usual week before the summer", "2026-06-26", "08:00-16:00", schedule.SourceWeekly},
+		{"a public holiday stays closed", "2026-05-14", "closed", schedule.SourceHoliday},
+		{"the page's Midsommarafton", "2026-06-19", "closed", schedule.SourceException},
+		{"the page's summer", "2026-06-30", "08:00-15:00", schedule.SourcePeriod},
+		{"a Saturday of the summer", "2026-07-04", "closed", schedule.SourcePeriod},
+		{"the operator's day in the summer", "2026-07-01", "10:00-12:00", schedule.SourceNamedDay},
+		{"the operator's season in the summer", "2026-08-05", "09:00-14:00", schedule.SourcePeriod},
+		{"the page's summer after the operator's season", "2026-08-13", "08:00-15:00", schedule.SourcePeriod},
+		{"after the summer", "2026-08-17", "08:00-16:00", schedule.SourceWeekly},
+		{"the page's Julafton", "2026-12-24", "closed", schedule.SourceException},
+	}
+	for _, tt := range tests {
+		d := s.Day(date(t, tt.date))
+		if got := hoursWords(d.Hours); got != tt.hours || d.Source != tt.source {
+			t.Errorf("%s: Day(%s) = %s from %s, want %s from %s", tt.name, tt.date, got, d.Source, tt.hours, tt.source)
+		}
+	}
+	var start *schedule.Change
+	changes := s.Changes(date(t, "2026-06-01"), 120)
+	for i := range changes {
+		if changes[i].Kind == schedule.KindPeriodStart {
+			start = &changes[i]
+			break
+		}
+	}
+	if start == nil || start.Date != date(t, "2026-06-29") || start.Name.SV != "Sommaröppettider" || hoursWords(start.Hours) != "08:00-15:00" {
+		t.Errorf("first period start of the summer = %+v, want 2026-06-29 Sommaröppettider 08:00-15:00", start)
+	}
+	if len(own.Rules) != 4 || len(own.Exceptions) != 0 {
+		t.Errorf("Merge changed the configuration's own schedule: %d rules, %d exceptions", len(own.Rules), len(own.Exceptions))
 	}
 }
 
