@@ -73,6 +73,24 @@ type hoursHit struct {
 	bad        string // why the interval cannot be used, or ""
 }
 
+// doubtKind is why a word makes what a line says uncertain.
+type doubtKind uint8
+
+const (
+	dPart    doubtKind = iota // part of a day: "eftermiddagen", "lunchstängt", "tidigt"
+	dSubject                  // another service: "telefonen"
+	dTime                     // a single time: "kl. 10", "från 12"
+	dVerb                     // a verb of time: "öppnar", "stänger", "till"
+)
+
+// doubt is a word (or a single time) that keeps hoursd from reading a
+// line's status with certainty.
+type doubt struct {
+	at   int
+	kind doubtKind
+	word string
+}
+
 // parsed is a line taken apart.
 type parsed struct {
 	line
@@ -84,12 +102,14 @@ type parsed struct {
 	hours    []hoursHit
 	closed   []int // tokens that say closed
 	usual    bool
-	note     bool  // mentions public holidays ("Helgdag: stängt")
-	years    []int // years standing alone
-	usualAt  []int // tokens that say the usual hours apply
-	closeBy  []int // "stänger kl. 12": a closing time only
-	wasRun   bool  // oneDate read a run of days, not a list
-	failAt   int   // where oneDate gave up on a list of days
+	note     bool    // mentions public holidays ("Helgdag: stängt")
+	years    []int   // years standing alone
+	usualAt  []int   // tokens that say the usual hours apply
+	closeBy  []int   // "stänger kl. 12": a closing time only
+	doubts   []doubt // words that make a status uncertain
+	weekNo   bool    // week numbers: "Vecka 29–31"
+	wasRun   bool    // oneDate read a run of days, not a list
+	failAt   int     // where oneDate gave up on a list of days
 }
 
 func parseLine(l line) *parsed {
@@ -103,9 +123,22 @@ func parseLine(l line) *parsed {
 		if p.used[i] {
 			continue
 		}
+		if c, end, ok := p.loneTime(i); ok {
+			p.doubts = append(p.doubts, doubt{i, dTime, c})
+			if t.kind == tNum {
+				p.take(i, end)
+				continue
+			}
+		}
 		switch {
 		case t.kind == tWord && closedWord(t.s):
 			p.closed = append(p.closed, i)
+		case t.kind == tWord && partWord(t.s):
+			p.doubts = append(p.doubts, doubt{i, dPart, t.s})
+		case t.kind == tWord && subjectWord(t.s):
+			p.doubts = append(p.doubts, doubt{i, dSubject, t.s})
+		case t.kind == tWord && weekNoWords[t.s] && p.tok(i+1) != nil && p.toks[i+1].kind == tNum && p.toks[i+1].n >= 1 && p.toks[i+1].n <= 53:
+			p.weekNo = true
 		case t.kind == tWord && usualWords[t.s]:
 			p.usual = true
 			p.usualAt = append(p.usualAt, i)
@@ -113,11 +146,46 @@ func parseLine(l line) *parsed {
 			p.note = true
 		case t.kind == tWord && (t.s == "stänger" || t.s == "closes" || t.s == "until"):
 			p.closeBy = append(p.closeBy, i)
+			p.doubts = append(p.doubts, doubt{i, dVerb, t.s})
+		case t.kind == tWord && timeVerbs[t.s]:
+			p.doubts = append(p.doubts, doubt{i, dVerb, t.s})
 		case t.kind == tNum && t.digits == 4 && t.n >= 2000 && t.n < 2200:
 			p.years = append(p.years, t.n)
 		}
 	}
 	return p
+}
+
+// loneTime reads a single time at i that no interval took: "kl. 10",
+// "från 12", "efter kl 15", "12.00". It gives the time as written.
+func (p *parsed) loneTime(i int) (string, int, bool) {
+	t := p.tok(i)
+	if t == nil || (t.kind != tNum && !p.isWord(i, "noon", "midday", "midnight", "midnatt")) {
+		return "", i, false
+	}
+	c, end, ok := p.timeAt(i)
+	if !ok {
+		return "", i, false
+	}
+	if t.kind == tNum {
+		if u := p.tok(end); u != nil && (notHoursAfter[u.s] || months[u.s] != 0) {
+			return "", i, false
+		}
+	}
+	b := i - 1
+	if p.isMark(b, ".") && p.isWord(b-1, "kl") {
+		b--
+	}
+	marked := b >= 0 && p.tok(b) != nil && timeMarks[p.toks[b].s]
+	minutes := end > i+1 && p.toks[i+1].kind == tMark && c.meridiem == ""
+	if !marked && !minutes && c.meridiem == "" {
+		return "", i, false
+	}
+	var w strings.Builder
+	for k := i; k < end; k++ {
+		w.WriteString(p.toks[k].s)
+	}
+	return w.String(), end, true
 }
 
 // tok returns token i if it exists and no earlier match has taken it.
@@ -171,7 +239,11 @@ func (p *parsed) findNames() {
 				}
 				j++
 			}
-			p.names = append(p.names, nameHit{a.id, i, j})
+			// "Dagen före midsommarafton 18 juni" names another day
+			// than midsommarafton: the date alone says which.
+			if !(p.isWord(i-1, "före", "efter", "before", "after") && p.isWord(i-2, "dag", "dagen", "day")) {
+				p.names = append(p.names, nameHit{a.id, i, j})
+			}
 			p.take(i, j)
 			i = j - 1
 			break

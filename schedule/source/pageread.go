@@ -77,10 +77,11 @@ type status struct {
 	closed bool
 	weeks  []weekEntry
 	bad    string // why the hours cannot be used
+	doubt  string // why what the words say cannot be read with certainty
 }
 
 func (s *status) empty() bool {
-	return s == nil || (len(s.hours) == 0 && !s.closed && s.weeks == nil && s.bad == "")
+	return s == nil || (len(s.hours) == 0 && !s.closed && s.weeks == nil && s.bad == "" && s.doubt == "")
 }
 
 // line reads one line; it reports whether it also used next (a date on one
@@ -90,10 +91,16 @@ func (r *pageReader) line(p, next *parsed) bool {
 	case len(p.mentions) > 0:
 		r.endBlock()
 		return r.dated(p, next)
+	case p.weekNo && (len(p.hours) > 0 || len(p.closed) > 0 || len(p.weeks) > 0 || len(p.doubts) > 0):
+		// "Vecka 29–31 stängt": hoursd reads dates, and a week number's
+		// dates depend on a year and a numbering the page does not give.
+		r.endBlock()
+		r.listStatus = nil
+		r.b.warn(p.text, "gives week numbers, not dates; hoursd reads dates only")
 	case len(p.weeks) > 0:
 		r.listStatus = nil
 		r.weekLine(p)
-	case len(p.names) > 0 && (len(p.hours) > 0 || len(p.closed) > 0):
+	case len(p.names) > 0 && (len(p.hours) > 0 || len(p.closed) > 0 || len(p.doubts) > 0):
 		r.endBlock()
 		r.listStatus = nil
 		r.named(p)
@@ -163,7 +170,52 @@ func (p *parsed) statusIn(from, to int) *status {
 			s.weeks = append(s.weeks, w)
 		}
 	}
+	s.doubt = p.doubtIn(s, from, to)
 	return s
+}
+
+// doubtIn says why what tokens [from, to) say cannot be read with
+// certainty, or "". A place told shut on a day it is open is the worst
+// error hoursd can make, so a closure with a part of the day, a single
+// time, the usual hours or another service beside it is a warning, and
+// so is a single time ("öppnar kl. 10") where hours should be.
+func (p *parsed) doubtIn(s *status, from, to int) string {
+	usual := inRange(p.usualAt, from, to)
+	if usual && !s.closed {
+		return "" // "öppnar som vanligt kl 8": no rule, as before
+	}
+	if inRange(p.closeBy, from, to) && !s.closed && len(s.hours) == 0 {
+		return "gives only a closing time; hoursd needs the opening too"
+	}
+	// The most telling word first: a part of the day, then a service,
+	// then a single time, then a bare verb.
+	ds := slices.Clone(p.doubts)
+	slices.SortStableFunc(ds, func(a, b doubt) int { return int(a.kind) - int(b.kind) })
+	for _, d := range ds {
+		if d.at < from || d.at >= to {
+			continue
+		}
+		switch d.kind {
+		case dPart:
+			if len(s.hours) == 0 {
+				return fmt.Sprintf("closed for part of the day (%q), not all of it; hoursd cannot tell the hours", d.word)
+			}
+		case dSubject:
+			if s.closed {
+				return fmt.Sprintf("says %q is closed, not the place itself", d.word)
+			}
+		case dTime:
+			return fmt.Sprintf("gives a single time (%s), not opening and closing hours", d.word)
+		case dVerb:
+			if len(s.hours) == 0 {
+				return fmt.Sprintf("says %q with no hours that hoursd can use", d.word)
+			}
+		}
+	}
+	if usual && s.closed {
+		return "says both closed and the usual hours; hoursd cannot tell which applies"
+	}
+	return ""
 }
 
 func inRange(is []int, from, to int) bool {
@@ -230,7 +282,7 @@ func (p *parsed) statusOnly() bool {
 	if len(p.mentions) > 0 || len(p.weeks) > 0 || len(p.names) > 0 || len(p.toks) > 12 {
 		return false
 	}
-	return len(p.hours) > 0 || len(p.closed) > 0
+	return len(p.hours) > 0 || len(p.closed) > 0 || len(p.doubts) > 0
 }
 
 func (r *pageReader) dated(p, next *parsed) (usedNext bool) {
@@ -298,15 +350,11 @@ func (r *pageReader) dated(p, next *parsed) (usedNext bool) {
 	if !usedNext && !(len(segs) == 1 && segs[0].st == r.listStatus) {
 		r.listStatus = nil
 	}
-	year := 0
+	// A year written with a date dates that date (and those before it on
+	// the line) only: "Nyårsdagen 1 januari 2027, stängt" in a list
+	// headed 2026 says nothing of the year of "Stängt 1–2 maj" below it.
 	for _, sg := range segs {
-		if sg.m.explicitY {
-			year = sg.m.dates[len(sg.m.dates)-1].y
-		}
 		r.segment(p, sg.m, sg.from, sg.to, sg.st, sg.text, sg.usual)
-	}
-	if year != 0 {
-		r.year, r.year2 = year, 0
 	}
 	return usedNext
 }
@@ -335,6 +383,9 @@ func (r *pageReader) segment(p *parsed, m mention, from, to int, st *status, tex
 		}
 	}
 	switch {
+	case st.doubt != "":
+		r.b.warn(text, "%s", st.doubt)
+		return
 	case st.empty():
 		if inRange(p.closeBy, from, to) {
 			r.b.warn(text, "gives only a closing time; hoursd needs the opening too")
@@ -436,9 +487,16 @@ func (r *pageReader) named(p *parsed) {
 			sts[k] = sts[k+1]
 		}
 	}
+	if p.namedRun() {
+		r.b.warn(p.text, "a run between named days; hoursd needs its dates written out")
+		return
+	}
 	for k, n := range p.names {
 		st := sts[k]
 		switch {
+		case st.doubt != "":
+			r.b.warn(p.text, "%s", st.doubt)
+			continue
 		case st.empty() || len(st.weeks) > 0:
 			continue
 		case st.bad != "":
@@ -470,6 +528,22 @@ func (r *pageReader) named(p *parsed) {
 		r.b.exception(p.text, schedule.Exception{From: d, To: d, Name: catalogueName(n.id),
 			Hours: slices.Clone(st.hours), Closed: st.closed})
 	}
+}
+
+// namedRun reports a run from one named day to another: "Julafton till
+// och med trettondedagen", "mellan jul och nyår". Read as its two ends it
+// would leave out the days between, and the year of its end is unknown.
+func (p *parsed) namedRun() bool {
+	for k := 0; k+1 < len(p.names); k++ {
+		a, b := p.names[k], p.names[k+1]
+		if end, ok := p.rangeSep(a.end, false); ok && end == b.start {
+			return true
+		}
+		if p.isWord(a.end, "och", "and") && a.end+1 == b.start && p.isWord(a.start-1, "mellan", "between") {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *pageReader) weekLine(p *parsed) {

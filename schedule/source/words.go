@@ -174,9 +174,64 @@ var holidayNotes = map[string]bool{
 }
 
 // closedWord reports a word that says closed: "stängt", "stängd",
-// "helgstängt", "closed".
+// "helgstängt", "closed". "Lunchstängt" is not: the place is open that
+// day, only not over lunch (partWord).
 func closedWord(w string) bool {
+	if strings.HasPrefix(w, "lunch") {
+		return false
+	}
 	return strings.HasSuffix(w, "stängt") || w == "stängd" || w == "stängda" || w == "closed"
+}
+
+// partWord reports a word that puts a closure in part of a day
+// ("eftermiddagen", "lunchstängt", "tidigt"): beside "stängt" the place
+// is open some of that day at hours the line does not give, so hoursd
+// must not tell its subscribers it is shut.
+func partWord(w string) bool {
+	for _, pre := range []string{"förmiddag", "eftermiddag", "lunch", "morgon", "kväll", "tidig"} {
+		if strings.HasPrefix(w, pre) {
+			return true
+		}
+	}
+	switch w {
+	case "early", "earlier", "morning", "afternoon", "evening", "lunchtime", "halvdag", "halvdagsstängt":
+		return true
+	}
+	return false
+}
+
+// subjectWord reports a word for a service other than the place's doors:
+// "Telefonen är stängd 10 december" says nothing of the visiting hours.
+func subjectWord(w string) bool {
+	for _, pre := range []string{"telefon", "växel", "chatt", "webbchatt"} {
+		if strings.HasPrefix(w, pre) {
+			return true
+		}
+	}
+	switch w {
+	case "phone", "phones", "telephone", "chat", "switchboard", "helpline":
+		return true
+	}
+	return false
+}
+
+// timeVerbs say that a time follows ("öppnar", "stänger", "till"): a date
+// line with one of them and no hours of its own gives a time hoursd cannot
+// use, and must not borrow the status of the line below it.
+var timeVerbs = map[string]bool{
+	"öppnar": true, "stänger": true, "opens": true, "closes": true, "till": true, "until": true,
+}
+
+// timeMarks stand before a single time: "kl 12", "från 12", "efter kl 15".
+var timeMarks = map[string]bool{
+	"kl": true, "klockan": true, "at": true, "från": true, "from": true, "efter": true, "after": true,
+	"till": true, "until": true, "före": true, "before": true, "innan": true, "öppnar": true,
+	"stänger": true, "opens": true, "closes": true, "mellan": true, "between": true,
+}
+
+// weekNoWords stand before week numbers: "Vecka 29–31 stängt".
+var weekNoWords = map[string]bool{
+	"vecka": true, "veckor": true, "veckorna": true, "v": true, "week": true, "weeks": true,
 }
 
 // usualWords say that the usual hours apply ("öppet som vanligt"): a
