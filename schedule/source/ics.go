@@ -22,7 +22,10 @@ import (
 //
 // An all-day event closes its days (DTEND is exclusive), unless its summary
 // gives hours ("Öppet 10–14"). A timed event gives its day those hours;
-// several timed events on one day give several intervals. Times are read
+// several timed events on one day give several intervals. A timed event
+// whose summary says closed ("Stängt för personalmöte", 12:00–16:00) makes
+// its day a warning: the feed says when the place is shut, not when it is
+// open the rest of that day. Times are read
 // as wall-clock hours in Options.Location; see Options.
 
 // maxICSDepth bounds the nesting of components (VCALENDAR > VEVENT >
@@ -93,9 +96,10 @@ type icsReader struct {
 
 // icsDay gathers the timed events of one date.
 type icsDay struct {
-	hours schedule.Hours
-	texts []string
-	name  string
+	hours  schedule.Hours
+	texts  []string
+	name   string
+	closed string // the summary of a timed event that says closed, if any
 }
 
 func (x *icsReader) event(ev ical.Event) {
@@ -170,6 +174,11 @@ func (x *icsReader) event(ev ical.Event) {
 		d = &icsDay{}
 		x.days[day] = d
 		x.order = append(x.order, day)
+	}
+	// "Stängt för personalmöte" from 12:00 to 16:00 closes those hours,
+	// not opens them; what is left of the day the feed does not say.
+	if pl := parseLine(line{text: summary}); len(pl.closed) > 0 || slices.ContainsFunc(pl.doubts, func(d doubt) bool { return d.kind == dPart }) {
+		d.closed = summary
 	}
 	d.hours = append(d.hours, schedule.Interval{Open: open, Close: close})
 	d.texts = append(d.texts, text)
@@ -300,6 +309,10 @@ func (x *icsReader) settle() {
 	slices.SortStableFunc(x.order, func(a, b schedule.Date) int { return a.Compare(b) })
 	for _, day := range x.order {
 		d := x.days[day]
+		if d.closed != "" {
+			x.b.warn(strings.Join(d.texts, " / "), "a timed event on %s says closed (%q); hoursd cannot tell the day's remaining hours", day, d.closed)
+			continue
+		}
 		e := schedule.Exception{From: day, To: day, Hours: d.hours}
 		// A timed event's summary is mostly "Öppet" or the place's own
 		// name; only a day of the catalogue names the date.

@@ -96,6 +96,17 @@ func TestICS(t *testing.T) {
 			warn: []string{`time zone "W. Europe Standard Time" is unknown; its times are read as Europe/Stockholm`, `time zone "W. Europe Standard Time" is unknown; its times are read as Europe/Stockholm`},
 		},
 		{
+			name: "a timed event that says closed is a warning, not those hours open",
+			loc:  stockholm,
+			body: feed("DTSTART;TZID=Europe/Stockholm:20251210T080000\nDTEND;TZID=Europe/Stockholm:20251210T120000\nSUMMARY:Öppet",
+				"DTSTART;TZID=Europe/Stockholm:20251210T120000\nDTEND;TZID=Europe/Stockholm:20251210T160000\nSUMMARY:Stängt för personalmöte",
+				"DTSTART;TZID=Europe/Stockholm:20251211T120000\nDTEND;TZID=Europe/Stockholm:20251211T130000\nSUMMARY:Lunchstängt",
+				"DTSTART;TZID=Europe/Stockholm:20251212T100000\nDTEND;TZID=Europe/Stockholm:20251212T140000\nSUMMARY:Öppet"),
+			want: []string{`exception 2025-12-12 10:00-14:00`},
+			warn: []string{`a timed event on 2025-12-10 says closed ("Stängt för personalmöte"); hoursd cannot tell the day's remaining hours`,
+				`a timed event on 2025-12-11 says closed ("Lunchstängt"); hoursd cannot tell the day's remaining hours`},
+		},
+		{
 			name: "an event to midnight closes at 24:00",
 			loc:  stockholm,
 			body: feed("DTSTART;TZID=Europe/Stockholm:20251231T180000\nDTEND;TZID=Europe/Stockholm:20260101T000000"),
