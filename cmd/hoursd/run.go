@@ -25,8 +25,8 @@ func newRunCmd(a *app) *cobra.Command {
 		Long: `Run hoursd until SIGTERM or SIGINT. It logs what it loaded, each
 subscriber's next check and the next changes, sends what the outbox still
 holds, catches up a check missed while it was down, and then checks on cron.
-SIGHUP reloads the configuration; a configuration with errors is logged and
-the one in force is kept.`,
+SIGHUP reloads the configuration, the sources and their refresh times
+included; a configuration with errors is logged and the one in force is kept.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, log, err := a.loadLogged()
@@ -40,7 +40,8 @@ the one in force is kept.`,
 			}
 			defer d.Close()
 			mountWeb(d, metrics, log)
-			defer startSources(cmd.Context(), a, d, metrics, log)() // docs/sources.md
+			sourcesReloaded, stopSources := startSources(cmd.Context(), a, d, metrics, log) // docs/sources.md
+			defer stopSources()
 
 			hup := make(chan os.Signal, 1)
 			signal.Notify(hup, syscall.SIGHUP)
@@ -60,7 +61,9 @@ the one in force is kept.`,
 						} else {
 							log.Error("reload failed; the configuration in force is kept", "err", err)
 						}
+						continue
 					}
+					sourcesReloaded() // a source added or a refresh spec changed takes effect now
 				}
 			}
 		},

@@ -346,13 +346,17 @@ func writeReading(w io.Writer, cfg *config.Config, k *sources.Kept) {
 // A refresh that changes a reading reloads the daemon as SIGHUP would, so
 // the next check announces, corrects or cancels what changed. It logs first
 // what the daemon's dated knowledge lacks. The returned function stops the
-// refreshes and waits for them; the run command defers it.
-func startSources(ctx context.Context, a *app, d *daemon.Daemon, obs sources.Observer, log *slog.Logger) (stop func()) {
+// refreshes and waits for them; the run command defers it. The run command
+// calls reloaded after each reload that succeeded, so that the refreshes
+// follow the configuration then in force: a source added is read at once,
+// a changed refresh spec takes effect, a removed source is read no more.
+func startSources(ctx context.Context, a *app, d *daemon.Daemon, obs sources.Observer, log *slog.Logger) (reloaded, stop func()) {
 	cfg := d.Config()
 	for _, w := range sources.Knowledge(cfg, cfg.StateDir, time.Now()) {
 		log.Warn("dated knowledge runs out", "warning", w)
 	}
-	r := &sources.Runner{
+	var r *sources.Runner
+	r = &sources.Runner{
 		Refresher: sources.Refresher{StateDir: cfg.StateDir, Getter: &sources.Fetcher{UserAgent: userAgent()}},
 		Config:    d.Config,
 		Logger:    log,
@@ -361,7 +365,11 @@ func startSources(ctx context.Context, a *app, d *daemon.Daemon, obs sources.Obs
 			log.Info("a source changed; reloading the configuration")
 			if err := d.Reload(a.loadConfig); err != nil {
 				log.Error("reload after a source changed failed; the configuration in force is kept", "err", err)
+				return
 			}
+			// The file may have been edited since: follow it as
+			// after SIGHUP.
+			r.Reloaded()
 		},
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -370,7 +378,7 @@ func startSources(ctx context.Context, a *app, d *daemon.Daemon, obs sources.Obs
 		defer close(done)
 		_ = r.Run(ctx)
 	}()
-	return func() { cancel(); <-done }
+	return r.Reloaded, func() { cancel(); <-done }
 }
 
 // pageSources is the sources of the configuration in force in the status

@@ -579,7 +579,7 @@ func TestRunRefreshesSources(t *testing.T) {
 				Source: func() ([]*schedule.Schedule, *time.Location, time.Time) {
 					return d.Config().Schedules, d.Config().Location, d.LoadedAt()
 				}})
-			stop := startSources(t.Context(), a, d, metrics, log)
+			_, stop := startSources(t.Context(), a, d, metrics, log)
 			for _, l := range tt.waitFor {
 				logs.waitFor(t, l)
 			}
@@ -605,6 +605,62 @@ func TestRunRefreshesSources(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunFollowsReloadedSources: a source added to the configuration file
+// while hoursd runs is read as soon as the daemon reloads, not at its next
+// start, and its dates are then in the daemon's configuration.
+func TestRunFollowsReloadedSources(t *testing.T) {
+	y := time.Now().Year() + 1
+	site := &publisherSite{}
+	site.set("text/plain; charset=utf-8", edition(y, "Valborgsmässoafton 30 april, 8–11.30"), 0)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfgPath := sourceConfig(t, dir, srv.URL+"/ring-kundcenter", "http://127.0.0.1:1/unused")
+	withSource, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var without []string
+	for _, l := range strings.Split(string(withSource), "\n") {
+		if !strings.Contains(l, "source:") {
+			without = append(without, l)
+		}
+	}
+	writeFile(t, cfgPath, strings.Join(without, "\n"))
+
+	pr, pw := io.Pipe()
+	logs := newLogWatch(pr)
+	a := &app{stdout: io.Discard, stderr: pw, configPath: cfgPath}
+	cfg, log, err := a.loadLogged()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := daemon.New(cfg, daemon.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	reloaded, stop := startSources(t.Context(), a, d, nil, log)
+
+	// What `hoursd run` does on SIGHUP: reload, then tell the sources.
+	writeFile(t, cfgPath, string(withSource))
+	if err := d.Reload(a.loadConfig); err != nil {
+		t.Fatal(err)
+	}
+	reloaded()
+	for _, l := range []string{"source refreshes follow the reloaded configuration", "source read", "a source changed; reloading"} {
+		logs.waitFor(t, l)
+	}
+	stop()
+	pw.Close()
+	logs.wait()
+
+	valborg, _ := schedule.ParseDate(fmt.Sprintf("%d-04-30", y))
+	if got := d.Config().Schedule("kundcenter").Day(valborg).Hours.String(); got != "08:00-11:30" {
+		t.Errorf("after the reload the daemon's Day(%s) = %s, want 08:00-11:30 from the page", valborg, got)
 	}
 }
 

@@ -2,7 +2,9 @@ package sources
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,36 +25,83 @@ type Observer interface {
 // then on its refresh cron, in the configuration's time zone. After a
 // refresh that changed what a schedule says it calls Changed, which the
 // daemon answers with a reload: the next check then announces, corrects or
-// cancels as if the configuration had been edited.
+// cancels as if the configuration had been edited. Told of a reload
+// (Reloaded), it follows the configuration then in force: a new source is
+// read at once and then on its cron, a changed refresh spec or time zone
+// takes effect, a removed source is no longer read.
 type Runner struct {
 	// Refresher does each refresh; its Location is set from the
 	// configuration at each refresh.
 	Refresher Refresher
 	// Config is the configuration in force (the daemon's, which changes
-	// on reload). The sources and their refresh specs are taken at Run;
-	// a changed URL or format is used from the next refresh on, a new
-	// source or refresh spec from the next start.
+	// on reload). Each refresh takes its source's URL and format from it;
+	// the sources and their refresh specs are taken at Run and again at
+	// each Reloaded.
 	Config   func() *config.Config
 	Logger   *slog.Logger // nil: discard
 	Observer Observer     // nil: nobody
 	Changed  func()       // nil: nothing
 
 	mu sync.Mutex // one refresh at a time: they share the state directory and the reload
+
+	reloadOnce sync.Once
+	reloads    chan struct{} // one pending reload is enough: Run reads the configuration in force then
 }
 
-// Run refreshes every source once, then on cron until ctx ends. It returns
-// only after every refresh it started has finished.
+// Reloaded tells the runner that the configuration in force changed. It
+// never blocks (the daemon calls it from its reload, which a refresh may
+// have started), and reloads told before Run are taken by Run's start.
+func (r *Runner) Reloaded() {
+	select {
+	case r.reloaded() <- struct{}{}:
+	default: // one is pending already
+	}
+}
+
+func (r *Runner) reloaded() chan struct{} {
+	r.reloadOnce.Do(func() { r.reloads = make(chan struct{}, 1) })
+	return r.reloads
+}
+
+// Run refreshes every source once, then on cron until ctx ends, following
+// each reload it is told of. It returns only after every refresh it
+// started has finished.
 func (r *Runner) Run(ctx context.Context) error {
 	log := r.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg := r.Config()
-	if len(cfg.Sources) == 0 {
-		return nil
-	}
 	r.refreshAll(ctx, log, cfg.Sources)
+	c, plan := r.schedule(ctx, log, cfg), cronPlan(cfg)
+	for {
+		select {
+		case <-ctx.Done():
+			<-c.Stop().Done()
+			return nil
+		case <-r.reloaded():
+		}
+		next := r.Config()
+		if p := cronPlan(next); p != plan {
+			<-c.Stop().Done() // a refresh under way finishes first
+			c, plan = r.schedule(ctx, log, next), p
+			log.Info("source refreshes follow the reloaded configuration", "sources", len(next.Sources))
+		}
+		// A source new to this configuration, or read from another
+		// address or in another format, is read at once, as at start.
+		var fresh []config.Source
+		for _, src := range next.Sources {
+			if old := cfg.SourceOf(src.Schedule); old == nil || old.URL != src.URL || old.Format != src.Format {
+				fresh = append(fresh, src)
+			}
+		}
+		cfg = next
+		r.refreshAll(ctx, log, fresh)
+	}
+}
 
+// schedule starts a cron with each source of cfg on its refresh spec.
+func (r *Runner) schedule(ctx context.Context, log *slog.Logger, cfg *config.Config) *cron.Cron {
 	c := cron.New(cron.WithLocation(cfg.Location))
 	for _, src := range cfg.Sources {
 		sch, err := config.ParseCheck(src.Refresh)
@@ -70,9 +119,20 @@ func (r *Runner) Run(ctx context.Context) error {
 		}))
 	}
 	c.Start()
-	<-ctx.Done()
-	<-c.Stop().Done()
-	return nil
+	return c
+}
+
+// cronPlan is what the cron entries of cfg depend on: the time zone and
+// each source's refresh spec. Equal plans need no new cron.
+func cronPlan(cfg *config.Config) string {
+	var b strings.Builder
+	if cfg.Location != nil {
+		b.WriteString(cfg.Location.String())
+	}
+	for _, src := range cfg.Sources {
+		fmt.Fprintf(&b, "\n%s\t%s", src.Schedule, src.Refresh)
+	}
+	return b.String()
 }
 
 // refreshAll refreshes srcs one after the other and reloads once if any

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -118,6 +119,84 @@ func TestRunner(t *testing.T) {
 		}
 		if n := strings.Count(logs.String(), "source refresh failed"); n != 1 || !strings.Contains(logs.String(), "connection refused") {
 			t.Errorf("the log holds %d failed refreshes, want 1 with its reason:\n%s", n, &logs)
+		}
+	})
+}
+
+// TestRunnerFollowsReloads runs the refresh loop in simulated time through
+// reloads: a source added by a reload is read at once and then on its
+// cron, a changed refresh spec moves the refreshes, a reload that changes
+// nothing of the sources reads nothing, a removed source is read no more.
+func TestRunnerFollowsReloads(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// The bubble's clock starts at 2000-01-01 01:00 in Stockholm.
+		withSource := testConfig(t, "https://example.com/ring-kundcenter")
+		withSource.Sources[0].Refresh = "0 7 * * *"
+		none := *withSource
+		none.Sources = nil
+		var mu sync.Mutex
+		cur := &none
+		get := &scriptedGetter{page: edition2026}
+		r := &Runner{
+			Refresher: Refresher{StateDir: withSource.StateDir, Getter: get, Read: lineRead},
+			Config:    func() *config.Config { mu.Lock(); defer mu.Unlock(); return cur },
+		}
+		reload := func(c *config.Config) {
+			mu.Lock()
+			cur = c
+			mu.Unlock()
+			r.Reloaded()
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- r.Run(ctx) }()
+		start := time.Now()
+		fetchMinutes := func() []int {
+			get.mu.Lock()
+			defer get.mu.Unlock()
+			var out []int
+			for _, at := range get.times {
+				out = append(out, int(at.Sub(start)/time.Minute))
+			}
+			return out
+		}
+		// local is h o'clock in Stockholm on the bubble's first day, in
+		// minutes from the start (01:00 there).
+		local := func(h int) int { return (h - 1) * 60 }
+
+		movedSpec := *withSource
+		movedSpec.Sources = []config.Source{withSource.Sources[0]}
+		movedSpec.Sources[0].Refresh = "0 9 * * *"
+		added, first, moved := local(3)+1, local(7), local(24+9)
+		steps := []struct {
+			name   string
+			after  time.Duration // from the start
+			reload *config.Config
+			want   []int // minutes from the start of every fetch so far
+		}{
+			{name: "no source at start: nothing read", after: 2 * time.Hour, want: nil},
+			{name: "a source added by a reload is read at once", after: 2*time.Hour + time.Minute, reload: withSource, want: []int{added}},
+			{name: "and then on its cron at 07:00", after: 6*time.Hour + time.Minute, want: []int{added, first}},
+			{name: "a reload that changes nothing of the source reads nothing", after: 7 * time.Hour, reload: withSource, want: []int{added, first}},
+			{name: "a changed refresh spec moves the refresh", after: 8 * time.Hour, reload: &movedSpec, want: []int{added, first}},
+			{name: "not at 07:00 the next day", after: 30*time.Hour + time.Minute, want: []int{added, first}},
+			{name: "but at 09:00", after: 32*time.Hour + time.Minute, want: []int{added, first, moved}},
+			{name: "a removed source is read no more", after: 33 * time.Hour, reload: &none, want: []int{added, first, moved}},
+			{name: "not even at its hour", after: 80 * time.Hour, want: []int{added, first, moved}},
+		}
+		for _, st := range steps {
+			time.Sleep(time.Until(start.Add(st.after)))
+			if st.reload != nil {
+				reload(st.reload)
+			}
+			synctest.Wait()
+			if got := fetchMinutes(); !slices.Equal(got, st.want) {
+				t.Errorf("%s: fetches at %v minutes from the start, want %v", st.name, got, st.want)
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run = %v", err)
 		}
 	})
 }
