@@ -64,6 +64,7 @@ type weekEntry struct {
 	days       []time.Weekday
 	hours      schedule.Hours
 	closed     bool
+	doubt      string // a word that puts the closure in part of the day, or ""
 }
 
 // hoursHit is one interval written on a line.
@@ -137,7 +138,7 @@ func parseLine(l line) *parsed {
 			p.doubts = append(p.doubts, doubt{i, dPart, t.s})
 		case t.kind == tWord && subjectWord(t.s):
 			p.doubts = append(p.doubts, doubt{i, dSubject, t.s})
-		case t.kind == tWord && weekNoWords[t.s] && p.tok(i+1) != nil && p.toks[i+1].kind == tNum && p.toks[i+1].n >= 1 && p.toks[i+1].n <= 53:
+		case t.kind == tWord && weekNoWords[t.s] && p.weekNumber(i+1):
 			p.weekNo = true
 		case t.kind == tWord && usualWords[t.s]:
 			p.usual = true
@@ -154,6 +155,15 @@ func parseLine(l line) *parsed {
 		}
 	}
 	return p
+}
+
+// weekNumber reports a week number at i, or after a dot: "52", "v. 52".
+func (p *parsed) weekNumber(i int) bool {
+	if p.isMark(i, ".") {
+		i++
+	}
+	n, ok := p.num(i, 2, 1, 53)
+	return ok && n > 0
 }
 
 // loneTime reads a single time at i that no interval took: "kl. 10",
@@ -544,8 +554,17 @@ func (p *parsed) findWeeks() {
 			j++
 		}
 		e := weekEntry{start: start, days: days}
-		if t := p.tok(j); t != nil && t.kind == tWord && closedWord(t.s) {
+		if t := p.tok(j); t != nil && t.kind == tWord && partWord(t.s) {
+			e.doubt, e.end = t.s, j+1 // "Söndag: lunchstängt"
+		} else if t != nil && t.kind == tWord && closedWord(t.s) {
 			e.closed, e.end = true, j+1
+			// "Lördag: stängt på förmiddagen", "Lördag: stängt för lunch".
+			for k := j + 1; k < min(j+4, len(p.toks)); k++ {
+				if u := p.tok(k); u != nil && u.kind == tWord && (partWord(u.s) || subjectWord(u.s)) {
+					e.doubt, e.end = u.s, k+1
+					break
+				}
+			}
 		} else {
 			hs, end := p.hoursList(j)
 			if len(hs) == 0 {

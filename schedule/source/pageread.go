@@ -69,6 +69,7 @@ type block struct {
 	texts    []string
 	week     schedule.Week
 	entries  int
+	broken   bool // a day of it is closed for part of the day: the week is not used
 }
 
 // status is what a segment of a line says of its dates.
@@ -184,9 +185,6 @@ func (p *parsed) doubtIn(s *status, from, to int) string {
 	if usual && !s.closed {
 		return "" // "öppnar som vanligt kl 8": no rule, as before
 	}
-	if inRange(p.closeBy, from, to) && !s.closed && len(s.hours) == 0 {
-		return "gives only a closing time; hoursd needs the opening too"
-	}
 	// The most telling word first: a part of the day, then a service,
 	// then a single time, then a bare verb.
 	ds := slices.Clone(p.doubts)
@@ -205,8 +203,14 @@ func (p *parsed) doubtIn(s *status, from, to int) string {
 				return fmt.Sprintf("says %q is closed, not the place itself", d.word)
 			}
 		case dTime:
+			if inRange(p.closeBy, from, to) && !s.closed && len(s.hours) == 0 {
+				return "gives only a closing time; hoursd needs the opening too"
+			}
 			return fmt.Sprintf("gives a single time (%s), not opening and closing hours", d.word)
 		case dVerb:
+			if inRange(p.closeBy, from, to) && !s.closed && len(s.hours) == 0 {
+				return "gives only a closing time; hoursd needs the opening too"
+			}
 			if len(s.hours) == 0 {
 				return fmt.Sprintf("says %q with no hours that hoursd can use", d.word)
 			}
@@ -405,7 +409,7 @@ func (r *pageReader) segment(p *parsed, m mention, from, to int, st *status, tex
 		}
 		r.block = &block{period: true, from: m.dates[0].date(), to: m.dates[1].date(),
 			name: periodName(p.text, r.title), texts: []string{text}}
-		r.addWeek(st.weeks)
+		r.addWeek(text, st.weeks)
 		return
 	case st.closed && len(st.hours) > 0:
 		r.b.warn(text, "says both closed and hours; hoursd cannot tell which applies")
@@ -551,11 +555,18 @@ func (r *pageReader) weekLine(p *parsed) {
 		r.block = &block{}
 	}
 	r.block.texts = append(r.block.texts, p.text)
-	r.addWeek(p.weeks)
+	r.addWeek(p.text, p.weeks)
 }
 
-func (r *pageReader) addWeek(ws []weekEntry) {
+func (r *pageReader) addWeek(text string, ws []weekEntry) {
 	for _, w := range ws {
+		if w.doubt != "" {
+			// The day is open part of the time at hours the page does
+			// not give; leaving it out would read it as closed.
+			r.b.warn(text, "closed for part of the day (%q), not all of it; hoursd cannot tell the hours", w.doubt)
+			r.block.broken = true
+			continue
+		}
 		for _, d := range w.days {
 			r.block.week[d] = slices.Clone(w.hours)
 		}
@@ -570,6 +581,9 @@ func (r *pageReader) endBlock() {
 	r.block = nil
 	switch {
 	case bl == nil:
+	case bl.broken:
+		// addWeek warned of the day; the week without it would read
+		// that day as closed.
 	case bl.period && bl.entries == 0:
 		r.b.warn(bl.texts[0], "a run of dates with no hours under it")
 	case bl.period:
