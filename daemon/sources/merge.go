@@ -107,18 +107,26 @@ func Knowledge(cfg *config.Config, stateDir string, now time.Time) []string {
 			last = latest(last, x.To)
 			ahead = ahead || (!x.To.Before(today) && x.From.Before(horizon))
 		}
-		for _, p := range s.Periods {
+		var k *Kept
+		var kerr error
+		if src != nil {
+			k, kerr = Load(stateDir, s.ID)
+		}
+		periods := s.Periods
+		if len(s.Rules) > 0 && kerr == nil && k != nil && k.HasReading() {
+			// merged into an opening_hours schedule, the source's
+			// periods are rules: count them from the reading
+			if _, per, _, err := k.Rules(); err == nil {
+				periods = per
+			}
+		}
+		for _, p := range periods {
 			if p.From.IsYearly() {
 				continue // comes back every year
 			}
 			dated = true
 			last = latest(last, p.To.In(0))
 			ahead = ahead || (!p.To.In(0).Before(today) && p.From.In(0).Before(horizon))
-		}
-		var k *Kept
-		var kerr error
-		if src != nil {
-			k, kerr = Load(stateDir, s.ID)
 		}
 		neverRead := src != nil && kerr == nil && (k == nil || !k.HasReading())
 		if (dated || src != nil) && !ahead && !neverRead {

@@ -191,6 +191,7 @@ func TestKnowledge(t *testing.T) {
 		source  bool
 		keptAt  time.Time // zero: no reading kept
 		page    string    // the kept reading; default edition2026
+		rules   string    // the schedule as an opening_hours expression instead of weekly and periods
 		want    []string  // contained in the warnings, in order
 	}{
 		{name: "only weekly: nothing to run out", want: nil},
@@ -205,6 +206,11 @@ func TestKnowledge(t *testing.T) {
 		{name: "a source read, its dates all past", source: true, keptAt: now.AddDate(0, 0, -3), page: "x 2025-12-24 2025-12-24 closed Julafton\n",
 			want: []string{"(the last ends 2025-12-24): check that its source still lists them"}},
 		{name: "a fresh reading", source: true, keptAt: now.AddDate(0, 0, -3), want: nil},
+		{name: "opening_hours: the source's summer ahead counts", source: true, keptAt: now.AddDate(0, 0, -3),
+			rules: "Mo-Fr 08:00-16:00; PH off", page: "p 2026-06-29 2026-08-16 08:00-15:00 Sommaröppettider\n", want: nil},
+		{name: "opening_hours: the source's summer past", source: true, keptAt: now.AddDate(0, 0, -3),
+			rules: "Mo-Fr 08:00-16:00; PH off", page: "p 2025-06-30 2025-08-24 08:00-15:00 Sommaröppettider\n",
+			want: []string{"(the last ends 2025-08-24): check that its source still lists them"}},
 		{name: "a reading older than a month", source: true, keptAt: now.AddDate(0, 0, -40),
 			want: []string{"the last good reading of its source is from 2026-01-20, more than a month ago"}},
 	}
@@ -212,6 +218,16 @@ func TestKnowledge(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig(t, "https://example.com/", tt.ex...)
 			cfg.Schedules[0].Periods = tt.periods
+			if tt.rules != "" {
+				rules, err := osm.Parse(tt.rules)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg.Schedules[0] = &schedule.Schedule{ID: "kundcenter", Rules: rules}
+				if err := cfg.Schedules[0].Validate(); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if !tt.source {
 				cfg.Sources = nil
 			}
