@@ -21,7 +21,9 @@ import (
 // keeps hoursd from sharing one library's mistakes on both sides.
 //
 // An all-day event closes its days (DTEND is exclusive), unless its summary
-// gives hours ("Öppet 10–14"). A timed event gives its day those hours;
+// gives hours ("Öppet 10–14") or puts the closure in part of the day, on
+// another service or beside the usual hours ("Stängt på eftermiddagen",
+// "Telefonen stängd", "Öppet som vanligt"), which is a warning. A timed event gives its day those hours;
 // several timed events on one day give several intervals. A timed event
 // whose summary says closed ("Stängt för personalmöte", 12:00–16:00) makes
 // its day a warning: the feed says when the place is shut, not when it is
@@ -221,7 +223,15 @@ func (x *icsReader) allDay(ev ical.Event, startProp *ical.Prop, text, summary st
 		}
 		e.Hours = append(e.Hours, h.iv)
 	}
+	// An all-day event with no hours closes its days, so a summary that
+	// puts the closure in part of the day, on another service or beside
+	// the usual hours ("Stängt på eftermiddagen", "Telefonen stängd",
+	// "Öppet som vanligt") must not.
+	doubt := pl.doubtIn(&status{hours: e.Hours, closed: len(e.Hours) == 0 || len(pl.closed) > 0}, 0, len(pl.toks))
 	switch {
+	case doubt != "":
+		x.b.warn(text, "%s", doubt)
+		return
 	case bad != "":
 		x.b.warn(text, "hours %s", bad)
 		return
