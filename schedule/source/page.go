@@ -29,6 +29,16 @@ import (
 // stand under no run are the page's regular week. Everything else — cookie
 // banners, menus, questions and answers — matches nothing and is passed
 // over, so the same list reads the same on any page around it.
+//
+// A line the reader cannot read with certainty is a warning, never a rule:
+// telling subscribers a place is shut on a day it is open is the worst
+// error hoursd can make. So "stängt" with a part of the day ("på
+// eftermiddagen", "lunchstängt", "tidigt"), a single time ("från kl 12",
+// "öppnar kl. 10"), the usual hours or another service ("Telefonen är
+// stängd") is a warning; so are week numbers ("Vecka 29–31 stängt") and a
+// run between named days ("Julafton till och med trettondedagen"). A date
+// line with a time or a verb of its own never takes the status of the
+// line below it, and a year written with a date dates that line only.
 
 // dmy is a date as a page writes it; y is 0 until a year is known.
 type dmy struct {
