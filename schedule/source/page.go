@@ -158,13 +158,25 @@ func parseLine(l line) *parsed {
 		case t.kind == tWord && (t.s == "stänger" || t.s == "closes" || t.s == "until"):
 			p.closeBy = append(p.closeBy, i)
 			p.doubts = append(p.doubts, doubt{i, dVerb, t.s})
-		case t.kind == tWord && timeVerbs[t.s]:
+		case t.kind == tWord && timeVerbs[t.s] && (t.s != "till" && t.s != "tom" || p.tillTime(i+1)):
 			p.doubts = append(p.doubts, doubt{i, dVerb, t.s})
 		case t.kind == tNum && t.digits == 4 && t.n >= 2000 && t.n < 2200:
 			p.years = append(p.years, t.n)
 		}
 	}
 	return p
+}
+
+// tillTime reports a time or a date after "till" at i: "till kl 13",
+// "till 15", "till 6 januari". "Välkommen till oss" says nothing of hours.
+func (p *parsed) tillTime(i int) bool {
+	if p.isWord(i, "och") && p.isWord(i+1, "med") { // "till och med 6 januari"
+		i += 2
+	}
+	if i >= len(p.toks) {
+		return false
+	}
+	return p.toks[i].kind == tNum || p.toks[i].s == "kl" || p.toks[i].s == "klockan"
 }
 
 // weekNumber reports a week number at i, or after a dot: "52", "v. 52".

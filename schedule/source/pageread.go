@@ -211,6 +211,9 @@ func (p *parsed) doubtIn(s *status, from, to int) string {
 			if inRange(p.closeBy, from, to) && !s.closed && len(s.hours) == 0 {
 				return "gives only a closing time; hoursd needs the opening too"
 			}
+			if s.closed && len(s.hours) == 0 {
+				return fmt.Sprintf("says closed %q a date or time with no start; hoursd needs both ends", d.word)
+			}
 			if len(s.hours) == 0 {
 				return fmt.Sprintf("says %q with no hours that hoursd can use", d.word)
 			}

@@ -219,7 +219,7 @@ func subjectWord(w string) bool {
 // line with one of them and no hours of its own gives a time hoursd cannot
 // use, and must not borrow the status of the line below it.
 var timeVerbs = map[string]bool{
-	"öppnar": true, "stänger": true, "opens": true, "closes": true, "till": true, "until": true,
+	"öppnar": true, "stänger": true, "opens": true, "closes": true, "till": true, "tom": true, "until": true,
 }
 
 // timeMarks stand before a single time: "kl 12", "från 12", "efter kl 15".
