@@ -25,10 +25,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 const token = "As3cr3tAppT0ken"
 
 const (
-	subject = "Ändrade öppettider i morgon: Försäkringskassan kundcenter"
-	body    = "Försäkringskassan kundcenter, tel. 0771-524 524\n" +
-		"I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.\n" +
-		"https://www.forsakringskassan.se/\n"
+	subject = notifiertest.Subject
+	body    = notifiertest.Body
 )
 
 // fakeGotify answers POST /message like a Gotify server: 200 with the

@@ -30,10 +30,8 @@ const (
 
 // Messages as hoursd renders them (notifier/testdata/*.golden).
 const (
-	subject = "Ändrade öppettider i morgon: Försäkringskassan kundcenter"
-	body    = "Försäkringskassan kundcenter, tel. 0771-524 524\n" +
-		"I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.\n" +
-		"https://www.forsakringskassan.se/\n"
+	subject   = notifiertest.Subject
+	body      = notifiertest.Body
 	twoPlaces = body + "\nPensionsmyndigheten, tel. 0771-776 776\n" +
 		"I morgon, torsdag 30 april (Valborgsmässoafton): stängt (vanligtvis öppet 08:00–16:00).\n" +
 		"https://www.pensionsmyndigheten.se/\n"

@@ -26,10 +26,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 const hookPath = "/services/T0HOURSD/B0HOURSD/s3cr3tWebhookT0ken"
 
 const (
-	subject = "Ändrade öppettider i morgon: Försäkringskassan kundcenter"
-	body    = "Försäkringskassan kundcenter, tel. 0771-524 524\n" +
-		"I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.\n" +
-		"https://www.forsakringskassan.se/\n"
+	subject = notifiertest.Subject
+	body    = notifiertest.Body
 )
 
 // fakeSlack answers like hooks.slack.com: 200 "ok"; 400 invalid_payload

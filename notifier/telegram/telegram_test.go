@@ -31,10 +31,8 @@ const (
 )
 
 const (
-	subject = "Ändrade öppettider i morgon: Försäkringskassan kundcenter"
-	body    = "Försäkringskassan kundcenter, tel. 0771-524 524\n" +
-		"I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.\n" +
-		"https://www.forsakringskassan.se/\n"
+	subject = notifiertest.Subject
+	body    = notifiertest.Body
 )
 
 // fakeBotAPI answers sendMessage like api.telegram.org: {"ok":true,…} on

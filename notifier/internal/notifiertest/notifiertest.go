@@ -82,3 +82,12 @@ func Golden(t testing.TB, path string, got []byte, update bool) {
 		t.Errorf("sent =\n%s\nwant (%s)\n%s", got, path, want)
 	}
 }
+
+// Subject and Body are a message as hoursd renders it
+// (notifier/testdata/day-shortened.sv.golden): what the channel tests send.
+const (
+	Subject = "Ändrade öppettider i morgon: Försäkringskassan kundcenter"
+	Body    = "Försäkringskassan kundcenter, tel. 0771-524 524\n" +
+		"I morgon, torsdag 30 april (Valborgsmässoafton): öppet 08:00–11:30 i stället för 08:00–16:00.\n" +
+		"https://www.forsakringskassan.se/\n"
+)
