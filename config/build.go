@@ -114,10 +114,14 @@ func ParseCheck(spec string) (s cron.Schedule, err error) {
 // the raw file, which `config show` prints) and adding a problem for every
 // mistake it finds.
 type builder struct {
-	raw     *rawFile
-	ps      *problems
-	getenv  func(string) string
-	secrets secretSource
+	raw      *rawFile
+	ps       *problems
+	getenv   func(string) string
+	hostname func() (string, error) // the replica's default name
+	secrets  secretSource
+	// tree is the file as parsed, before decoding: where a key given
+	// with nothing in it can be told from a key left out.
+	tree map[string]any
 
 	// undecodable are the paths of values of the wrong type: their
 	// checks are not run, they would only repeat the problem.
@@ -137,6 +141,7 @@ func (b *builder) build() *Config {
 	b.buildSchedules(c)
 	b.buildChannels(c)
 	b.buildSubscribers(c)
+	b.buildPostgres(c)
 	c.raw = b.raw
 	return c
 }

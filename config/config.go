@@ -34,6 +34,10 @@ type Config struct {
 	Schedules   []*schedule.Schedule // validated
 	Channels    []Channel
 	Subscribers []Subscriber
+	// Postgres is where the state lives when replicas share it; nil
+	// without a postgres section, when the state is the state
+	// directory's file.
+	Postgres *Postgres
 	// Sources are the schedules' sources, in the order of the schedules;
 	// a schedule without one has none here (see SourceOf).
 	Sources []Source

@@ -54,6 +54,9 @@ func (c *Config) InlineSecrets() []string {
 			add(i, "token", r.Token)
 		}
 	}
+	if pg := c.raw.Postgres; pg != nil && pg.DSN != "" && !envRef.MatchString(string(pg.DSN)) && dsnHasPassword(string(pg.DSN)) {
+		paths = append(paths, "postgres.dsn")
+	}
 	return paths
 }
 

@@ -88,6 +88,7 @@ type loader struct {
 	lookupEnv  func(string) (string, bool)
 	readFile   func(string) ([]byte, error)
 	stat       func(string) (fs.FileInfo, error) // os.Lstat: a dangling link is there
+	hostname   func() (string, error)
 	systemPath string
 }
 
@@ -96,6 +97,7 @@ func newLoader() *loader {
 		lookupEnv:  os.LookupEnv,
 		readFile:   readFileLimited,
 		stat:       os.Lstat,
+		hostname:   os.Hostname,
 		systemPath: SystemPath,
 	}
 }
@@ -241,6 +243,7 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 		undecodable: map[string]bool{},
 		ps:          &ps,
 		getenv:      l.getenv,
+		hostname:    l.hostname,
 		secrets:     secretSource{lookupEnv: l.lookupEnv, readFile: l.readFile, baseDir: dir},
 	}
 	settings := v.AllSettings()
@@ -252,6 +255,7 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 		m = settings // viper keeps "" but drops null, which only YAML has besides in lists
 	}
 	emptyDefaults(&ps, m, fromEnv)
+	b.tree = m
 	b.decode("", settings, &raw)
 	cfg = b.build()
 	cfg.Source = source

@@ -46,6 +46,9 @@ var fixtureFiles = map[string]string{
 	credentials + "/discord-webhook": discordWebhook + "\n",
 }
 
+// testHost is the host name testLoader gives, the default replica name.
+const testHost = "test-host"
+
 // testLoader is a loader that sees env instead of the environment, files
 // on top of the real file system, and no /etc/hoursd/config.yaml.
 func testLoader(env, files map[string]string) *loader {
@@ -60,6 +63,7 @@ func testLoader(env, files map[string]string) *loader {
 	l.stat = func(name string) (fs.FileInfo, error) {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
 	}
+	l.hostname = func() (string, error) { return testHost, nil }
 	l.systemPath = "/nonexistent/etc/hoursd/config.yaml"
 	return l
 }

@@ -35,6 +35,7 @@ type rawFile struct {
 	// ShownChannels are the channels decoded by their type, for show.
 	ShownChannels []any           `mapstructure:"-" yaml:"channels"`
 	Subscribers   []rawSubscriber `mapstructure:"subscribers" yaml:"subscribers"`
+	Postgres      *rawPostgres    `mapstructure:"postgres" yaml:"postgres,omitempty"` // config/postgres.go
 }
 
 type rawLog struct {
