@@ -13,7 +13,6 @@ import (
 	"github.com/hoursd/hoursd/config"
 	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/schedule"
-	bolt "go.etcd.io/bbolt"
 )
 
 // countPending tells the observer how many messages wait in the outbox.
@@ -77,8 +76,11 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 		return d.sendRecovering(ctx, dl, opt.retryFor)
 	}
 	for chunk := range slices.Chunk(subs, planChunk) {
+		plan := func(v stateView, subs []*config.Subscriber) []planned {
+			return d.planChunk(v, cfg, subs, at, ref, &changes, cache)
+		}
 		if opt.dry {
-			for _, c := range d.planChunk(cfg, chunk, at, ref, &changes, cache) {
+			for _, c := range d.dryChunk(chunk, plan) {
 				rep.Errors = d.noteFailed(rep.Errors, c)
 				for _, o := range c.out {
 					rep.Messages = append(rep.Messages, o.Delivery)
@@ -89,12 +91,12 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 		// Planning and queueing a chunk hold planMu together, so that two
 		// checks (a cron check and a catch-up, or a check that overlaps
 		// the next) never both plan from a state that neither has written
-		// yet, and queue the same announcement twice.
+		// yet, and queue the same announcement twice; between replicas,
+		// the backend's chunk is exclusive in the database.
 		d.planMu.Lock()
-		checks := d.planChunk(cfg, chunk, at, ref, &changes, cache)
-		d.settleBad()
-		queued, err := d.queue(at, now, checks)
+		checks, queued, err := d.queue(at, now, chunk, plan)
 		d.planMu.Unlock()
+		d.settleBad()
 		for _, c := range checks {
 			rep.Errors = d.noteFailed(rep.Errors, c)
 		}
@@ -126,10 +128,15 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 	return rep
 }
 
-// queue writes a chunk's planned checks, and tells health and metrics how
-// each went.
-func (d *Daemon) queue(at, now time.Time, checks []planned) ([]Delivery, error) {
-	queued, err := d.store.enqueue(at, now, checks)
+// queue plans and writes a chunk's checks, and tells health and metrics
+// how each went.
+func (d *Daemon) queue(at, now time.Time, subs []*config.Subscriber, plan func(stateView, []*config.Subscriber) []planned) ([]planned, []Delivery, error) {
+	checks, queued, err := d.store.chunk(at, now, subs, plan)
+	if err != nil && len(checks) == 0 { // not even planned: each subscriber's check failed
+		for _, sub := range subs {
+			checks = append(checks, planned{subscriber: sub.ID, err: fmt.Errorf("check %s: %w", sub.ID, err)})
+		}
+	}
 	for _, c := range checks {
 		cerr := c.err
 		if cerr == nil {
@@ -141,9 +148,9 @@ func (d *Daemon) queue(at, now time.Time, checks []planned) ([]Delivery, error) 
 	if err != nil {
 		d.noteError(err)
 		d.log.Error("recording a check failed", "subscribers", len(checks), "err", err)
-		return nil, err
+		return checks, nil, err
 	}
-	return queued, nil
+	return checks, queued, nil
 }
 
 // noteFailed adds a subscriber's failed check to errs, and logs it.
@@ -155,48 +162,50 @@ func (d *Daemon) noteFailed(errs []error, c planned) []error {
 	return append(errs, c.err)
 }
 
-// planChunk plans the check of each of subs from one consistent read of the
-// state. A real check holds planMu from here until the chunk is queued.
-func (d *Daemon) planChunk(cfg *config.Config, subs []*config.Subscriber, at, ref time.Time, changes *changeCache, cache renderCache) []planned {
-	out := make([]planned, len(subs))
-	read := func(tx *bolt.Tx) error {
-		for i, sub := range subs {
-			out[i] = planned{subscriber: sub.ID}
-			out[i].out, out[i].err = d.planOne(tx, cfg, sub, at, ref, changes, cache)
-			if out[i].err != nil {
-				out[i].err = fmt.Errorf("check %s: %w", sub.ID, out[i].err)
-			}
-		}
-		return nil
-	}
+// dryChunk plans a chunk from one read of the state, writing nothing.
+func (d *Daemon) dryChunk(subs []*config.Subscriber, plan func(stateView, []*config.Subscriber) []planned) []planned {
 	if d.store == nil {
-		read(nil) // a dry run before the first start: nothing was ever told
-	} else if err := d.store.db.View(read); err != nil {
-		for i := range out {
-			out[i].out, out[i].err = nil, fmt.Errorf("check %s: %w", subs[i].ID, err)
+		return plan(noState{}, subs) // a dry run before the first start: nothing was ever told
+	}
+	var out []planned
+	if err := d.store.view(subs, func(v stateView) { out = plan(v, subs) }); err != nil {
+		out = make([]planned, len(subs))
+		for i, sub := range subs {
+			out[i] = planned{subscriber: sub.ID, err: fmt.Errorf("check %s: %w", sub.ID, err)}
 		}
 	}
 	return out
 }
 
-// planOne reads what a subscriber's targets were told (tx nil: nothing),
+// planChunk plans the check of each of subs from one consistent read of the
+// state (v).
+func (d *Daemon) planChunk(v stateView, cfg *config.Config, subs []*config.Subscriber, at, ref time.Time, changes *changeCache, cache renderCache) []planned {
+	out := make([]planned, len(subs))
+	for i, sub := range subs {
+		out[i] = planned{subscriber: sub.ID}
+		out[i].out, out[i].err = d.planOne(v, cfg, sub, at, ref, changes, cache)
+		if out[i].err != nil {
+			out[i].err = fmt.Errorf("check %s: %w", sub.ID, out[i].err)
+		}
+	}
+	return out
+}
+
+// planOne reads what a subscriber's targets were told,
 // plans its check and renders its messages. A panic (a bad custom
 // template, a bug) fails this subscriber's check like an error: recorded,
 // reported by /healthz, and the next check announces what this one would
 // have.
-func (d *Daemon) planOne(tx *bolt.Tx, cfg *config.Config, sub *config.Subscriber, at, ref time.Time, changes *changeCache, cache renderCache) (out []outgoing, err error) {
+func (d *Daemon) planOne(v stateView, cfg *config.Config, sub *config.Subscriber, at, ref time.Time, changes *changeCache, cache renderCache) (out []outgoing, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	var last *run
+	last := v.lastRun(sub.ID)
 	told := make([]map[annKey]*announcement, len(sub.Targets))
-	if tx != nil {
-		last = d.store.lastRun(tx, sub.ID)
-		for i, t := range sub.Targets {
-			told[i] = d.store.announcementsOf(tx, sub.ID, t.ID(sub.ID))
-		}
+	for i, t := range sub.Targets {
+		told[i] = v.announcementsOf(sub.ID, t.ID(sub.ID))
 	}
 	w := newWindow(at, cfg.Location, last, ref)
 	if out, err = plan(cfg, sub, w, told, changes); err != nil {
@@ -299,7 +308,7 @@ func (r *results) addDone(dl Delivery) {
 // list is the outcomes in the order the messages were queued. A message
 // that another sender (the daemon's own, beside hoursd check) still
 // served is as the store has it now.
-func (r *results) list(st *Store) []Delivery {
+func (r *results) list(st backend) []Delivery {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := make([]Delivery, 0, len(r.order))

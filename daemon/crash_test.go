@@ -65,7 +65,7 @@ func TestKilledMidFanOut(t *testing.T) {
 				<-arrived
 			}
 			// The kill: from here on nothing reaches the state file.
-			if err := s.d.store.db.Close(); err != nil {
+			if err := s.d.store.(*Store).db.Close(); err != nil {
 				t.Fatal(err)
 			}
 			close(gate)

@@ -25,7 +25,6 @@ import (
 
 	sd "github.com/coreos/go-systemd/v22/daemon"
 	"github.com/robfig/cron/v3"
-	bolt "go.etcd.io/bbolt"
 	"golang.org/x/net/netutil"
 
 	"github.com/hoursd/hoursd/config"
@@ -103,7 +102,7 @@ type Daemon struct {
 	opts  Options
 	log   *slog.Logger
 	cfg   atomic.Pointer[config.Config]
-	store *Store
+	store backend // nil: a read-only look before the first start
 
 	planMu  sync.Mutex // one plan-and-queue at a time: "once" needs it
 	outbox  *outbox
@@ -185,22 +184,12 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 	if err := checkSpecs(cfg); err != nil {
 		return nil, err
 	}
-	st, err := OpenStore(cfg.StateDir, StoreOptions{ReadOnly: opts.ReadOnly, LockTimeout: opts.LockTimeout, Now: opts.Now, NoSync: opts.NoSync})
-	switch {
-	case opts.ReadOnly && errors.Is(err, fs.ErrNotExist):
-		st = nil // a dry run or status before the first start: nothing was ever told
-	case err != nil:
+	d := &Daemon{opts: opts, log: opts.Logger, mux: http.NewServeMux(),
+		reloaded: make(chan struct{}), stopping: make(chan struct{}), checkErr: map[string]error{}}
+	if err := d.openState(cfg); err != nil {
 		return nil, err
 	}
-	d := &Daemon{opts: opts, log: opts.Logger, store: st, outbox: newOutbox(st, MaxInFlight), mux: http.NewServeMux(),
-		reloaded: make(chan struct{}), stopping: make(chan struct{}), checkErr: map[string]error{}}
-	if st != nil && st.MovedAside != "" {
-		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
-			"damage", st.Damage, "moved_to", st.MovedAside)
-	}
-	if st != nil && st.Emptied {
-		d.log.Error("the state file was empty; hoursd starts with a fresh one (messages may repeat)", "state", st.Path())
-	}
+	d.outbox = newOutbox(d.store, MaxInFlight)
 	d.cfg.Store(cfg)
 	d.loadedAt = opts.Now()
 	d.mux.HandleFunc("GET /healthz", d.serveHealth)
@@ -210,6 +199,38 @@ func New(cfg *config.Config, opts Options) (*Daemon, error) {
 		d.mux.Handle(p, h)
 	}
 	return d, nil
+}
+
+// openState opens the configured backend: the state file under state_dir,
+// or PostgreSQL when the configuration names a database.
+func (d *Daemon) openState(cfg *config.Config) error {
+	if cfg.Postgres != nil {
+		st, err := openPostgres(cfg.Postgres, pgOptions{ReadOnly: d.opts.ReadOnly, Now: d.opts.Now, Log: d.log})
+		switch {
+		case d.opts.ReadOnly && errors.Is(err, fs.ErrNotExist):
+			return nil // no hoursd has written there yet: nothing was ever told
+		case err != nil:
+			return err
+		}
+		d.store = st
+		return nil
+	}
+	st, err := OpenStore(cfg.StateDir, StoreOptions{ReadOnly: d.opts.ReadOnly, LockTimeout: d.opts.LockTimeout, Now: d.opts.Now, NoSync: d.opts.NoSync})
+	switch {
+	case d.opts.ReadOnly && errors.Is(err, fs.ErrNotExist):
+		return nil // a dry run or status before the first start: nothing was ever told
+	case err != nil:
+		return err
+	}
+	d.store = st
+	if st.MovedAside != "" {
+		d.log.Error("the state file was damaged; it was moved aside and hoursd starts with a fresh one (messages may repeat)",
+			"damage", st.Damage, "moved_to", st.MovedAside)
+	}
+	if st.Emptied {
+		d.log.Error("the state file was empty; hoursd starts with a fresh one (messages may repeat)", "state", st.Path())
+	}
+	return nil
 }
 
 // NewReadOnly returns a Daemon over the state that writes nothing: for
@@ -254,6 +275,9 @@ func (d *Daemon) Close() error {
 	// A catch-up started by a reload may still run (Run waits for it, a
 	// Daemon used without Run does not): the store must outlive it.
 	d.background.Wait()
+	if d.store == nil {
+		return nil
+	}
 	return d.store.Close()
 }
 
@@ -300,6 +324,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.schedule()
 	d.cron.Start()
 	d.notify(sd.SdNotifyReady)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	d.background.Go(func() { d.watchState(watchCtx) })
 
 	var tick <-chan time.Time
 	if iv, err := d.opts.Watchdog(); err != nil {
@@ -462,9 +489,20 @@ func (d *Daemon) missed(cfg *config.Config, now time.Time, checkedOnly bool) map
 	specs := map[string]cron.Schedule{}
 	answers := map[query]answer{}
 	start := schedule.DateOf(now.In(cfg.Location)).Time(cfg.Location).Add(-time.Nanosecond)
-	d.store.db.View(func(tx *bolt.Tx) error {
-		for _, sub := range subscribersOf(cfg, nil) {
-			last := d.store.lastRun(tx, sub.ID)
+	subs := subscribersOf(cfg, nil)
+	ids := make([]string, len(subs))
+	for i, sub := range subs {
+		ids[i] = sub.ID
+	}
+	runs, err := d.store.lastRuns(ids)
+	if err != nil {
+		d.noteError(err)
+		d.log.Error("reading the last checks failed; no check is caught up", "err", err)
+		return out
+	}
+	{
+		for _, sub := range subs {
+			last := runs[sub.ID]
 			if checkedOnly && last == nil {
 				continue
 			}
@@ -491,8 +529,7 @@ func (d *Daemon) missed(cfg *config.Config, now time.Time, checkedOnly bool) map
 				out[a.at] = append(out[a.at], sub)
 			}
 		}
-		return nil
-	})
+	}
 	return out
 }
 
@@ -567,11 +604,36 @@ func (d *Daemon) runSpec(spec string) {
 	if len(subs) == 0 {
 		return
 	}
-	at := d.opts.Now()
-	d.prune(cfg, at)
+	start := d.opts.Now()
+	// The check stands for the instant cron scheduled, not the moment the
+	// job happened to start: replicas sharing a database agree on it, and
+	// each (subscriber, instant) is checked by one of them.
+	at := start
+	if sch, err := ParseSpec(spec, cfg.Location); err == nil {
+		at = scheduledAt(sch, start)
+	}
+	d.prune(cfg, start)
 	rep := d.check(d.outbox.life, cfg, subs, at, checkOptions{retryFor: d.opts.RetryFor})
 	d.log.Info("check done", "check", spec, "subscribers", len(subs), "messages", len(rep.Messages), "unsent", rep.Unsent(),
-		"took", d.opts.Now().Sub(at).Round(time.Millisecond).String())
+		"took", d.opts.Now().Sub(start).Round(time.Millisecond).String())
+}
+
+// scheduledAt is the instant of sch that a job started at now stands for:
+// the latest one not after now, when it lies within the last hour (cron
+// starts its jobs a moment after their instant; a job that starts later
+// than that, after a suspend, stands for now).
+func scheduledAt(sch cron.Schedule, now time.Time) time.Time {
+	n := sch.Next(now.Add(-time.Hour))
+	if n.IsZero() || n.After(now) {
+		return now
+	}
+	for {
+		next := sch.Next(n)
+		if next.IsZero() || next.After(now) {
+			return n
+		}
+		n = next
+	}
 }
 
 // Reload swaps in a new configuration: new cron entries, the new subscribers
@@ -591,9 +653,9 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 		return fmt.Errorf("reload: keeping the configuration in force: %w", err)
 	}
 	old := d.Config()
-	if cfg.StateDir != old.StateDir || cfg.HTTP.Listen != old.HTTP.Listen || cfg.Log != old.Log {
-		d.log.Warn("state_dir, http.listen and log take effect at the next restart")
-		cfg.StateDir, cfg.HTTP, cfg.Log = old.StateDir, old.HTTP, old.Log
+	if cfg.StateDir != old.StateDir || cfg.HTTP.Listen != old.HTTP.Listen || cfg.Log != old.Log || !samePostgres(cfg.Postgres, old.Postgres) {
+		d.log.Warn("state_dir, postgres, http.listen and log take effect at the next restart")
+		cfg.StateDir, cfg.HTTP, cfg.Log, cfg.Postgres = old.StateDir, old.HTTP, old.Log, old.Postgres
 	}
 	d.cfg.Store(cfg)
 	d.healthMu.Lock()
@@ -622,6 +684,13 @@ func (d *Daemon) Reload(load func() (*config.Config, error)) error {
 		d.stopMu.Unlock()
 	}
 	return nil
+}
+
+func samePostgres(a, b *config.Postgres) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // reloadSignal is closed by the next successful Reload.

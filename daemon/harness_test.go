@@ -93,7 +93,7 @@ func kundcenter2026(t testing.TB, exceptions ...schedule.Exception) *schedule.Sc
 
 func testConfig(dir string, s *schedule.Schedule, subs ...config.Subscriber) *config.Config {
 	return &config.Config{
-		Source: "test", Timezone: "Europe/Stockholm", Location: stockholm, StateDir: dir,
+		Source: "test", Timezone: "Europe/Stockholm", Location: stockholm, StateDir: dir, Postgres: postgresFor(dir),
 		Defaults:    config.Defaults{Check: "0 18 * * *", Remind: []int{1}, Language: "sv"},
 		Schedules:   []*schedule.Schedule{s},
 		Channels:    []config.Channel{{ID: "mail", Type: "email"}, {ID: "push", Type: "pushover"}},

@@ -18,7 +18,7 @@ const MaxInFlight = 64
 // retried. The messages themselves, and which are pending for whom, are in
 // the store's outbox and its index.
 type outbox struct {
-	store *Store
+	store backend
 	slots chan struct{}
 
 	// life is the lifetime of the daemon's own sends (the start's, cron's
@@ -34,7 +34,7 @@ type outbox struct {
 	inflight map[string]struct{} // targets being served, each by one goroutine
 }
 
-func newOutbox(st *Store, inFlight int) *outbox {
+func newOutbox(st backend, inFlight int) *outbox {
 	o := &outbox{store: st, slots: make(chan struct{}, inFlight), inflight: map[string]struct{}{}}
 	o.life, o.abandon = context.WithCancel(context.Background())
 	return o

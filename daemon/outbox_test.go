@@ -186,6 +186,7 @@ func TestConcurrentChecksTellOnce(t *testing.T) {
 		diff(t, "two checks at once", s.box.lines(), []string{
 			"anna@example.com 2026-04-29 | 2026-04-30 day new 08:00-11:30",
 		})
+		s.d.Close()
 		if t.Failed() {
 			return
 		}

@@ -23,9 +23,10 @@ type badRecord struct {
 // must not stop its subscriber's checks for two months, nor one damaged
 // message the status.
 type badRecords struct {
-	mu   sync.Mutex
-	list []badRecord
-	gone [][]byte // pending-index keys whose message is gone or unreadable
+	mu    sync.Mutex
+	list  []badRecord
+	gone  [][]byte    // pending-index keys whose message is gone or unreadable
+	moved []badRecord // moved to the quarantine, not yet reported
 }
 
 // note keeps a copy of an unreadable record (bbolt's slices live only as
@@ -64,16 +65,28 @@ func (b *badRecords) noted() int {
 }
 
 // quarantine moves the unreadable records found so far into the quarantine
-// bucket, raw, under their bucket and key, and returns them. A record that
-// was rewritten since it was found (a new run over an unreadable one) is
-// left where it is. A read-only store moves nothing.
+// bucket, raw, under their bucket and key, and returns them with those moved
+// earlier (see chunk) and not yet returned. A record that was rewritten since
+// it was found (a new run over an unreadable one) is left where it is. A
+// read-only store moves nothing.
 func (s *Store) quarantine() ([]badRecord, error) {
+	err := s.moveBad()
+	s.bad.mu.Lock()
+	moved := s.bad.moved
+	s.bad.moved = nil
+	s.bad.mu.Unlock()
+	return moved, err
+}
+
+// moveBad moves what the reads found unreadable into the quarantine bucket,
+// keeping the moved records for quarantine to return.
+func (s *Store) moveBad() error {
 	if s.readOnly {
-		return nil, nil
+		return nil
 	}
 	list, dangling := s.bad.take()
 	if len(list) == 0 && len(dangling) == 0 {
-		return nil, nil
+		return nil
 	}
 	var moved []badRecord
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -111,9 +124,12 @@ func (s *Store) quarantine() ([]badRecord, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return moved, nil
+	s.bad.mu.Lock()
+	s.bad.moved = append(s.bad.moved, moved...)
+	s.bad.mu.Unlock()
+	return nil
 }
 
 // quarantined counts the records in quarantine, and those found unreadable

@@ -67,7 +67,7 @@ func TestUnreadableRecordsQuarantined(t *testing.T) {
 	// Damage one record of each kind.
 	garbage := []byte("\x00{not json")
 	var damagedAnn, damagedMsg []byte
-	err := s.d.store.db.Update(func(tx *bolt.Tx) error {
+	err := s.d.store.(*Store).db.Update(func(tx *bolt.Tx) error {
 		a := tx.Bucket(bucketAnnouncements)
 		prefix := annPrefix("anna", "anna/mail/anna@example.com")
 		c := a.Cursor()
@@ -117,7 +117,7 @@ func TestUnreadableRecordsQuarantined(t *testing.T) {
 		t.Errorf("status after the checks: quarantined %d (%v), want the damaged announcement too: 3", st.Quarantined, err)
 	}
 	// The raw bytes are kept.
-	err = s.d.store.db.View(func(tx *bolt.Tx) error {
+	err = s.d.store.(*Store).db.View(func(tx *bolt.Tx) error {
 		q := tx.Bucket(bucketQuarantine)
 		for _, k := range [][]byte{
 			append([]byte(string(bucketAnnouncements)+keySep), damagedAnn...),

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Status is the answer to "why did nothing arrive?": each subscriber's next
@@ -60,13 +58,19 @@ func (d *Daemon) Status() (Status, error) {
 			st.Healthy, st.Problem = false, err.Error()
 		}
 	}
-	runs := map[string]*run{}
+	var runs map[string]*run
 	perSub := map[string][]Delivery{}
-	err := d.viewState(func(tx *bolt.Tx) error {
-		for _, s := range cfg.Subscribers {
-			runs[s.ID] = d.store.lastRun(tx, s.ID)
+	err := d.readState(func() error {
+		ids := make([]string, len(cfg.Subscribers))
+		for i, s := range cfg.Subscribers {
+			ids[i] = s.ID
 		}
-		for _, dl := range d.store.deliveries(tx, func(*Delivery) bool { return true }) {
+		var err error
+		if runs, err = d.store.lastRuns(ids); err != nil {
+			return err
+		}
+		all, err := d.store.deliveries(func(*Delivery) bool { return true })
+		for _, dl := range all {
 			dl.Body = "" // status lists messages; the body can be long
 			if len(perSub[dl.Subscriber]) < SubscriberRecent {
 				perSub[dl.Subscriber] = append(perSub[dl.Subscriber], dl)
@@ -83,7 +87,7 @@ func (d *Daemon) Status() (Status, error) {
 				st.Recent = append(st.Recent, dl)
 			}
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return st, fmt.Errorf("read status: %w", err)
@@ -111,13 +115,13 @@ func (d *Daemon) Status() (Status, error) {
 	return st, nil
 }
 
-// viewState runs f in a read transaction; without a state file there is
-// nothing to read and f is not called.
-func (d *Daemon) viewState(f func(*bolt.Tx) error) error {
-	if d.store == nil || d.store.db == nil {
+// readState runs f, which reads the state; without a state there is nothing
+// to read and f is not called.
+func (d *Daemon) readState(f func() error) error {
+	if d.store == nil {
 		return nil
 	}
-	return d.store.db.View(f)
+	return f()
 }
 
 func (d *Daemon) serveHealth(w http.ResponseWriter, _ *http.Request) {

@@ -18,6 +18,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"github.com/hoursd/hoursd/config"
 	"github.com/hoursd/hoursd/notifier"
 	"github.com/hoursd/hoursd/schedule"
 )
@@ -592,8 +593,64 @@ func (s *Store) readDelivery(tx *bolt.Tx, key []byte) *Delivery {
 	return &d
 }
 
+// boltView is a read transaction of the state file, as a check reads it.
+type boltView struct {
+	s  *Store
+	tx *bolt.Tx
+}
+
+func (v boltView) lastRun(subscriber string) *run { return v.s.lastRun(v.tx, subscriber) }
+func (v boltView) announcementsOf(subscriber, target string) map[annKey]*announcement {
+	return v.s.announcementsOf(v.tx, subscriber, target)
+}
+
+func (s *Store) view(_ []*config.Subscriber, f func(stateView)) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		f(boltView{s, tx})
+		return nil
+	})
+}
+
+// chunk plans from one read of the state and queues in one write. The
+// daemon holds its planMu across it: one hoursd holds the file, so that is
+// what makes the step exclusive. Records the read found unreadable are
+// moved to the quarantine between the two, before the write could replace
+// them (and lose their bytes).
+func (s *Store) chunk(at, now time.Time, subs []*config.Subscriber, plan func(stateView, []*config.Subscriber) []planned) ([]planned, []Delivery, error) {
+	var checks []planned
+	if err := s.view(subs, func(v stateView) { checks = plan(v, subs) }); err != nil {
+		return nil, nil, err
+	}
+	s.moveBad()
+	queued, err := s.enqueue(at, now, checks)
+	return checks, queued, err
+}
+
+// lastRuns reads the last check of each of ids.
+func (s *Store) lastRuns(ids []string) (map[string]*run, error) {
+	out := make(map[string]*run, len(ids))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			if r := s.lastRun(tx, id); r != nil {
+				out[id] = r
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // deliveries lists the outbox, newest first, keeping those keep accepts.
-func (s *Store) deliveries(tx *bolt.Tx, keep func(*Delivery) bool) []Delivery {
+func (s *Store) deliveries(keep func(*Delivery) bool) ([]Delivery, error) {
+	var out []Delivery
+	err := s.db.View(func(tx *bolt.Tx) error {
+		out = s.deliveriesIn(tx, keep)
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) deliveriesIn(tx *bolt.Tx, keep func(*Delivery) bool) []Delivery {
 	var out []Delivery
 	ob := tx.Bucket(bucketOutbox)
 	if ob == nil {
@@ -669,7 +726,7 @@ func (s *Store) get(id uint64) (*Delivery, error) {
 // its status is written; the outcomes of the sends in flight at once are
 // committed together (see groupCommit), and record returns once its own is
 // on disk. Sent messages are kept for status; see prune.
-func (s *Store) record(id uint64, mutate func(*Delivery)) error {
+func (s *Store) record(id uint64, _ bool, mutate func(*Delivery)) error {
 	return s.group.do(s.db, func(tx *bolt.Tx) error {
 		d := s.readDelivery(tx, idKey(id))
 		if d == nil {

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/hoursd/hoursd/config"
 	"github.com/hoursd/hoursd/schedule"
 )
@@ -330,22 +328,15 @@ func oldestKept(t *testing.T, d *Daemon) schedule.Date {
 			oldest = day
 		}
 	}
-	err := d.store.db.View(func(tx *bolt.Tx) error {
-		err := tx.Bucket(bucketAnnouncements).ForEach(func(k, _ []byte) error {
-			key, err := parseAnnKey(k)
-			keep(key.Date)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		for _, dl := range d.store.deliveries(tx, func(*Delivery) bool { return true }) {
-			keep(schedule.DateOf(dl.Due.In(stockholm)))
-		}
-		return nil
-	})
+	for _, day := range announcedDates(t, d) {
+		keep(day)
+	}
+	all, err := d.store.deliveries(func(*Delivery) bool { return true })
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, dl := range all {
+		keep(schedule.DateOf(dl.Due.In(stockholm)))
 	}
 	return oldest
 }
