@@ -27,10 +27,22 @@ type StatusJSON struct {
 	State       string           `json:"state"`   // the state file; "" before the first start
 	LoadedAt    *time.Time       `json:"loaded_at"`
 	Quarantined int              `json:"quarantined"`
+	Replicas    []ReplicaJSON    `json:"replicas"` // [] on the embedded state file
 	Subscribers []SubscriberJSON `json:"subscribers"`
 	Recent      []DeliveryJSON   `json:"recent"`
 	Pending     []DeliveryJSON   `json:"pending"`
 	Failed      []DeliveryJSON   `json:"failed"`
+}
+
+// ReplicaJSON is a Replica as JSON.
+type ReplicaJSON struct {
+	Name    string     `json:"name"`
+	Self    bool       `json:"self"`  // the hoursd that answered
+	Alive   bool       `json:"alive"` // its heartbeat is recent and it did not stop
+	Started *time.Time `json:"started"`
+	Seen    *time.Time `json:"seen"`    // its last heartbeat
+	Sent    int        `json:"sent"`    // messages it sent, of those the state keeps
+	Claimed int        `json:"claimed"` // pending messages it holds now
 }
 
 // SubscriberJSON is SubscriberStatus as JSON.
@@ -91,7 +103,11 @@ func StatusJSONOf(st Status) StatusJSON {
 		Now: st.Now, Healthy: st.Healthy, Problem: st.Problem, State: st.State, LoadedAt: instant(st.LoadedAt, loc),
 		Quarantined: st.Quarantined, Subscribers: make([]SubscriberJSON, len(st.Subscribers)),
 		Recent: deliveriesJSON(st.Recent, false, loc), Pending: deliveriesJSON(st.Pending, false, loc),
-		Failed: deliveriesJSON(st.Failed, false, loc),
+		Failed: deliveriesJSON(st.Failed, false, loc), Replicas: []ReplicaJSON{},
+	}
+	for _, r := range st.Replicas {
+		out.Replicas = append(out.Replicas, ReplicaJSON{Name: r.Name, Self: r.Self, Alive: r.Alive,
+			Started: instant(r.Started, loc), Seen: instant(r.Seen, loc), Sent: r.Sent, Claimed: r.Claimed})
 	}
 	for i, s := range st.Subscribers {
 		out.Subscribers[i] = SubscriberJSON{
@@ -108,6 +124,10 @@ func StatusJSONOf(st Status) StatusJSON {
 func (s StatusJSON) Status() (Status, error) {
 	st := Status{Now: s.Now, Healthy: s.Healthy, Problem: s.Problem, State: s.State, LoadedAt: timeOf(s.LoadedAt),
 		Quarantined: s.Quarantined}
+	for _, r := range s.Replicas {
+		st.Replicas = append(st.Replicas, Replica{Name: r.Name, Self: r.Self, Alive: r.Alive,
+			Started: timeOf(r.Started), Seen: timeOf(r.Seen), Sent: r.Sent, Claimed: r.Claimed})
+	}
 	var err error
 	if st.Recent, err = deliveriesOf(s.Recent); err != nil {
 		return Status{}, err

@@ -26,11 +26,15 @@ type pgTestEnv struct {
 }
 
 // testPostgres is the database of the PostgreSQL tests, from
-// HOURSD_TEST_POSTGRES; without it they are skipped (.ci/run always sets it).
+// HOURSD_TEST_POSTGRES; without it they are skipped, except under CI
+// (.ci/run always sets it).
 func testPostgres(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("HOURSD_TEST_POSTGRES")
-	if dsn == "" {
+	switch {
+	case dsn == "" && os.Getenv("CI") != "":
+		t.Fatal("HOURSD_TEST_POSTGRES is not set, and CI must not skip the PostgreSQL tests (.ci/install-postgres gives one)")
+	case dsn == "":
 		t.Skip("HOURSD_TEST_POSTGRES is not set: no PostgreSQL to test against")
 	}
 	return dsn

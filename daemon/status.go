@@ -24,6 +24,9 @@ type Status struct {
 	// Quarantined counts the records of the state that could not be read:
 	// kept aside, raw, and ignored (see the log for each).
 	Quarantined int `json:"quarantined"`
+	// Replicas are the hoursd sharing a PostgreSQL state, this one among
+	// them (Self); none for the embedded file.
+	Replicas []Replica `json:"replicas"`
 }
 
 // SubscriberStatus is one subscriber's checks.
@@ -68,6 +71,11 @@ func (d *Daemon) Status() (Status, error) {
 		var err error
 		if runs, err = d.store.lastRuns(ids); err != nil {
 			return err
+		}
+		if rep, ok := d.store.(replicated); ok {
+			if st.Replicas, err = rep.replicas(); err != nil {
+				return err
+			}
 		}
 		all, err := d.store.deliveries(func(*Delivery) bool { return true })
 		for _, dl := range all {

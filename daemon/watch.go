@@ -16,6 +16,37 @@ type replicated interface {
 
 func (s *pgStore) leaseOf() time.Duration { return s.lease }
 
+// ReplicaObserver hears, at each heartbeat, each replica sharing the state:
+// the metrics (web.Metrics) satisfy it.
+type ReplicaObserver interface {
+	SetReplica(name string, alive bool, sent, claimed int)
+}
+
+// Replicas lists the hoursd sharing a PostgreSQL state (this one among
+// them); none on the embedded file.
+func (d *Daemon) Replicas() ([]Replica, error) {
+	rep, ok := d.store.(replicated)
+	if !ok {
+		return nil, nil
+	}
+	return rep.replicas()
+}
+
+// observeReplicas tells the observer which replicas live.
+func (d *Daemon) observeReplicas(rep replicated) {
+	o, ok := d.opts.Observer.(ReplicaObserver)
+	if !ok {
+		return
+	}
+	rs, err := rep.replicas()
+	if err != nil {
+		return
+	}
+	for _, r := range rs {
+		o.SetReplica(r.Name, r.Alive, r.Sent, r.Claimed)
+	}
+}
+
 // watchInterval is how often a daemon on the state file checks that it
 // answers; a replica beats at a third of its lease.
 const watchInterval = 30 * time.Second
@@ -34,6 +65,9 @@ func (d *Daemon) watchState(ctx context.Context) {
 	}
 	t := time.NewTicker(iv)
 	defer t.Stop()
+	if rep != nil {
+		d.observeReplicas(rep)
+	}
 	down := false
 	for {
 		select {
@@ -57,6 +91,7 @@ func (d *Daemon) watchState(ctx context.Context) {
 			d.resume()
 		}
 		if err == nil && rep != nil {
+			d.observeReplicas(rep)
 			d.takeOver(rep)
 		}
 	}

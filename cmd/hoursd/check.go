@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -113,6 +114,15 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 func checkOnce(cmd *cobra.Command, a *app, r checkRun, dry bool, retryFor time.Duration, log *slog.Logger) (daemon.Report, error) {
 	cfg, at := r.cfg, r.at
 	opts := daemon.Options{Logger: log}
+	if cfg.Postgres != nil && !dry {
+		// A check beside running replicas is a replica of its own for its
+		// lifetime: what it queues and does not send is theirs after it.
+		pg := *cfg.Postgres
+		pg.Replica = fmt.Sprintf("%s/check-%d", pg.Replica, os.Getpid())
+		c := *cfg
+		c.Postgres = &pg
+		cfg = &c
+	}
 	var (
 		d   *daemon.Daemon
 		err error

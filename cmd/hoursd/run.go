@@ -83,6 +83,17 @@ func mountWeb(d *daemon.Daemon, metrics *web.Metrics, log *slog.Logger) {
 		Metrics: metrics,
 		Logger:  log,
 		Sources: func() []web.SourceStatus { return pageSources(d) }, // source.go
+		Replicas: func() []web.ReplicaStatus {
+			rs, err := d.Replicas()
+			if err != nil {
+				log.Warn("status page: read the replicas", "err", err)
+			}
+			var out []web.ReplicaStatus
+			for _, r := range rs {
+				out = append(out, web.ReplicaStatus{Name: r.Name, Self: r.Self, Alive: r.Alive, Seen: r.Seen, Sent: r.Sent, Claimed: r.Claimed})
+			}
+			return out
+		},
 	})
 	d.Handle("/", pages)
 }

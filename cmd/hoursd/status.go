@@ -90,6 +90,21 @@ func printStatus(a *app, st daemon.Status, loc *time.Location) {
 		st.State, health = "(no state file yet: nothing was sent)", "no daemon has run on it"
 	}
 	fmt.Fprintf(w, "state\t%s\t%s\n\n", st.State, health)
+	if len(st.Replicas) > 0 {
+		fmt.Fprintln(w, "REPLICA\tALIVE\tSTARTED\tLAST SEEN\tSENT\tHOLDS")
+		for _, r := range st.Replicas {
+			name := r.Name
+			if r.Self {
+				name += " (this one)"
+			}
+			alive := "no"
+			if r.Alive {
+				alive = "yes"
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\n", name, alive, when(r.Started), when(r.Seen), r.Sent, r.Claimed)
+		}
+		fmt.Fprintln(w)
+	}
 	// LAST CHECK is when the last check ran, as on the status page; AS
 	// OF the instant it checked for, which a check caught up after
 	// downtime puts earlier.

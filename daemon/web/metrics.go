@@ -24,7 +24,8 @@ type Metrics struct {
 	quarantine prometheus.Gauge
 	lastCheck  prometheus.Gauge
 	reloads    *prometheus.CounterVec
-	sources    sourceMetrics // metrics_sources.go
+	sources    sourceMetrics  // metrics_sources.go
+	replicas   replicaMetrics // replicas.go
 }
 
 // The values of the result label of checks and reloads.
@@ -70,9 +71,11 @@ func NewMetrics() *Metrics {
 		m.reloads.WithLabelValues(r)
 	}
 	m.sources = newSourceMetrics()
+	m.replicas = newReplicaMetrics()
 	m.registry.MustRegister(
 		m.checks, m.deliveries, m.pending, m.quarantine, m.lastCheck, m.reloads,
 		m.sources.lastSuccess, m.sources.failing, m.sources.refreshes,
+		m.replicas.up, m.replicas.sent, m.replicas.claimed,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -48,6 +48,8 @@ type pageData struct {
 	Subscribers []subscriberRow
 	Sources     []sourceRow // sources.go
 	SL          sourceLabels
+	Replicas    []replicaRow // replicas.go
+	RL          replicaLabels
 }
 
 type schedulePage struct {
@@ -112,6 +114,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 	today := schedule.DateOf(now)
 	data.Sources, data.SL = h.sourceRows(st.loc, l), sourceWords[l.Code()]
+	data.Replicas, data.RL = h.replicaRows(st.loc, l), replicaWords[l.Code()]
 	for _, s := range st.schedules {
 		data.Schedules = append(data.Schedules, buildSchedulePage(s, today, l))
 	}

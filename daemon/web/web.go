@@ -48,6 +48,9 @@ type Options struct {
 	// Sources, when set, is asked for the schedules' sources on every
 	// request (sources.go); nil leaves the section out.
 	Sources func() []SourceStatus
+	// Replicas, when set, is asked for the replicas sharing the state on
+	// every request (replicas.go); nil or none leaves the section out.
+	Replicas func() []ReplicaStatus
 	// Logger receives the errors a request meets that the client cannot
 	// fix (the state store failing); nil discards them.
 	Logger *slog.Logger
@@ -57,14 +60,15 @@ type Options struct {
 // /calendar/<schedule>.ics and the metrics on /metrics. It is safe for
 // concurrent use, including SetSchedules while requests are served.
 type Handler struct {
-	mux     *http.ServeMux
-	now     func() time.Time
-	status  Status
-	metrics *Metrics
-	log     *slog.Logger
-	source  func() ([]*schedule.Schedule, *time.Location, time.Time)
-	sources func() []SourceStatus
-	current atomic.Pointer[state]
+	mux      *http.ServeMux
+	now      func() time.Time
+	status   Status
+	metrics  *Metrics
+	log      *slog.Logger
+	source   func() ([]*schedule.Schedule, *time.Location, time.Time)
+	sources  func() []SourceStatus
+	replicas func() []ReplicaStatus
+	current  atomic.Pointer[state]
 }
 
 // state is what a reload replaces as a whole, so a request sees either the
@@ -81,13 +85,14 @@ var _ http.Handler = (*Handler)(nil)
 // New builds the Handler.
 func New(opts Options) *Handler {
 	h := &Handler{
-		mux:     http.NewServeMux(),
-		now:     opts.Now,
-		status:  opts.Status,
-		metrics: opts.Metrics,
-		log:     opts.Logger,
-		source:  opts.Source,
-		sources: opts.Sources,
+		mux:      http.NewServeMux(),
+		now:      opts.Now,
+		status:   opts.Status,
+		metrics:  opts.Metrics,
+		log:      opts.Logger,
+		source:   opts.Source,
+		sources:  opts.Sources,
+		replicas: opts.Replicas,
 	}
 	if h.now == nil {
 		h.now = time.Now
