@@ -146,3 +146,14 @@ func (o *outbox) release(target string) {
 	defer o.mu.Unlock()
 	delete(o.inflight, target)
 }
+
+// serving lists the targets being served now.
+func (o *outbox) serving() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make([]string, 0, len(o.inflight))
+	for t := range o.inflight {
+		out = append(out, t)
+	}
+	return out
+}

@@ -100,7 +100,7 @@ func TestReplicasTellOnce(t *testing.T) {
 	}
 	// Status shows both replicas, and what each sent.
 	for _, d := range ds {
-		if err := d.store.(replicated).heartbeat(); err != nil {
+		if err := d.store.(replicated).heartbeat(nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -177,7 +177,7 @@ func TestReplicaTakesOver(t *testing.T) {
 		}
 	}
 	clock.Set(clock.Now().Add(config.DefaultLease + time.Second))
-	if err := rb.heartbeat(); err != nil {
+	if err := rb.heartbeat(nil); err != nil {
 		t.Fatal(err)
 	}
 	b.takeOver(rb)

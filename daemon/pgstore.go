@@ -699,16 +699,22 @@ func (s *pgStore) get(id uint64) (*Delivery, error) {
 // is released (a pending one then waits for the next check, as in the
 // file); one still being retried keeps its claim, renewed.
 func (s *pgStore) record(id uint64, done bool, mutate func(*Delivery)) error {
-	d, err := s.get(id)
-	if err != nil {
-		return err
-	}
-	if d == nil {
-		return fmt.Errorf("outbox message %d is gone", id)
-	}
-	mutate(d)
 	ctx, cancel := s.ctx()
 	defer cancel()
+	d := &Delivery{ID: id}
+	var sent *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT state, attempts, last_error, updated, sent_at FROM outbox WHERE id = $1`, int64(id)).
+		Scan(&d.State, &d.Attempts, &d.LastError, &d.Updated, &sent)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("outbox message %d is gone", id)
+	case err != nil:
+		return s.fail("record a delivery", err)
+	}
+	if sent != nil {
+		d.SentAt = *sent
+	}
+	mutate(d)
 	var sentAt *time.Time
 	if !d.SentAt.IsZero() {
 		sentAt = &d.SentAt
@@ -846,10 +852,14 @@ func (s *pgStore) quarantined() int {
 	return n
 }
 
-// heartbeat tells the other replicas this one lives and renews its claims;
-// it takes the replica's name back if the database lost it (a restart of
+// heartbeat tells the other replicas this one lives, and renews its claims
+// on the messages of the targets it is sending to (serving: the outbox's
+// targets in flight). A claim it does not renew — a message queued by this
+// replica whose target another replica was still serving, say — runs out,
+// and whichever replica's heartbeat comes first sends it (orphans). It also
+// takes the replica's name back if the database lost it (a restart of
 // PostgreSQL ends every session).
-func (s *pgStore) heartbeat() error {
+func (s *pgStore) heartbeat(serving []string) error {
 	if s.readOnly {
 		return nil
 	}
@@ -862,8 +872,9 @@ func (s *pgStore) heartbeat() error {
 	if _, err := s.pool.Exec(ctx, `UPDATE replicas SET seen = $2, stopped = NULL WHERE name = $1`, s.name, now); err != nil {
 		return s.fail("heartbeat", err)
 	}
-	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET claimed_until = $2 WHERE claimed_by = $1 AND state = 'pending' AND claimed_until IS NOT NULL`,
-		s.name, now.Add(s.lease)); err != nil {
+	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET claimed_until = $2
+		WHERE claimed_by = $1 AND state = 'pending' AND claimed_until IS NOT NULL AND target = ANY($3)`,
+		s.name, now.Add(s.lease), serving); err != nil {
 		return s.fail("renew claims", err)
 	}
 	return nil
@@ -887,13 +898,15 @@ func (s *pgStore) holdName(ctx context.Context) error {
 	return nil
 }
 
-// orphans lists the targets whose pending messages another replica claimed
-// and stopped renewing: it died, and this one sends the rest.
+// orphans lists the targets with pending messages whose claim ran out: the
+// replica that held them died or stopped, or queued them while another
+// replica was still sending to their target. This one sends them (the
+// outbox passes over targets it is serving already).
 func (s *pgStore) orphans() ([]string, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT target FROM outbox WHERE state = 'pending' AND claimed_by <> $1 AND claimed_until < $2
-		GROUP BY target ORDER BY min(id)`, s.name, s.now())
+	rows, err := s.pool.Query(ctx, `SELECT target FROM outbox WHERE state = 'pending' AND claimed_until < $1
+		GROUP BY target ORDER BY min(id)`, s.now())
 	if err != nil {
 		return nil, s.fail("read the outbox", err)
 	}

@@ -8,7 +8,7 @@ import (
 // replicated is a backend shared by replicas (PostgreSQL): each says it
 // lives, renews its claims, and takes over what a replica that died left.
 type replicated interface {
-	heartbeat() error
+	heartbeat(serving []string) error
 	orphans() ([]string, error)
 	replicas() ([]Replica, error)
 	leaseOf() time.Duration
@@ -77,7 +77,7 @@ func (d *Daemon) watchState(ctx context.Context) {
 		}
 		err := d.store.Ping()
 		if err == nil && rep != nil {
-			err = rep.heartbeat()
+			err = rep.heartbeat(d.outbox.serving())
 		}
 		switch {
 		case err != nil && !down:
