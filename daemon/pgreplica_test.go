@@ -278,3 +278,81 @@ func TestPostgresPasswordNeverShown(t *testing.T) {
 		t.Errorf("describeDSN = %q", got)
 	}
 }
+
+// heldSender delivers once its gate opens, and says when a send began.
+type heldSender struct {
+	boxSender
+	started chan<- struct{}
+	gate    <-chan struct{}
+}
+
+func (h heldSender) Send(ctx context.Context, subject, body string) error {
+	h.started <- struct{}{}
+	select {
+	case <-h.gate:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return h.boxSender.Send(ctx, subject, body)
+}
+
+// TestReplicaCorrectionWaitsItsTurn: replica b queues a correction while
+// replica a is still sending the announcement it corrects. b may not send it
+// first; a, done, may not take b's claim; once the claim runs out, the
+// heartbeat sends it: the target hears both, in order, once each.
+func TestReplicaCorrectionWaitsItsTurn(t *testing.T) {
+	base := testPostgres(t)
+	dsn := newSchema(t, base)
+	sub := subscriber("anna", []int{1}, "mail:anna@example.com")
+	clock := &fakeClock{t: at(t, "2026-04-29 17:00")}
+	box := &postbox{clock: clock, down: map[string]bool{}}
+	started, gate := make(chan struct{}, 1), make(chan struct{})
+	a, err := New(replicaConfig(testConfig(t.TempDir(), kundcenter2026(t), sub), dsn, "a"), replicaOptions(clock, box,
+		func(s notifier.Sender) notifier.Sender { return heldSender{s.(boxSender), started, gate} }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	b, err := New(replicaConfig(testConfig(t.TempDir(), valborgUntil13(t), sub), dsn, "b"), replicaOptions(clock, box, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+
+	clock.Set(at(t, "2026-04-29 18:00"))
+	done := make(chan struct{})
+	go func() { defer close(done); a.Check(t.Context(), at(t, "2026-04-29 18:00"), false, 0) }()
+	<-started // a's announcement is on its way
+	clock.Set(at(t, "2026-04-29 18:05"))
+	// a beats its heartbeat meanwhile, as a running replica does every
+	// third of its lease, renewing the claim of its target in flight.
+	if err := a.store.(replicated).heartbeat(a.outbox.serving()); err != nil {
+		t.Fatal(err)
+	}
+	rep := b.Check(t.Context(), at(t, "2026-04-29 18:05"), false, 0)
+	if len(rep.Messages) != 1 || rep.Messages[0].State != StatePending {
+		t.Fatalf("b's check: %+v, want its correction queued and left pending", rep.Messages)
+	}
+	if got := box.lines(); len(got) != 0 {
+		t.Fatalf("received before a's announcement: %q", got)
+	}
+	close(gate)
+	<-done
+	clock.Set(clock.Now().Add(config.DefaultLease + time.Second))
+	rb := b.store.(replicated)
+	if err := rb.heartbeat(nil); err != nil {
+		t.Fatal(err)
+	}
+	b.takeOver(rb)
+	b.background.Wait()
+	box.mu.Lock()
+	var got []string
+	for _, g := range box.got {
+		got = append(got, g.line)
+	}
+	box.mu.Unlock()
+	want := []string{"2026-04-30 day new 08:00-11:30", "2026-04-30 day correction 08:00-13:00"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("anna received, in order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
