@@ -38,7 +38,15 @@ func eveAhead(t *testing.T) (eve time.Time, day func(n int) string, at func(n in
 // TestCheckAndStatus drives `hoursd check` and `hoursd status` in process
 // against a webhook on a local server. The days it announces are set ten to
 // twelve days from now, so that sending them is not too late.
-func TestCheckAndStatus(t *testing.T) {
+func TestCheckAndStatus(t *testing.T) { testCheckAndStatus(t, "") }
+
+// TestCheckAndStatusOnPostgres is the same with the state in PostgreSQL:
+// the commands work against the database as against the file.
+func TestCheckAndStatusOnPostgres(t *testing.T) {
+	testCheckAndStatus(t, fmt.Sprintf("postgres: {dsn: %q, replica: cli}\n", cliSchema(t)))
+}
+
+func testCheckAndStatus(t *testing.T, postgres string) {
 	eve, day, at := eveAhead(t)
 	var mu sync.Mutex
 	var posts []string
@@ -58,7 +66,7 @@ func TestCheckAndStatus(t *testing.T) {
 	defer hook.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
-	writeFile(t, cfg, fmt.Sprintf(`timezone: Europe/Stockholm
+	writeFile(t, cfg, postgres+fmt.Sprintf(`timezone: Europe/Stockholm
 state_dir: %s
 http: {listen: ""}
 schedules:
