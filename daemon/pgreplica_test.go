@@ -356,3 +356,45 @@ func TestReplicaCorrectionWaitsItsTurn(t *testing.T) {
 		t.Errorf("anna received, in order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestClaimNeverSkipsTheOldest: while another transaction holds the lock on
+// a target's oldest pending message (another replica claiming it that very
+// moment), a claim neither waits for it nor takes the target's next message.
+func TestClaimNeverSkipsTheOldest(t *testing.T) {
+	dsn := newSchema(t, testPostgres(t))
+	clock := &fakeClock{t: at(t, "2026-04-29 18:00")}
+	d, err := New(replicaConfig(testConfig(t.TempDir(), kundcenter2026(t)), dsn, "a"), Options{Now: clock.Now, Notify: func(string) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for range 2 {
+		if _, err := conn.Exec(ctx, `INSERT INTO outbox (subscriber, target, channel, checked_at, today, due, subject, body, items, state, created, updated, queued_by)
+			VALUES ('anna', 'anna/mail', 'mail', $1, '2026-04-29', $2, 's', 'b', '[]', 'pending', $1, $1, 'b')`,
+			clock.Now(), at(t, "2026-04-30 00:00")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM outbox WHERE id = 1 FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.store.nextPending("anna/mail", 0)
+	if err != nil || got != nil {
+		t.Errorf("claim while the oldest is locked elsewhere = %+v (%v), want none", got, err)
+	}
+	tx.Rollback(ctx)
+	got, err = d.store.nextPending("anna/mail", 0)
+	if err != nil || got == nil || got.ID != 1 {
+		t.Errorf("claim once the lock is gone = %+v (%v), want message 1", got, err)
+	}
+}

@@ -61,11 +61,12 @@ type pgOptions struct {
 //     oldest pending one can be claimed, so a correction never overtakes
 //     what it corrects while another replica holds that. A replica that
 //     dies leaves its claims to expire; another replica's heartbeat finds
-//     them (orphans) and sends the rest. (FOR UPDATE SKIP LOCKED, the usual
-//     queue idiom, would let a replica skip a target's oldest message that
-//     another is claiming that very moment and take the next: the claim is
-//     an UPDATE of the oldest message instead, which waits for the other's
-//     row lock and re-checks the lease.)
+//     them (orphans) and sends the rest. The claim locks the oldest
+//     pending message of the target with FOR UPDATE SKIP LOCKED, so that a
+//     replica never waits for another one's claim under way; since SKIP
+//     LOCKED would then hand it the target's next message, the claim takes
+//     the row only if it is the target's oldest pending one (see
+//     nextPending).
 //   - Each replica holds a session advisory lock on its name while it runs:
 //     a second live hoursd with the same name is refused, so that a
 //     replica restarted after a crash may take back its own claims at once.
@@ -604,6 +605,15 @@ func (s *pgStore) chunkOnce(at, now time.Time, subs []*config.Subscriber, plan f
 const deliveryCols = `id, subscriber, target, channel, checked_at, today::text, due, subject, body, items::text, state,
 	attempts, last_error, created, updated, sent_at`
 
+// qualified prefixes each column of cols with table t.
+func qualified(t, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = t + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (s *pgStore) scanDelivery(row pgx.Row) (*Delivery, error) {
 	var d Delivery
 	var id int64
@@ -661,11 +671,18 @@ func (s *pgStore) nextPending(target string, after uint64) (*Delivery, error) {
 	defer cancel()
 	now := s.now()
 	for {
-		d, err := s.scanDelivery(s.pool.QueryRow(ctx, `UPDATE outbox SET claimed_by = $3, claimed_until = $5
-			WHERE id = (SELECT min(id) FROM outbox WHERE target = $1 AND state = 'pending')
-			  AND id > $2 AND state = 'pending'
-			  AND (claimed_by IS NULL OR claimed_by = $3 OR claimed_until < $4)
-			RETURNING `+deliveryCols, target, int64(after), s.name, now, now.Add(s.lease)))
+		// head is the first pending message of the target that no other
+		// transaction has locked; it is claimed only if it is the oldest
+		// pending one (else that one is being claimed elsewhere this
+		// instant, and this replica leaves the target alone), if it lies
+		// after `after`, and if its lease is free or this replica's.
+		d, err := s.scanDelivery(s.pool.QueryRow(ctx, `UPDATE outbox o SET claimed_by = $3, claimed_until = $5
+			FROM (SELECT id FROM outbox WHERE target = $1 AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) head
+			WHERE o.id = head.id
+			  AND head.id = (SELECT min(id) FROM outbox WHERE target = $1 AND state = 'pending')
+			  AND o.id > $2 AND o.state = 'pending'
+			  AND (o.claimed_by IS NULL OR o.claimed_by = $3 OR o.claimed_until < $4)
+			RETURNING `+qualified("o", deliveryCols), target, int64(after), s.name, now, now.Add(s.lease)))
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			return nil, nil
