@@ -342,8 +342,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 			done = true
 		case <-tick:
 			// The watchdog is fed from this loop, so a wedged loop stops it;
-			// a broken store stops it too, and systemd restarts hoursd.
-			if d.store.Ping() == nil {
+			// a broken state file stops it too, and systemd restarts
+			// hoursd. A database that is away is not: a restart would not
+			// bring it back, and hoursd waits for it (watchState).
+			if _, shared := d.store.(replicated); shared || d.store.Ping() == nil {
 				d.notify(sd.SdNotifyWatchdog)
 			}
 		}
