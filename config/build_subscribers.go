@@ -15,7 +15,8 @@ import (
 )
 
 func (b *builder) buildSubscribers(c *Config) {
-	var ids []string
+	ids := make([]string, 0, len(b.raw.Subscribers))
+	c.Subscribers = make([]Subscriber, 0, len(b.raw.Subscribers))
 	d := b.raw.Defaults
 	for i := range b.raw.Subscribers {
 		r := &b.raw.Subscribers[i]

@@ -90,6 +90,7 @@ type loader struct {
 	stat       func(string) (fs.FileInfo, error) // os.Lstat: a dangling link is there
 	hostname   func() (string, error)
 	systemPath string
+	whole      bool // read YAML files the general way only (tests compare the two)
 }
 
 func newLoader() *loader {
@@ -183,10 +184,42 @@ func readFileLimited(name string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// parse reads data with viper, applies the environment, decodes strictly
-// and validates. dir is where relative secret files are looked up when
-// $CREDENTIALS_DIRECTORY is not set.
-func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Config, err error) {
+// parse reads data, applies the environment, decodes strictly and
+// validates. dir is where relative secret files are looked up when
+// $CREDENTIALS_DIRECTORY is not set. A YAML file with a long subscribers
+// list is read in two parts when it can be (see split.go).
+func (l *loader) parse(source, format string, data []byte, dir string) (*Config, error) {
+	if format == "yaml" && !l.whole {
+		if cfg := l.parseSplit(source, data, dir); cfg != nil {
+			return cfg, nil
+		}
+	}
+	return l.parseWhole(source, format, data, dir, nil)
+}
+
+// parseSplit reads a YAML file's subscribers list on its own and the rest
+// of the file the general way; nil when the file is not one it can read
+// so, or has a problem, which parseWhole then reports as it always did.
+func (l *loader) parseSplit(source string, data []byte, dir string) *Config {
+	rest, chunks, line, ok := splitSubscribers(data)
+	if !ok || !keyAt(rest, line) {
+		return nil
+	}
+	subs, ok := decodeSubscriberChunks(chunks)
+	if !ok {
+		return nil
+	}
+	cfg, err := l.parseWhole(source, "yaml", rest, dir, subs)
+	if err != nil {
+		return nil
+	}
+	return cfg
+}
+
+// parseWhole reads data with viper, applies the environment, decodes
+// strictly and validates. subs, when not nil, are the subscribers of a
+// file whose list parseSplit took out of data.
+func (l *loader) parseWhole(source, format string, data []byte, dir string, subs []rawSubscriber) (cfg *Config, err error) {
 	// viper and the decoders below are not ours; whatever a file does to
 	// them, the user gets a message, never a stack trace.
 	defer func() {
@@ -255,8 +288,16 @@ func (l *loader) parse(source, format string, data []byte, dir string) (cfg *Con
 		m = settings // viper keeps "" but drops null, which only YAML has besides in lists
 	}
 	emptyDefaults(&ps, m, fromEnv)
-	b.tree = m
+	// Of the tree, the build needs only the postgres section (see
+	// buildPostgres): a large file's tree is let go before the build.
+	b.tree = map[string]any{}
+	if pg, ok := lookupFold(m, []string{"postgres"}); ok {
+		b.tree["postgres"] = pg
+	}
 	b.decode("", settings, &raw)
+	if subs != nil {
+		raw.Subscribers = subs
+	}
 	cfg = b.build()
 	cfg.Source = source
 	if len(ps) > 0 {

@@ -143,7 +143,7 @@ func (b *builder) buildPostgres(c *Config) {
 		switch {
 		case len(r.Replica) > MaxIDLength:
 			b.add(join(p, "replica"), "is %d characters long; at most %d are allowed", len(r.Replica), MaxIDLength)
-		case !idPattern.MatchString(r.Replica):
+		case !validID(r.Replica):
 			b.add(join(p, "replica"), "replica name %q may only hold letters, digits, '.', '_' and '-'", r.Replica)
 		}
 		pg.Replica = r.Replica
@@ -168,7 +168,7 @@ func (b *builder) buildPostgres(c *Config) {
 }
 
 // isID says whether s may be used as an id.
-func isID(s string) bool { return len(s) <= MaxIDLength && idPattern.MatchString(s) }
+func isID(s string) bool { return len(s) <= MaxIDLength && validID(s) }
 
 // describeDSN names the form a connection string is written in, so that
 // a message about it can say something without quoting it.
