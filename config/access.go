@@ -137,9 +137,11 @@ func (c *Config) Show(w io.Writer) error {
 		return fmt.Errorf("show config: the configuration was not loaded by config.Load")
 	}
 	fmt.Fprintf(w, "# effective configuration from %s\n", c.Source)
+	shown := *c.raw
+	shown.Subscribers = c.shownSubscribers()
 	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)
-	if err := enc.Encode(c.raw); err != nil {
+	if err := enc.Encode(&shown); err != nil {
 		return fmt.Errorf("show config: %w", err)
 	}
 	return enc.Close()

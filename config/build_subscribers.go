@@ -55,7 +55,7 @@ func (b *builder) buildSubscribers(c *Config) {
 		if len(r.Targets) == 0 {
 			b.add(join(p, "targets"), "missing: at least one target, e.g. targets: [{channel: mail, address: anna@example.com}]")
 		}
-		var targets []Target
+		targets := make([]Target, 0, len(r.Targets))
 		for j, t := range r.Targets {
 			q := index(join(p, "targets"), j)
 			b.checkTarget(q, t)
@@ -69,6 +69,10 @@ func (b *builder) buildSubscribers(c *Config) {
 
 		tm := b.templates
 		if r.Templates != nil {
+			if c.ownTemplates == nil {
+				c.ownTemplates = map[int]*rawTemplates{}
+			}
+			c.ownTemplates[i] = r.Templates
 			b.checkTemplates(join(p, "templates"), *r.Templates)
 			tm.Subject = cmp.Or(r.Templates.Subject, tm.Subject)
 			tm.Body = cmp.Or(r.Templates.Body, tm.Body)
@@ -102,6 +106,27 @@ func (b *builder) buildSubscribers(c *Config) {
 			Templates: parsed,
 		})
 	}
+	// Show prints the subscribers from c.Subscribers (see
+	// shownSubscribers), so the raw ones, as many again, are let go.
+	b.raw.Subscribers = nil
+}
+
+// shownSubscribers are the subscribers as `config show` prints them: as
+// written, with the defaults filled in. They are made from c.Subscribers,
+// which hold the same values, rather than kept beside them: a file of a
+// hundred thousand subscribers would keep them all twice.
+func (c *Config) shownSubscribers() []rawSubscriber {
+	out := make([]rawSubscriber, len(c.Subscribers))
+	for i, s := range c.Subscribers {
+		targets := make([]rawTarget, len(s.Targets))
+		for j, t := range s.Targets {
+			targets[j] = rawTarget(t)
+		}
+		remind := s.Remind
+		out[i] = rawSubscriber{ID: s.ID, Language: s.Language, Schedules: s.Schedules, Check: s.Check,
+			Remind: &remind, Targets: targets, Templates: c.ownTemplates[i]}
+	}
+	return out
 }
 
 func (b *builder) checkTarget(q string, t rawTarget) {

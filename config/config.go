@@ -46,7 +46,10 @@ type Config struct {
 	// the command line set it.
 	Stdout io.Writer
 
-	raw *rawFile // the file with defaults filled in, for Show
+	raw *rawFile // the file with defaults filled in, for Show; its subscribers are Subscribers
+	// ownTemplates are the templates subscribers give themselves, as
+	// written, by their index, for Show.
+	ownTemplates map[int]*rawTemplates
 }
 
 // Log is the logging setup.

@@ -21,6 +21,7 @@ const (
 	pushoverToken  = "azGDORePK8gMaC0QOYAMyEEuzJnyUi"
 	credentials    = "/run/credentials/hoursd.service"
 	pushoverFile   = credentials + "/pushover"
+	postgresDSN    = "postgres://hoursd:pg-secret-value@db.example.com:5432/hoursd?sslmode=verify-full"
 )
 
 var fixtureEnv = map[string]string{
@@ -44,6 +45,7 @@ var fixtureFiles = map[string]string{
 	pushoverFile:                     pushoverToken + "\n",
 	credentials + "/smtp-password":   smtpPassword + "\n",
 	credentials + "/discord-webhook": discordWebhook + "\n",
+	credentials + "/postgres-dsn":    postgresDSN + "\n",
 }
 
 // testHost is the host name testLoader gives, the default replica name.
@@ -117,7 +119,7 @@ func TestBadFixtures(t *testing.T) {
 			if got != string(want) {
 				t.Errorf("Load(%s) problems:\n%s\nwant:\n%s", name, got, want)
 			}
-			for _, secret := range []string{smtpPassword, discordWebhook, pushoverToken, "hunter2", "SECRETPART", "sometoken"} {
+			for _, secret := range []string{smtpPassword, discordWebhook, pushoverToken, "pg-secret-value", "hunter2", "SECRETPART", "sometoken"} {
 				if strings.Contains(got, secret) || strings.Contains(loadErr.Error(), secret) {
 					t.Errorf("Load(%s) reveals the secret %q:\n%s", name, secret, got)
 				}
