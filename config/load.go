@@ -186,35 +186,54 @@ func readFileLimited(name string) ([]byte, error) {
 
 // parse reads data, applies the environment, decodes strictly and
 // validates. dir is where relative secret files are looked up when
-// $CREDENTIALS_DIRECTORY is not set. A YAML file with a long subscribers
-// list is read in two parts when it can be (see split.go).
+// $CREDENTIALS_DIRECTORY is not set. A YAML or JSON file's subscribers
+// list is read on its own when it can be (see split.go).
 func (l *loader) parse(source, format string, data []byte, dir string) (*Config, error) {
-	if format == "yaml" && !l.whole {
-		if cfg := l.parseSplit(source, data, dir); cfg != nil {
+	if !l.whole {
+		if cfg := l.parseSplit(source, format, data, dir); cfg != nil {
 			return cfg, nil
 		}
 	}
 	return l.parseWhole(source, format, data, dir, nil)
 }
 
-// parseSplit reads a YAML file's subscribers list on its own and the rest
-// of the file the general way; nil when the file is not one it can read
-// so, or has a problem, which parseWhole then reports as it always did.
-func (l *loader) parseSplit(source string, data []byte, dir string) *Config {
-	rest, chunks, line, ok := splitSubscribers(data)
-	if !ok || !keyAt(rest, line) {
+// parseSplit reads a YAML or JSON file's subscribers list on its own and
+// the rest of the file the general way; nil when the file is not one it
+// can read so, or has a problem, which parseWhole then reports as it
+// always did.
+func (l *loader) parseSplit(source, format string, data []byte, dir string) *Config {
+	var (
+		rest []byte
+		subs []rawSubscriber
+		ok   bool
+	)
+	switch format {
+	case "yaml":
+		var chunks [][]byte
+		var line int
+		if rest, chunks, line, ok = splitSubscribers(data); !ok || !keyAt(rest, line) {
+			return nil
+		}
+		if subs, ok = decodeSubscriberChunks(chunks); !ok {
+			return nil
+		}
+	case "json":
+		if rest, subs, ok = splitJSON(data); !ok {
+			return nil
+		}
+	default:
 		return nil
 	}
-	subs, ok := decodeSubscriberChunks(chunks)
-	if !ok {
-		return nil
-	}
-	cfg, err := l.parseWhole(source, "yaml", rest, dir, subs)
+	cfg, err := l.parseWhole(source, format, rest, dir, subs)
 	if err != nil {
 		return nil
 	}
 	return cfg
 }
+
+// errNotSplit is parseWhole's answer when the file parseSplit made does
+// not hold its empty subscribers list where it should.
+var errNotSplit = errors.New("the subscribers list is not where it was taken from")
 
 // parseWhole reads data with viper, applies the environment, decodes
 // strictly and validates. subs, when not nil, are the subscribers of a
@@ -296,6 +315,10 @@ func (l *loader) parseWhole(source, format string, data []byte, dir string, subs
 	}
 	b.decode("", settings, &raw)
 	if subs != nil {
+		// The list parseSplit took out must be where it was, empty.
+		if list, ok := m["subscribers"].([]any); !ok || len(list) != 0 {
+			return nil, errNotSplit
+		}
 		raw.Subscribers = subs
 	}
 	cfg = b.build()

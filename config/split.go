@@ -19,12 +19,13 @@ import (
 // file whose subscribers list is written the plain way is read in two
 // parts: the list's items, a few hundred at a time, straight into
 // rawSubscriber; and the rest of the file, with the list's lines left
-// blank, the general way. Only a file that reads without a single problem
-// is taken from this path. Whatever the list holds that the plain way
-// does not cover (anchors, tags, nulls, unknown or differently cased
-// keys, values of another type), and any problem anywhere in the file,
-// sends the whole file through the general way again, so that every
-// message and key path is what it always was.
+// blank, the general way. A JSON file is read the same way
+// (split_json.go); a TOML file always the general way. Only a file that
+// reads without a single problem is taken from this path. Whatever the
+// list holds that the plain way does not cover (anchors, tags, nulls,
+// unknown or differently cased keys, values of another type), and any
+// problem anywhere in the file, sends the whole file through the general
+// way again, so that every message and key path is what it always was.
 
 // subscribersKey matches the line that opens the top-level subscribers
 // list: the key alone at the start of a line, maybe with a comment.

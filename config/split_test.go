@@ -152,12 +152,120 @@ func FuzzSplitSameAsWhole(f *testing.F) {
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l := testLoader(nil, nil)
-		got := l.parseSplit("c.yaml", data, dir)
+		got := l.parseSplit("c.yaml", "yaml", data, dir)
 		if got == nil {
 			return
 		}
 		l.whole = true
 		want, err := l.parse("c.yaml", "yaml", data, dir)
+		if err != nil {
+			t.Fatalf("read on its own, the file loads; the general way: %v\n%s", err, data)
+		}
+		if !reflect.DeepEqual(got.Subscribers, want.Subscribers) {
+			t.Fatalf("subscribers:\n%+v\nthe general way:\n%+v\nof:\n%s", got.Subscribers, want.Subscribers, data)
+		}
+		if g, w := show(t, got), show(t, want); g != w {
+			t.Fatalf("Show:\n%s\nthe general way:\n%s\nof:\n%s", g, w, data)
+		}
+	})
+}
+
+// jsonHead is the rest of the files of TestSplitJSONSameAsWhole, which
+// end with their subscribers.
+const jsonHead = `{"timezone": "Europe/Stockholm",
+"schedules": [{"id": "s", "weekly": {"mon-fri": ["08:00-16:00"]}}, {"id": "t", "weekly": {"mon-fri": ["09:00-15:00"]}}],
+"channels": [{"id": "hook", "type": "webhook", "url": "http://127.0.0.1:8080/hook"},
+  {"id": "mail", "type": "email", "host": "localhost", "from": "hoursd@example.com", "tls": "none"},
+  {"id": "tg", "type": "telegram", "token": "123456:abcdefghijklmnopqrstuvwxyz"}],
+`
+
+// TestSplitJSONSameAsWhole is TestSplitSameAsWhole for JSON files.
+func TestSplitJSONSameAsWhole(t *testing.T) {
+	const a = `{"id": "a", "schedules": ["s"], "targets": [{"channel": "hook"}]}`
+	tests := []struct {
+		name string
+		file string
+		fast bool
+	}{
+		{"plain", jsonHead + `"subscribers": [` + a + `]}`, true},
+		{"every key", jsonHead + `"subscribers": [
+  {"id": "anna", "language": "en", "check": "0 17 * * *", "remind": [7, 1, 0], "schedules": ["s", "t"],
+   "targets": [{"channel": "mail", "address": "Anna \"A\" <anna@example.com>"}, {"channel": "tg", "chat": -1001234567890}],
+   "templates": {"subject": "{{.Subject}} f\u00f6r Anna", "body": "Hej\n\n{{.Body}}\t\/"}},
+  {"id": 42, "schedules": ["s"], "targets": [{"channel": "hook"}]}
+]}`, true},
+		{"the list first, CRLF, tabs", strings.Replace(strings.ReplaceAll(jsonHead, "\n", "\r\n"), "{", "{\"subscribers\"\t:\r\n\t[ "+a+" ,\r\n"+strings.Replace(a, `"a"`, `"b"`, 1)+"\r\n],", 1) + `"log": {"level": "warn"}}`, true},
+		{"many", jsonHead + `"subscribers": [` + strings.Repeat(a+", ", 300)[:len(strings.Repeat(a+", ", 300))-2] + `]}`, true},
+
+		{"a number with a fraction for an id", jsonHead + `"subscribers": [{"id": 42.0, "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"an exponent", jsonHead + `"subscribers": [{"id": 4e2, "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"a number too large to be exact", jsonHead + `"subscribers": [{"id": 9007199254740993, "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"true for a string", jsonHead + `"subscribers": [{"id": true, "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"a null item", jsonHead + `"subscribers": [` + a + `, null]}`, false},
+		{"a null value", jsonHead + `"subscribers": [{"id": "a", "check": null, "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"an empty check", jsonHead + `"subscribers": [{"id": "a", "check": "", "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"a key in capitals", jsonHead + `"subscribers": [{"ID": "a", "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"a key given twice", jsonHead + `"subscribers": [{"id": "a", "id": "b", "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"an empty object", jsonHead + `"subscribers": [` + a + `, {}]}`, false},
+		{"empty templates", jsonHead + `"subscribers": [{"id": "a", "templates": {}, "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"an empty list", jsonHead + `"subscribers": [{"id": "a", "schedules": [], "targets": [{"channel": "hook"}]}]}`, false},
+		{"a fraction in remind", jsonHead + `"subscribers": [{"id": "a", "remind": [1.5], "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"the smallest int32 in remind", jsonHead + `"subscribers": [{"id": "a", "remind": [-2147483648], "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"an object, not a list", jsonHead + `"subscribers": ` + a + `}`, false},
+		{"a missing comma", jsonHead + `"subscribers": [` + a + ` ` + a + `]}`, false},
+		{"a comma too many", jsonHead + `"subscribers": [` + a + `,]}`, false},
+		{"a colon for a comma", jsonHead + `"subscribers": [{"id": "a": "schedules", ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"invalid UTF-8", jsonHead + `"subscribers": [{"id": "a\xff", "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`, false},
+		{"a list nested elsewhere only", `{"x": {"subscribers": [` + a + `]}, ` + jsonHead[1:] + `"subscribers": []}`, false},
+
+		{"an unknown channel", jsonHead + `"subscribers": [{"id": "a", "schedules": ["s"], "targets": [{"channel": "hok"}]}]}`, true},
+		{"a second subscribers key", jsonHead + `"subscribers": [` + a + `], "subscribers": [` + a + `]}`, true},
+		{"a clash with the key in capitals", jsonHead + `"subscribers": [` + a + `], "Subscribers": []}`, true},
+		{"something after the object", jsonHead + `"subscribers": [` + a + `]} x`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(tt.file)
+			if _, _, fast := splitJSON(data); fast != tt.fast {
+				t.Errorf("read on its own: %v, want %v", fast, tt.fast)
+			}
+			name := writeFile(t, t.TempDir(), "c.json", tt.file)
+			got, gotErr := testLoader(nil, nil).load(name)
+			whole := testLoader(nil, nil)
+			whole.whole = true
+			want, wantErr := whole.load(name)
+			switch {
+			case (gotErr == nil) != (wantErr == nil):
+				t.Fatalf("Load: %v; the general way: %v", gotErr, wantErr)
+			case gotErr != nil:
+				if g, w := problemsOf(t, gotErr), problemsOf(t, wantErr); !slices.Equal(g, w) {
+					t.Errorf("problems:\n%s\nthe general way:\n%s", formatProblems(g), formatProblems(w))
+				}
+			default:
+				if !reflect.DeepEqual(got.Subscribers, want.Subscribers) {
+					t.Errorf("subscribers:\n%+v\nthe general way:\n%+v", got.Subscribers, want.Subscribers)
+				}
+				if g, w := show(t, got), show(t, want); g != w {
+					t.Errorf("Show:\n%s\nthe general way:\n%s", g, w)
+				}
+			}
+		})
+	}
+}
+
+// FuzzSplitJSONSameAsWhole is FuzzSplitSameAsWhole for JSON files.
+func FuzzSplitJSONSameAsWhole(f *testing.F) {
+	f.Add([]byte(jsonHead + `"subscribers": [{"id": "a", "schedules": ["s"], "targets": [{"channel": "hook"}]}]}`))
+	f.Add([]byte(jsonHead + `"subscribers": [{"id": 12, "remind": [3, 1], "schedules": ["s", "t"], "targets": [{"channel": "tg", "chat": -100123}], "templates": {"body": "x\u00e9\n"}}]}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l := testLoader(nil, nil)
+		got := l.parseSplit("c.json", "json", data, dir)
+		if got == nil {
+			return
+		}
+		l.whole = true
+		want, err := l.parse("c.json", "json", data, dir)
 		if err != nil {
 			t.Fatalf("read on its own, the file loads; the general way: %v\n%s", err, data)
 		}
