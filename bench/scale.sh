@@ -5,6 +5,8 @@
 #   bench/scale.sh [subscribers, default 10000] [pending at start, default 10000]
 #
 # For N subscribers, each with one webhook target, it prints:
+#   0. `hoursd validate` of the configuration: what loading it costs, in
+#      wall time and peak RSS, at every command's and every daemon's start;
 #   1. one real `hoursd check` on Valborg's eve (every subscriber has news):
 #      wall time from the command's start to its exit, deliveries per second,
 #      peak RSS, and whether every target got its message exactly once;
@@ -69,6 +71,12 @@ ctl() { curl -fsS -X POST "http://$addr/$1" >/dev/null; }
 
 echo "hoursd at scale: $n subscribers, one webhook target each, loopback receiver; $(nproc) cores"
 write_config "$n" "$n"
+
+# 0. the configuration alone
+/usr/bin/time -f '%e %M' -o "$tmp/time0" "$tmp/hoursd" validate --config "$tmp/config.yaml" >/dev/null 2>"$tmp/validate.err" \
+	|| { tail -5 "$tmp/validate.err"; exit 1; }
+read -r wall0 rss0 <"$tmp/time0"
+echo "validate, the configuration alone: ${wall0} s wall, peak RSS $((rss0 / 1024)) MB ($(du -k "$tmp/config.yaml" | cut -f1) KiB of YAML)"
 
 # 1. one real check on the eve of Valborg 2027 (Friday 30 April, 08:00-11:30)
 /usr/bin/time -f '%e %M' -o "$tmp/time1" "$tmp/hoursd" check --config "$tmp/config.yaml" \

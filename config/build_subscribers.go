@@ -70,9 +70,9 @@ func (b *builder) buildSubscribers(c *Config) {
 		tm := b.templates
 		if r.Templates != nil {
 			if c.ownTemplates == nil {
-				c.ownTemplates = map[int]*rawTemplates{}
+				c.ownTemplates = map[string]*rawTemplates{}
 			}
-			c.ownTemplates[i] = r.Templates
+			c.ownTemplates[r.ID] = r.Templates
 			b.checkTemplates(join(p, "templates"), *r.Templates)
 			tm.Subject = cmp.Or(r.Templates.Subject, tm.Subject)
 			tm.Body = cmp.Or(r.Templates.Body, tm.Body)
@@ -124,7 +124,7 @@ func (c *Config) shownSubscribers() []rawSubscriber {
 		}
 		remind := s.Remind
 		out[i] = rawSubscriber{ID: s.ID, Language: s.Language, Schedules: s.Schedules, Check: s.Check,
-			Remind: &remind, Targets: targets, Templates: c.ownTemplates[i]}
+			Remind: &remind, Targets: targets, Templates: c.ownTemplates[s.ID]}
 	}
 	return out
 }

@@ -48,8 +48,8 @@ type Config struct {
 
 	raw *rawFile // the file with defaults filled in, for Show; its subscribers are Subscribers
 	// ownTemplates are the templates subscribers give themselves, as
-	// written, by their index, for Show.
-	ownTemplates map[int]*rawTemplates
+	// written, by subscriber id, for Show.
+	ownTemplates map[string]*rawTemplates
 }
 
 // Log is the logging setup.

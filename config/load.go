@@ -90,7 +90,7 @@ type loader struct {
 	stat       func(string) (fs.FileInfo, error) // os.Lstat: a dangling link is there
 	hostname   func() (string, error)
 	systemPath string
-	whole      bool // read YAML files the general way only (tests compare the two)
+	whole      bool // read every file the general way (tests compare the two ways)
 }
 
 func newLoader() *loader {
