@@ -62,6 +62,33 @@ func TestSystemdCredentialsDropIn(t *testing.T) {
 	}
 }
 
+// TestSystemdPostgresDropIn checks the drop-in of a replica on PostgreSQL
+// (docs/deployment.md, "Two replicas on PostgreSQL"): it hands over the
+// DSN under the credential name deploy/examples/replicas.yaml reads, keeps
+// systemd restarting hoursd however long the database is away (hoursd
+// cannot start without it), and changes nothing else of the unit but the
+// restart delay, so the sandbox stays the one CI rates.
+func TestSystemdPostgresDropIn(t *testing.T) {
+	unit := readUnit(t, "../../deploy/systemd/hoursd.service")
+	dropIn := readUnit(t, "../../deploy/systemd/hoursd.service.d/postgres.conf.example")
+	dsn := exampleDSNFile(t)
+	if !slices.ContainsFunc(dropIn["LoadCredential"], func(c string) bool { return strings.HasPrefix(c, dsn+":") }) {
+		t.Errorf("postgres.conf.example loads %v, want the credential %s that deploy/examples/replicas.yaml reads as postgres.dsn_file", dropIn["LoadCredential"], dsn)
+	}
+	if got := dropIn["StartLimitIntervalSec"]; !slices.Equal(got, []string{"0"}) {
+		t.Errorf("postgres.conf.example: StartLimitIntervalSec=%v, want 0: the unit's start limit would stop restarting a replica during a database outage", got)
+	}
+	for key := range dropIn {
+		switch key {
+		case "LoadCredential", "LoadCredentialEncrypted", "StartLimitIntervalSec", "RestartSec", "After", "Wants":
+		default:
+			if _, ok := unit[key]; ok {
+				t.Errorf("postgres.conf.example overrides the unit's %s=, which the drop-in must leave as the unit has it", key)
+			}
+		}
+	}
+}
+
 // readUnit reads a systemd unit file into its directives, each key with its
 // values in file order (comments and section headers left out).
 func readUnit(t *testing.T, path string) map[string][]string {
