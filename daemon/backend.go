@@ -52,7 +52,7 @@ type backend interface {
 	// record writes where a message stands after an attempt. done says the
 	// sender is finished with it (sent, failed, or left pending for the
 	// next check); otherwise it is still being retried.
-	record(id uint64, done bool, mutate func(*Delivery)) error
+	record(id uint64, done bool, st deliveryStatus) error
 	// prune forgets announcements and finished messages of days before
 	// `before`.
 	prune(before schedule.Date, loc *time.Location) error

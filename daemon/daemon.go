@@ -137,6 +137,7 @@ type Daemon struct {
 	// broken template stays visible after another's check went well.
 	checkErr map[string]error
 	stateErr error // the last failure to read or write the state; a good check clears it
+	watchErr error // the state's last watch (watchState) failed: only the next good one clears it
 	loadedAt time.Time
 
 	mux *http.ServeMux
@@ -781,6 +782,9 @@ func (d *Daemon) Health() error {
 	cfg := d.Config()
 	d.healthMu.Lock()
 	defer d.healthMu.Unlock()
+	if d.watchErr != nil {
+		return fmt.Errorf("state: %s", redact(d.watchErr))
+	}
 	if d.stateErr != nil {
 		return fmt.Errorf("state: %s", redact(d.stateErr))
 	}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,10 @@ var pgMigrations embed.FS
 // answer fails the step (the check is retried when it answers again, see
 // Daemon.watchState) instead of hanging a check for good.
 const pgTimeout = 30 * time.Second
+
+// checkReplica is the name hoursd check takes beside the replicas
+// (cmd/hoursd: "<replica>/check-<pid>").
+var checkReplica = regexp.MustCompile(`/check-[0-9]+$`)
 
 // pgOptions tune openPostgres.
 type pgOptions struct {
@@ -153,6 +158,16 @@ func openPostgres(pc *config.Postgres, o pgOptions) (*pgStore, error) {
 		return nil, errors.New("open state: postgres.dsn cannot be parsed as a PostgreSQL connection string")
 	}
 	pcfg.MaxConns = 16
+	// Unless the DSN says otherwise: the server ends a session whose
+	// client vanished without a word (a cut network) within a minute or
+	// so, and with it the replica's name lock; and no JIT, which hoursd's
+	// small queries pay for on tables the planner has not sized yet.
+	for k, v := range map[string]string{"tcp_keepalives_idle": "30", "tcp_keepalives_interval": "10",
+		"tcp_keepalives_count": "3", "jit": "off"} {
+		if _, set := pcfg.ConnConfig.RuntimeParams[k]; !set {
+			pcfg.ConnConfig.RuntimeParams[k] = v
+		}
+	}
 	pcfg.ConnConfig.ConnectTimeout = cmp.Or(pcfg.ConnConfig.ConnectTimeout, 10*time.Second)
 	s := &pgStore{name: pc.Replica, lease: cmp.Or(pc.Lease, config.DefaultLease), now: o.Now, log: o.Log,
 		desc: describeDSN(&pcfg.ConnConfig.Config), readOnly: o.ReadOnly}
@@ -306,7 +321,13 @@ func (s *pgStore) Close() error {
 	if !s.readOnly {
 		now := s.now()
 		s.pool.Exec(ctx, `UPDATE outbox SET claimed_until = $2 WHERE claimed_by = $1 AND state = 'pending'`, s.name, now)
-		s.pool.Exec(ctx, `UPDATE replicas SET stopped = $2, seen = $2 WHERE name = $1`, s.name, now)
+		if checkReplica.MatchString(s.name) {
+			// hoursd check's replica lives as long as the command: once
+			// done it is no replica to list (its sends keep its name).
+			s.pool.Exec(ctx, `DELETE FROM replicas WHERE name = $1`, s.name)
+		} else {
+			s.pool.Exec(ctx, `UPDATE replicas SET stopped = $2, seen = $2 WHERE name = $1`, s.name, now)
+		}
 	}
 	s.lockMu.Lock()
 	if s.lock != nil {
@@ -529,7 +550,9 @@ func (s *pgStore) chunkOnce(at, now time.Time, subs []*config.Subscriber, plan f
 	b := &pgx.Batch{}
 	var queued []Delivery
 	var claimed []string
-	until := now.Add(s.lease)
+	// The lease runs from the write, not from the check's start: a chunk
+	// queued a minute into a large check is not already free for others.
+	until := s.now().Add(s.lease)
 	for _, c := range checks {
 		if c.err != nil {
 			b.Queue(`UPDATE runs SET ran = $2, err = $3 WHERE subscriber = $1`, c.subscriber, now, c.err.Error())
@@ -671,6 +694,23 @@ func (s *pgStore) nextPending(target string, after uint64) (*Delivery, error) {
 	defer cancel()
 	now := s.now()
 	for {
+		// A look first, which writes nothing: most calls find the target
+		// drained, or held by another replica, and a claim that fails
+		// still locks a row (and commits).
+		var head int64
+		var holder *string
+		var until *time.Time
+		err := s.pool.QueryRow(ctx, `SELECT id, claimed_by, claimed_until FROM outbox WHERE target = $1 AND state = 'pending' ORDER BY id LIMIT 1`,
+			target).Scan(&head, &holder, &until)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return nil, nil
+		case err != nil:
+			return nil, s.fail("read the outbox", err)
+		case uint64(head) <= after,
+			holder != nil && *holder != s.name && until != nil && !until.Before(now):
+			return nil, nil
+		}
 		// head is the first pending message of the target that no other
 		// transaction has locked; it is claimed only if it is the oldest
 		// pending one (else that one is being claimed elsewhere this
@@ -715,34 +755,23 @@ func (s *pgStore) get(id uint64) (*Delivery, error) {
 // record writes where a message stands. A message the sender is done with
 // is released (a pending one then waits for the next check, as in the
 // file); one still being retried keeps its claim, renewed.
-func (s *pgStore) record(id uint64, done bool, mutate func(*Delivery)) error {
+func (s *pgStore) record(id uint64, done bool, d deliveryStatus) error {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	d := &Delivery{ID: id}
-	var sent *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT state, attempts, last_error, updated, sent_at FROM outbox WHERE id = $1`, int64(id)).
-		Scan(&d.State, &d.Attempts, &d.LastError, &d.Updated, &sent)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return fmt.Errorf("outbox message %d is gone", id)
-	case err != nil:
-		return s.fail("record a delivery", err)
-	}
-	if sent != nil {
-		d.SentAt = *sent
-	}
-	mutate(d)
 	var sentAt *time.Time
 	if !d.SentAt.IsZero() {
 		sentAt = &d.SentAt
 	}
-	_, err = s.pool.Exec(ctx, `UPDATE outbox SET state = $2, attempts = $3, last_error = $4, updated = $5, sent_at = $6,
+	ct, err := s.pool.Exec(ctx, `UPDATE outbox SET state = $2, attempts = $3, last_error = $4, updated = $5, sent_at = $6,
 		sent_by = CASE WHEN $2 = 'sent' THEN $7 ELSE sent_by END,
 		claimed_by = CASE WHEN $8 THEN NULL ELSE $7 END,
 		claimed_until = CASE WHEN $8 THEN NULL ELSE $9::timestamptz END
 		WHERE id = $1`, int64(id), string(d.State), d.Attempts, d.LastError, d.Updated, sentAt, s.name, done, s.now().Add(s.lease))
 	if err != nil {
 		return s.fail("record a delivery", err)
+	}
+	if ct.RowsAffected() == 0 {
+		return fmt.Errorf("outbox message %d is gone", id)
 	}
 	return nil
 }
@@ -758,6 +787,7 @@ func (s *pgStore) prune(before schedule.Date, loc *time.Location) error {
 		{`DELETE FROM announcements WHERE date < $1::date`, before.String()},
 		{`DELETE FROM outbox WHERE due < $1 AND state <> 'pending'`, cut},
 		{`DELETE FROM checks WHERE at < $1`, cut},
+		{`DELETE FROM replicas WHERE stopped < $1`, cut}, // stopped two months ago: gone for good
 	} {
 		if _, err := s.pool.Exec(ctx, q.sql, q.arg); err != nil {
 			return s.fail("prune", err)
@@ -949,10 +979,12 @@ func (s *pgStore) replicas() ([]Replica, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	now := s.now()
-	rows, err := s.pool.Query(ctx, `SELECT r.name, r.started, r.seen, r.stopped IS NULL,
-		(SELECT count(*) FROM outbox o WHERE o.sent_by = r.name),
-		(SELECT count(*) FROM outbox o WHERE o.claimed_by = r.name AND o.state = 'pending' AND o.claimed_until >= $1)
-		FROM replicas r ORDER BY r.name`, now)
+	rows, err := s.pool.Query(ctx, `SELECT r.name, r.started, r.seen, r.stopped IS NULL, coalesce(s.n, 0), coalesce(c.n, 0)
+		FROM replicas r
+		LEFT JOIN (SELECT sent_by, count(*) AS n FROM outbox WHERE sent_by IS NOT NULL GROUP BY sent_by) s ON s.sent_by = r.name
+		LEFT JOIN (SELECT claimed_by, count(*) AS n FROM outbox WHERE state = 'pending' AND claimed_until >= $1 GROUP BY claimed_by) c
+		  ON c.claimed_by = r.name
+		ORDER BY r.name`, now)
 	if err != nil {
 		return nil, s.fail("read the replicas", err)
 	}
@@ -964,7 +996,7 @@ func (s *pgStore) replicas() ([]Replica, error) {
 		if err := rows.Scan(&r.Name, &r.Started, &r.Seen, &running, &r.Sent, &r.Claimed); err != nil {
 			return nil, s.fail("read the replicas", err)
 		}
-		r.Self = r.Name == s.name
+		r.Self = r.Name == s.name && !s.readOnly // a read-only look (hoursd status) is no replica
 		r.Alive = running && now.Sub(r.Seen) < s.lease
 		out = append(out, r)
 	}

@@ -92,8 +92,8 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 func (d *Daemon) retrying(log *slog.Logger, dl Delivery, before int) func(int, error, time.Duration) {
 	return func(n int, err error, wait time.Duration) {
 		now, msg := d.opts.Now(), redact(err)
-		if rerr := d.store.record(dl.ID, false, func(x *Delivery) {
-			x.Attempts, x.LastError, x.Updated = dl.Attempts+before+n, msg, now
+		if rerr := d.store.record(dl.ID, false, deliveryStatus{
+			State: StatePending, Attempts: dl.Attempts + before + n, LastError: msg, Updated: now,
 		}); rerr != nil {
 			log.Warn("recording an attempt failed", "err", rerr)
 		}
@@ -200,8 +200,8 @@ func (d *Daemon) finish(log *slog.Logger, dl *Delivery, st State, err error, att
 	if st == StateSent {
 		dl.SentAt = now
 	}
-	if rerr := d.store.record(dl.ID, true, func(x *Delivery) {
-		x.State, x.Updated, x.Attempts, x.LastError, x.SentAt = dl.State, dl.Updated, dl.Attempts, dl.LastError, dl.SentAt
+	if rerr := d.store.record(dl.ID, true, deliveryStatus{
+		State: dl.State, Updated: dl.Updated, Attempts: dl.Attempts, LastError: dl.LastError, SentAt: dl.SentAt,
 	}); rerr != nil {
 		d.noteError(rerr)
 		log.Warn("recording a delivery failed", "err", rerr)

@@ -726,14 +726,13 @@ func (s *Store) get(id uint64) (*Delivery, error) {
 // its status is written; the outcomes of the sends in flight at once are
 // committed together (see groupCommit), and record returns once its own is
 // on disk. Sent messages are kept for status; see prune.
-func (s *Store) record(id uint64, _ bool, mutate func(*Delivery)) error {
+func (s *Store) record(id uint64, _ bool, st deliveryStatus) error {
 	return s.group.do(s.db, func(tx *bolt.Tx) error {
 		d := s.readDelivery(tx, idKey(id))
 		if d == nil {
 			return fmt.Errorf("outbox message %d is gone", id)
 		}
-		mutate(d)
-		st := deliveryStatus{State: d.State, Attempts: d.Attempts, LastError: d.LastError, Updated: d.Updated, SentAt: d.SentAt}
+		d.State, d.Attempts, d.LastError, d.Updated, d.SentAt = st.State, st.Attempts, st.LastError, st.Updated, st.SentAt
 		sb := tx.Bucket(bucketStatus)
 		sb.FillPercent = appendFill // first written as the sends finish, mostly in id order
 		if err := putJSON(sb, idKey(id), st); err != nil {

@@ -79,6 +79,9 @@ func (d *Daemon) watchState(ctx context.Context) {
 		if err == nil && rep != nil {
 			err = rep.heartbeat(d.outbox.serving())
 		}
+		d.healthMu.Lock()
+		d.watchErr = err
+		d.healthMu.Unlock()
 		switch {
 		case err != nil && !down:
 			down = true
