@@ -30,12 +30,14 @@ type outbox struct {
 	life    context.Context
 	abandon context.CancelFunc
 
-	mu       sync.Mutex
-	inflight map[string]struct{} // targets being served, each by one goroutine
+	mu sync.Mutex
+	// inflight are the targets being served, each by one goroutine; true
+	// once another serve found the target taken (it had messages for it).
+	inflight map[string]bool
 }
 
 func newOutbox(st backend, inFlight int) *outbox {
-	o := &outbox{store: st, slots: make(chan struct{}, inFlight), inflight: map[string]struct{}{}}
+	o := &outbox{store: st, slots: make(chan struct{}, inFlight), inflight: map[string]bool{}}
 	o.life, o.abandon = context.WithCancel(context.Background())
 	return o
 }
@@ -78,12 +80,14 @@ func (o *outbox) serve(ctx context.Context, targets []string, send sendFunc, don
 			for {
 				var stuck bool
 				last, stuck = o.drain(ctx, target, last, send, done)
-				o.release(target)
+				asked := o.release(target)
 				// A message queued just as this target was let go, whose
 				// own serve found it taken, would otherwise wait for the
-				// next check. Behind a message that stays pending, the
-				// later ones wait for the next check in any case.
-				if stuck || ctx.Err() != nil {
+				// next check; when no serve asked for the target
+				// meanwhile, there is none, and no look is needed. Behind
+				// a message that stays pending, the later ones wait for
+				// the next check in any case.
+				if stuck || !asked || ctx.Err() != nil {
 					return
 				}
 				if next, err := o.store.nextPending(target, last); err != nil || next == nil || !o.claim(target) {
@@ -117,6 +121,9 @@ func (o *outbox) drain(ctx context.Context, target string, last uint64, send sen
 		if !ok || out.State == StatePending || ctx.Err() != nil {
 			return last, true
 		}
+		if dl.lastOfTarget {
+			return last, false
+		}
 	}
 }
 
@@ -135,16 +142,21 @@ func (o *outbox) claim(target string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if _, busy := o.inflight[target]; busy {
+		o.inflight[target] = true
 		return false
 	}
-	o.inflight[target] = struct{}{}
+	o.inflight[target] = false
 	return true
 }
 
-func (o *outbox) release(target string) {
+// release lets the target go, and says whether another serve asked for it
+// while it was held.
+func (o *outbox) release(target string) (asked bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	asked = o.inflight[target]
 	delete(o.inflight, target)
+	return asked
 }
 
 // serving lists the targets being served now.

@@ -375,8 +375,9 @@ func TestClaimNeverSkipsTheOldest(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	for range 2 {
-		if _, err := conn.Exec(ctx, `INSERT INTO outbox (subscriber, target, channel, checked_at, today, due, subject, body, items, state, created, updated, queued_by)
-			VALUES ('anna', 'anna/mail', 'mail', $1, '2026-04-29', $2, 's', 'b', '[]', 'pending', $1, $1, 'b')`,
+		if _, err := conn.Exec(ctx, `WITH o AS (INSERT INTO outbox (subscriber, target, due, state, created, updated, queued_by)
+			VALUES ('anna', 'anna/mail', $2, 'pending', $1, $1, 'b') RETURNING id)
+			INSERT INTO messages (id, channel, checked_at, today, subject, body, items) SELECT id, 'mail', $1, '2026-04-29', 's', 'b', '[]' FROM o`,
 			clock.Now(), at(t, "2026-04-30 00:00")); err != nil {
 			t.Fatal(err)
 		}

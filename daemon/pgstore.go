@@ -86,6 +86,7 @@ type pgStore struct {
 	desc     string
 	readOnly bool
 	bad      badRecords
+	records  pgRecords // outcomes of sends, written together
 }
 
 // pgSchemaVersion is the newest migration this hoursd knows.
@@ -565,11 +566,11 @@ func (s *pgStore) chunkOnce(at, now time.Time, subs []*config.Subscriber, plan f
 			if err != nil {
 				return nil, nil, err
 			}
-			b.Queue(`INSERT INTO outbox (id, subscriber, target, channel, checked_at, today, due, subject, body, items, state,
-				created, updated, queued_by, claimed_by, claimed_until)
-				VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10::jsonb, 'pending', $11, $11, $12, $12, $13)`,
-				int64(dl.ID), dl.Subscriber, dl.Target, dl.Channel, dl.CheckedAt, dl.Today.String(), dl.Due, dl.Subject, dl.Body,
-				string(items), now, s.name, until)
+			b.Queue(`INSERT INTO outbox (id, subscriber, target, due, state, created, updated, queued_by, claimed_by, claimed_until)
+				VALUES ($1, $2, $3, $4, 'pending', $5, $5, $6, $6, $7)`,
+				int64(dl.ID), dl.Subscriber, dl.Target, dl.Due, now, s.name, until)
+			b.Queue(`INSERT INTO messages (id, channel, checked_at, today, subject, body, items) VALUES ($1, $2, $3, $4::date, $5, $6, $7)`,
+				int64(dl.ID), dl.Channel, dl.CheckedAt, dl.Today.String(), dl.Subject, dl.Body, string(items))
 			was := v.told[dl.Subscriber+keySep+dl.Target]
 			for k, a := range o.updates {
 				a.Message = dl.ID
@@ -590,7 +591,7 @@ func (s *pgStore) chunkOnce(at, now time.Time, subs []*config.Subscriber, plan f
 					// Still what the plan read, or another writer came
 					// between: then nothing is written, and the chunk is
 					// planned again.
-					b.Queue(`UPDATE announcements SET offsets = $6, current = $7::jsonb, message = $8
+					b.Queue(`UPDATE announcements SET offsets = $6, current = $7, message = $8
 						WHERE subscriber = $1 AND target = $2 AND schedule = $3 AND date = $4::date AND kind = $5 AND message = $9`,
 						k.Subscriber, k.Target, k.Schedule, k.Date.String(), string(k.Kind), offs, cur, int64(dl.ID), int64(prev.Message)).
 						Exec(func(ct pgconn.CommandTag) error {
@@ -601,7 +602,7 @@ func (s *pgStore) chunkOnce(at, now time.Time, subs []*config.Subscriber, plan f
 						})
 				} else {
 					b.Queue(`INSERT INTO announcements (subscriber, target, schedule, date, kind, offsets, current, message)
-						VALUES ($1, $2, $3, $4::date, $5, $6, $7::jsonb, $8)`,
+						VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8)`,
 						k.Subscriber, k.Target, k.Schedule, k.Date.String(), string(k.Kind), offs, cur, int64(dl.ID))
 				}
 			}
@@ -625,25 +626,20 @@ func (s *pgStore) chunkOnce(at, now time.Time, subs []*config.Subscriber, plan f
 	return checks, queued, nil
 }
 
-const deliveryCols = `id, subscriber, target, channel, checked_at, today::text, due, subject, body, items::text, state,
-	attempts, last_error, created, updated, sent_at`
+// deliveryCols are a Delivery's columns, of outbox o joined with messages
+// m (see pgJoin).
+const deliveryCols = `o.id, o.subscriber, o.target, m.channel, m.checked_at, m.today::text, o.due, m.subject, m.body, m.items, o.state,
+	o.attempts, o.last_error, o.created, o.updated, o.sent_at`
 
-// qualified prefixes each column of cols with table t.
-func qualified(t, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, p := range parts {
-		parts[i] = t + "." + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
-}
+const pgJoin = `outbox o JOIN messages m ON m.id = o.id`
 
-func (s *pgStore) scanDelivery(row pgx.Row) (*Delivery, error) {
+func (s *pgStore) scanDelivery(row pgx.Row, extra ...any) (*Delivery, error) {
 	var d Delivery
 	var id int64
 	var today, items string
 	var sent *time.Time
-	if err := row.Scan(&id, &d.Subscriber, &d.Target, &d.Channel, &d.CheckedAt, &today, &d.Due, &d.Subject, &d.Body, &items, &d.State,
-		&d.Attempts, &d.LastError, &d.Created, &d.Updated, &sent); err != nil {
+	if err := row.Scan(append([]any{&id, &d.Subscriber, &d.Target, &d.Channel, &d.CheckedAt, &today, &d.Due, &d.Subject, &d.Body, &items, &d.State,
+		&d.Attempts, &d.LastError, &d.Created, &d.Updated, &sent}, extra...)...); err != nil {
 		return nil, err
 	}
 	d.ID = uint64(id)
@@ -694,35 +690,30 @@ func (s *pgStore) nextPending(target string, after uint64) (*Delivery, error) {
 	defer cancel()
 	now := s.now()
 	for {
-		// A look first, which writes nothing: most calls find the target
-		// drained, or held by another replica, and a claim that fails
-		// still locks a row (and commits).
-		var head int64
-		var holder *string
-		var until *time.Time
-		err := s.pool.QueryRow(ctx, `SELECT id, claimed_by, claimed_until FROM outbox WHERE target = $1 AND state = 'pending' ORDER BY id LIMIT 1`,
-			target).Scan(&head, &holder, &until)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			return nil, nil
-		case err != nil:
-			return nil, s.fail("read the outbox", err)
-		case uint64(head) <= after,
-			holder != nil && *holder != s.name && until != nil && !until.Before(now):
-			return nil, nil
+		// A look first, which writes nothing, for a target that may be
+		// drained: the call after a send mostly finds nothing, and a claim
+		// that fails still locks a row and commits. The first call for a
+		// target (after 0) comes from a caller that knows it has some.
+		if after > 0 {
+			worth, err := s.worthClaiming(ctx, target, after, now)
+			if err != nil || !worth {
+				return nil, err
+			}
 		}
 		// head is the first pending message of the target that no other
 		// transaction has locked; it is claimed only if it is the oldest
 		// pending one (else that one is being claimed elsewhere this
 		// instant, and this replica leaves the target alone), if it lies
 		// after `after`, and if its lease is free or this replica's.
+		var pending int64
 		d, err := s.scanDelivery(s.pool.QueryRow(ctx, `UPDATE outbox o SET claimed_by = $3, claimed_until = $5
-			FROM (SELECT id FROM outbox WHERE target = $1 AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) head
-			WHERE o.id = head.id
+			FROM (SELECT id FROM outbox WHERE target = $1 AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) head, messages m
+			WHERE o.id = head.id AND m.id = o.id
 			  AND head.id = (SELECT min(id) FROM outbox WHERE target = $1 AND state = 'pending')
 			  AND o.id > $2 AND o.state = 'pending'
 			  AND (o.claimed_by IS NULL OR o.claimed_by = $3 OR o.claimed_until < $4)
-			RETURNING `+qualified("o", deliveryCols), target, int64(after), s.name, now, now.Add(s.lease)))
+			RETURNING `+deliveryCols+`, (SELECT count(*) FROM outbox p WHERE p.target = $1 AND p.state = 'pending')`,
+			target, int64(after), s.name, now, now.Add(s.lease)), &pending)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			return nil, nil
@@ -735,14 +726,37 @@ func (s *pgStore) nextPending(target string, after uint64) (*Delivery, error) {
 			continue
 		}
 		d.State = StatePending
+		// The target's only pending message: once it is sent, the drain
+		// need not look for another (one queued meanwhile by this hoursd
+		// is served by its own serve; by another replica, after its lease).
+		d.lastOfTarget = pending == 1
 		return d, nil
 	}
+}
+
+// worthClaiming looks whether the target's oldest pending message lies
+// after `after` and is free to claim.
+func (s *pgStore) worthClaiming(ctx context.Context, target string, after uint64, now time.Time) (bool, error) {
+	var head int64
+	var holder *string
+	var until *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT id, claimed_by, claimed_until FROM outbox WHERE target = $1 AND state = 'pending' ORDER BY id LIMIT 1`,
+		target).Scan(&head, &holder, &until)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, s.fail("read the outbox", err)
+	case uint64(head) <= after, holder != nil && *holder != s.name && until != nil && !until.Before(now):
+		return false, nil
+	}
+	return true, nil
 }
 
 func (s *pgStore) get(id uint64) (*Delivery, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	d, err := s.scanDelivery(s.pool.QueryRow(ctx, `SELECT `+deliveryCols+` FROM outbox WHERE id = $1`, int64(id)))
+	d, err := s.scanDelivery(s.pool.QueryRow(ctx, `SELECT `+deliveryCols+` FROM `+pgJoin+` WHERE o.id = $1`, int64(id)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -754,26 +768,117 @@ func (s *pgStore) get(id uint64) (*Delivery, error) {
 
 // record writes where a message stands. A message the sender is done with
 // is released (a pending one then waits for the next check, as in the
-// file); one still being retried keeps its claim, renewed.
-func (s *pgStore) record(id uint64, done bool, d deliveryStatus) error {
+// file); one still being retried keeps its claim, renewed. The outcomes of
+// sends that finish together are written in one statement (see
+// pgRecords), and record returns once its own is committed.
+func (s *pgStore) record(id uint64, done bool, st deliveryStatus) error {
+	return s.records.do(s, pgRecord{id: id, done: done, st: st})
+}
+
+// pgRecords writes many outcomes in one UPDATE, without a timer, as
+// groupCommit does for the state file: the first caller to find no write
+// under way writes what is queued then; whoever queues meanwhile is written
+// in the next round. Per send, a statement and a commit of its own cost the
+// database more than the row it changes.
+type pgRecords struct {
+	mu      sync.Mutex
+	queue   []*pgRecord
+	running bool
+}
+
+type pgRecord struct {
+	id   uint64
+	done bool
+	st   deliveryStatus
+	err  chan error
+}
+
+func (g *pgRecords) do(s *pgStore, r pgRecord) error {
+	r.err = make(chan error, 1)
+	g.mu.Lock()
+	g.queue = append(g.queue, &r)
+	lead := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if lead {
+		g.lead(s)
+	}
+	return <-r.err
+}
+
+func (g *pgRecords) lead(s *pgStore) {
+	g.mu.Lock()
+	batch := g.queue
+	g.queue = nil
+	g.mu.Unlock()
+	s.writeRecords(batch)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.queue) == 0 {
+		g.running = false
+		return
+	}
+	go g.lead(s)
+}
+
+// writeRecords writes a batch of outcomes. A message recorded twice in one
+// batch (an attempt, then the outcome) is written as its last record says.
+func (s *pgStore) writeRecords(batch []*pgRecord) {
+	last := map[uint64]*pgRecord{}
+	for _, r := range batch {
+		last[r.id] = r
+	}
+	var (
+		ids          []int64
+		states, errs []string
+		attempts     []int32
+		updated      []time.Time
+		sent         []*time.Time
+		done         []bool
+	)
+	for id, r := range last {
+		ids = append(ids, int64(id))
+		states = append(states, string(r.st.State))
+		attempts = append(attempts, int32(r.st.Attempts))
+		errs = append(errs, r.st.LastError)
+		updated = append(updated, r.st.Updated)
+		var at *time.Time
+		if !r.st.SentAt.IsZero() {
+			at = &r.st.SentAt
+		}
+		sent = append(sent, at)
+		done = append(done, r.done)
+	}
 	ctx, cancel := s.ctx()
 	defer cancel()
-	var sentAt *time.Time
-	if !d.SentAt.IsZero() {
-		sentAt = &d.SentAt
+	found := map[uint64]bool{}
+	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET state = v.state, attempts = v.attempts, last_error = v.last_error,
+		updated = v.updated, sent_at = v.sent_at,
+		sent_by = CASE WHEN v.state = 'sent' THEN $1 ELSE o.sent_by END,
+		claimed_by = CASE WHEN v.done THEN NULL ELSE $1 END,
+		claimed_until = CASE WHEN v.done THEN NULL ELSE $2::timestamptz END
+		FROM unnest($3::bigint[], $4::text[], $5::integer[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::boolean[])
+		  AS v(id, state, attempts, last_error, updated, sent_at, done)
+		WHERE o.id = v.id
+		RETURNING o.id`, s.name, s.now().Add(s.lease), ids, states, attempts, errs, updated, sent, done)
+	if err == nil {
+		var got []int64
+		if got, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err == nil {
+			for _, id := range got {
+				found[uint64(id)] = true
+			}
+		}
 	}
-	ct, err := s.pool.Exec(ctx, `UPDATE outbox SET state = $2, attempts = $3, last_error = $4, updated = $5, sent_at = $6,
-		sent_by = CASE WHEN $2 = 'sent' THEN $7 ELSE sent_by END,
-		claimed_by = CASE WHEN $8 THEN NULL ELSE $7 END,
-		claimed_until = CASE WHEN $8 THEN NULL ELSE $9::timestamptz END
-		WHERE id = $1`, int64(id), string(d.State), d.Attempts, d.LastError, d.Updated, sentAt, s.name, done, s.now().Add(s.lease))
-	if err != nil {
-		return s.fail("record a delivery", err)
+	for _, r := range batch {
+		switch {
+		case err != nil:
+			r.err <- s.fail("record a delivery", err)
+		case !found[r.id]:
+			r.err <- fmt.Errorf("outbox message %d is gone", r.id)
+		default:
+			r.err <- nil
+		}
 	}
-	if ct.RowsAffected() == 0 {
-		return fmt.Errorf("outbox message %d is gone", id)
-	}
-	return nil
 }
 
 func (s *pgStore) prune(before schedule.Date, loc *time.Location) error {
@@ -814,7 +919,7 @@ func (s *pgStore) lastRuns(ids []string) (map[string]*run, error) {
 func (s *pgStore) deliveries(keep func(*Delivery) bool) ([]Delivery, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT `+deliveryCols+` FROM outbox ORDER BY id DESC`)
+	rows, err := s.pool.Query(ctx, `SELECT `+deliveryCols+` FROM `+pgJoin+` ORDER BY o.id DESC`)
 	if err != nil {
 		return nil, s.fail("read the outbox", err)
 	}

@@ -121,6 +121,11 @@ type Delivery struct {
 	Created    time.Time       `json:"created"`
 	Updated    time.Time       `json:"updated"`
 	SentAt     time.Time       `json:"sent_at,omitzero"`
+
+	// lastOfTarget: when it was taken, no other message of its target
+	// was pending (pgStore says so, to save the drain a look; kept
+	// nowhere).
+	lastOfTarget bool
 }
 
 // announcement is what a target has been told about one change: the remind

@@ -31,24 +31,22 @@ CREATE TABLE announcements (
 	date       date NOT NULL,
 	kind       text NOT NULL,
 	offsets    integer[] NOT NULL,
-	current    jsonb,                -- NULL once cancelled
+	current    text,                 -- JSON; NULL once cancelled
 	message    bigint NOT NULL,
 	PRIMARY KEY (subscriber, target, schedule, date, kind)
 );
 CREATE INDEX announcements_date ON announcements (date);
 
--- outbox: every message, written before it is sent.
+-- outbox: every message, written before it is sent, and where it stands.
+-- What changes as it is sent (state, attempts, the claim) is here, in a
+-- narrow row with room beside it on its page; what it says is in
+-- messages, written once: a claim or an attempt then writes a new version
+-- of a hundred bytes, not of the whole message.
 CREATE TABLE outbox (
 	id            bigserial PRIMARY KEY,
 	subscriber    text NOT NULL,
 	target        text NOT NULL,
-	channel       text NOT NULL,
-	checked_at    timestamptz NOT NULL,
-	today         date NOT NULL,
 	due           timestamptz NOT NULL,
-	subject       text NOT NULL,
-	body          text NOT NULL,
-	items         jsonb NOT NULL,
 	state         text NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
 	attempts      integer NOT NULL DEFAULT 0,
 	last_error    text NOT NULL DEFAULT '',
@@ -59,9 +57,20 @@ CREATE TABLE outbox (
 	sent_by       text,              -- the replica whose send was accepted
 	claimed_by    text,              -- the replica sending it, while claimed_until lies ahead
 	claimed_until timestamptz
-);
+) WITH (fillfactor = 60);
 CREATE INDEX outbox_pending ON outbox (target, id) WHERE state = 'pending';
 CREATE INDEX outbox_due ON outbox (due);
+
+-- messages: what each outbox message says, as rendered at its check.
+CREATE TABLE messages (
+	id         bigint PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+	channel    text NOT NULL,
+	checked_at timestamptz NOT NULL,
+	today      date NOT NULL,
+	subject    text NOT NULL,
+	body       text NOT NULL,
+	items      text NOT NULL      -- JSON, as the state file keeps it
+);
 
 -- replicas: each hoursd run that shares this database, for status.
 CREATE TABLE replicas (
