@@ -849,26 +849,20 @@ func (s *pgStore) writeRecords(batch []*pgRecord) {
 		sent = append(sent, at)
 		done = append(done, r.done)
 	}
+	slices.Sort(ids) // only for the lock below; the arrays need not agree
 	ctx, cancel := s.ctx()
 	defer cancel()
 	found := map[uint64]bool{}
-	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET state = v.state, attempts = v.attempts, last_error = v.last_error,
-		updated = v.updated, sent_at = v.sent_at,
-		sent_by = CASE WHEN v.state = 'sent' THEN $1 ELSE o.sent_by END,
-		claimed_by = CASE WHEN v.done THEN NULL ELSE $1 END,
-		claimed_until = CASE WHEN v.done THEN NULL ELSE $2::timestamptz END
-		FROM unnest($3::bigint[], $4::text[], $5::integer[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::boolean[])
-		  AS v(id, state, attempts, last_error, updated, sent_at, done)
-		WHERE o.id = v.id
-		RETURNING o.id`, s.name, s.now().Add(s.lease), ids, states, attempts, errs, updated, sent, done)
-	if err == nil {
-		var got []int64
-		if got, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err == nil {
-			for _, id := range got {
-				found[uint64(id)] = true
-			}
+	err := s.retry(ctx, func(tx pgx.Tx) error {
+		clear(found)
+		// The rows are locked in the order of their ids first: the
+		// heartbeat's renewal and the other replica's outcomes lock them
+		// in that order too, so that no two writers wait for each other.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM outbox WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+			return err
 		}
-	}
+		return s.updateRecords(ctx, tx, found, ids, states, attempts, errs, updated, sent, done)
+	})
 	for _, r := range batch {
 		switch {
 		case err != nil:
@@ -879,6 +873,42 @@ func (s *pgStore) writeRecords(batch []*pgRecord) {
 			r.err <- nil
 		}
 	}
+}
+
+// retry runs f in a transaction, again when the database aborted it for a
+// deadlock or a serialization failure (the writers lock in one order, so
+// that is rare; the database still has the last word).
+func (s *pgStore) retry(ctx context.Context, f func(pgx.Tx) error) error {
+	var err error
+	for range 5 {
+		err = pgx.BeginFunc(ctx, s.pool, f)
+		var pe *pgconn.PgError
+		if err == nil || !errors.As(err, &pe) || (pe.Code != "40P01" && pe.Code != "40001") {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *pgStore) updateRecords(ctx context.Context, tx pgx.Tx, found map[uint64]bool, ids []int64, states []string, attempts []int32,
+	errs []string, updated []time.Time, sent []*time.Time, done []bool) error {
+	rows, err := tx.Query(ctx, `UPDATE outbox o SET state = v.state, attempts = v.attempts, last_error = v.last_error,
+		updated = v.updated, sent_at = v.sent_at,
+		sent_by = CASE WHEN v.state = 'sent' THEN $1 ELSE o.sent_by END,
+		claimed_by = CASE WHEN v.done THEN NULL ELSE $1 END,
+		claimed_until = CASE WHEN v.done THEN NULL ELSE $2::timestamptz END
+		FROM unnest($3::bigint[], $4::text[], $5::integer[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::boolean[])
+		  AS v(id, state, attempts, last_error, updated, sent_at, done)
+		WHERE o.id = v.id
+		RETURNING o.id`, s.name, s.now().Add(s.lease), ids, states, attempts, errs, updated, sent, done)
+	if err != nil {
+		return err
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	for _, id := range got {
+		found[uint64(id)] = true
+	}
+	return err
 }
 
 func (s *pgStore) prune(before schedule.Date, loc *time.Location) error {
@@ -1024,9 +1054,14 @@ func (s *pgStore) heartbeat(serving []string) error {
 	if _, err := s.pool.Exec(ctx, `UPDATE replicas SET seen = $2, stopped = NULL WHERE name = $1`, s.name, now); err != nil {
 		return s.fail("heartbeat", err)
 	}
-	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET claimed_until = $2
-		WHERE claimed_by = $1 AND state = 'pending' AND claimed_until IS NOT NULL AND target = ANY($3)`,
-		s.name, now.Add(s.lease), serving); err != nil {
+	err := s.retry(ctx, func(tx pgx.Tx) error {
+		// Locked in the order of their ids, as the outcomes lock them.
+		_, err := tx.Exec(ctx, `UPDATE outbox SET claimed_until = $2 WHERE id IN (
+			SELECT id FROM outbox WHERE claimed_by = $1 AND state = 'pending' AND claimed_until IS NOT NULL AND target = ANY($3)
+			ORDER BY id FOR UPDATE)`, s.name, now.Add(s.lease), serving)
+		return err
+	})
+	if err != nil {
 		return s.fail("renew claims", err)
 	}
 	return nil

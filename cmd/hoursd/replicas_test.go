@@ -665,10 +665,12 @@ func killRound(t *testing.T, bin, dir, tomorrow string, n, want int, rng *mrand.
 			k := killed[run]
 			if k == nil || !k.pending[target] {
 				if j < len(runs)-1 {
-					// Seen in about one run of five on a loaded 2-core
-					// machine: a live replica posting one message twice.
-					// Counted against the fan-out's budget below and
-					// logged, so that the cause can be found.
+					// A live replica posts a message again when its mark
+					// "sent" could not be written (its log says "recording
+					// a delivery failed": a deadlock with the other
+					// replica's writes did it, before they locked in one
+					// order). Counted against the fan-out's budget below,
+					// and logged.
 					unexplained++
 					t.Logf("target %s got its message %d times, from %s: the post from %s is a repeat that no kill explains", target, len(runs), strings.Join(runs, ", "), run)
 				}
