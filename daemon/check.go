@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"sync"
@@ -75,7 +76,7 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 	send := func(ctx context.Context, dl Delivery) (Delivery, bool) {
 		return d.sendRecovering(ctx, dl, opt.retryFor)
 	}
-	for chunk := range slices.Chunk(subs, planChunk) {
+	for _, chunk := range d.chunksOf(subs) {
 		plan := func(v stateView, subs []*config.Subscriber) []planned {
 			return d.planChunk(v, cfg, subs, at, ref, &changes, cache)
 		}
@@ -126,6 +127,22 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 	rep.Messages = res.list(d.store)
 	d.countPending()
 	return rep
+}
+
+// chunksOf cuts subs into chunks of planChunk. Replicas sharing a database
+// start at different chunks (by their name), so that each plans its own
+// while the other plans another, instead of both waiting for the first
+// chunk's locks and then skipping what the other has done.
+func (d *Daemon) chunksOf(subs []*config.Subscriber) [][]*config.Subscriber {
+	chunks := slices.Collect(slices.Chunk(subs, planChunk))
+	pg, ok := d.store.(*pgStore)
+	if !ok || len(chunks) < 2 {
+		return chunks
+	}
+	h := fnv.New32a()
+	h.Write([]byte(pg.name))
+	off := int(h.Sum32() % uint32(len(chunks)))
+	return append(chunks[off:], chunks[:off]...)
 }
 
 // queue plans and writes a chunk's checks, and tells health and metrics
