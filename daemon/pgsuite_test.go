@@ -1,17 +1,10 @@
 package daemon
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/hoursd/hoursd/config"
+	"github.com/hoursd/hoursd/internal/pgtest"
 )
 
 // pgSuite, while set, makes testConfig put each test's state in a
@@ -25,57 +18,14 @@ type pgTestEnv struct {
 	schemas map[string]string // state dir → schema
 }
 
-// testPostgres is the database of the PostgreSQL tests, from
-// HOURSD_TEST_POSTGRES; without it they are skipped, except under CI
-// (.ci/run always sets it).
-func testPostgres(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("HOURSD_TEST_POSTGRES")
-	switch {
-	case dsn == "" && os.Getenv("CI") != "":
-		t.Fatal("HOURSD_TEST_POSTGRES is not set, and CI must not skip the PostgreSQL tests (.ci/install-postgres gives one)")
-	case dsn == "":
-		t.Skip("HOURSD_TEST_POSTGRES is not set: no PostgreSQL to test against")
-	}
-	return dsn
-}
+// testPostgres is the database of the PostgreSQL tests (internal/pgtest).
+func testPostgres(t testing.TB) string { return pgtest.DSN(t) }
 
 // newSchema makes an empty schema in the test database, dropped when the
 // test ends, and returns a DSN that works in it.
-func newSchema(t testing.TB, base string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to HOURSD_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "hoursd_test_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if conn, err := pgx.Connect(ctx, base); err == nil {
-			conn.Exec(ctx, "DROP SCHEMA "+name+" CASCADE")
-			conn.Close(ctx)
-		}
-	})
-	return withSearchPath(base, name)
-}
-
-func withSearchPath(dsn, schema string) string {
-	switch {
-	case !strings.Contains(dsn, "://"):
-		return dsn + " search_path=" + schema
-	case strings.Contains(dsn, "?"):
-		return dsn + "&search_path=" + schema
-	}
-	return dsn + "?search_path=" + schema
+func newSchema(t testing.TB, _ string) string {
+	dsn, _ := pgtest.Schema(t, "hoursd_test")
+	return dsn
 }
 
 // postgresFor is the postgres section of the configuration of the test

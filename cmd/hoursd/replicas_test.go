@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,7 +19,10 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
 	"time"
+
+	"github.com/hoursd/hoursd/internal/pgtest"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,75 +38,17 @@ import (
 // hoursd does: READY=1 on its notify socket, a post to the webhook, a row in
 // the database, a log line.
 
-// replicaTestDSN is HOURSD_TEST_POSTGRES as the test binary found it:
-// TestMain clears HOURSD_* from the environment before any test runs (so
-// that a shell's settings do not leak into the commands under test), and a
-// package variable is read before TestMain.
-var replicaTestDSN = os.Getenv("HOURSD_TEST_POSTGRES")
-
 // replicaSchema makes a schema of its own (hoursd_test_<random>) in the
 // database of HOURSD_TEST_POSTGRES and returns a DSN that works in it and a
 // function that drops it (also called when the test ends). The test is
 // skipped without a database, and fails under CI, which always has one.
 func replicaSchema(t *testing.T) (dsn string, drop func()) {
 	t.Helper()
-	base := needPostgres(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to HOURSD_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "hoursd_test_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatal(err)
-	}
-	var once sync.Once
-	drop = func() {
-		once.Do(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			conn, err := pgx.Connect(ctx, base)
-			if err != nil {
-				t.Errorf("drop schema %s: %v", name, err)
-				return
-			}
-			defer conn.Close(ctx)
-			if _, err := conn.Exec(ctx, "DROP SCHEMA "+name+" CASCADE"); err != nil {
-				t.Errorf("drop schema %s: %v", name, err)
-			}
-		})
-	}
-	t.Cleanup(drop)
-	return withSchema(base, name), drop
+	return pgtest.Schema(t, "hoursd_test")
 }
 
-// needPostgres is HOURSD_TEST_POSTGRES; the test is skipped without it,
-// and fails under CI, which always has one.
-func needPostgres(t *testing.T) string {
-	t.Helper()
-	switch {
-	case replicaTestDSN == "" && os.Getenv("CI") != "":
-		t.Fatal("HOURSD_TEST_POSTGRES is not set, and CI must not skip the PostgreSQL tests")
-	case replicaTestDSN == "":
-		t.Skip("HOURSD_TEST_POSTGRES is not set: no PostgreSQL to test against")
-	}
-	return replicaTestDSN
-}
-
-// withSchema is dsn with its search_path set to schema.
-func withSchema(dsn, schema string) string {
-	switch {
-	case !strings.Contains(dsn, "://"):
-		return dsn + " search_path=" + schema
-	case strings.Contains(dsn, "?"):
-		return dsn + "&search_path=" + schema
-	}
-	return dsn + "?search_path=" + schema
-}
+// needPostgres is HOURSD_TEST_POSTGRES (internal/pgtest).
+func needPostgres(t *testing.T) string { return pgtest.DSN(t) }
 
 // buildHoursd builds the binary under test into dir.
 func buildHoursd(t *testing.T, dir string) string {
