@@ -399,3 +399,50 @@ func TestClaimNeverSkipsTheOldest(t *testing.T) {
 		t.Errorf("claim once the lock is gone = %+v (%v), want message 1", got, err)
 	}
 }
+
+// TestRecordsWrittenTogether records the outcomes of many sends at once, as
+// a fan-out does: written in batches, each message stands as its own record
+// says.
+func TestRecordsWrittenTogether(t *testing.T) {
+	dsn := newSchema(t, testPostgres(t))
+	subs := manySubscribers(300)
+	clock := &fakeClock{t: at(t, "2026-04-29 17:00")}
+	box := &postbox{clock: clock, down: map[string]bool{}}
+	for _, s := range subs {
+		box.down[s.Targets[0].Address] = true // every send fails: the messages stay pending
+	}
+	d, err := New(replicaConfig(testConfig(t.TempDir(), kundcenter2026(t), subs...), dsn, "a"), replicaOptions(clock, box, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	clock.Set(at(t, "2026-04-29 18:00"))
+	rep := d.Check(t.Context(), at(t, "2026-04-29 18:00"), false, 0)
+	if len(rep.Messages) != len(subs) {
+		t.Fatalf("%d messages queued, want %d", len(rep.Messages), len(subs))
+	}
+	want := map[uint64]deliveryStatus{}
+	var wg sync.WaitGroup
+	for i, m := range rep.Messages {
+		st := deliveryStatus{State: StateFailed, Attempts: i + 2, LastError: fmt.Sprintf("error %d", m.ID), Updated: clock.Now()}
+		if i%2 == 0 {
+			st = deliveryStatus{State: StateSent, Attempts: i + 2, Updated: clock.Now(), SentAt: clock.Now()}
+		}
+		want[m.ID] = st
+		wg.Go(func() {
+			if err := d.store.record(m.ID, true, st); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for id, w := range want {
+		got, err := d.store.get(id)
+		if err != nil || got == nil {
+			t.Fatalf("message %d: %v", id, err)
+		}
+		if got.State != w.State || got.Attempts != w.Attempts || got.LastError != w.LastError {
+			t.Errorf("message %d stands %s, %d attempts, %q; want %s, %d, %q", id, got.State, got.Attempts, got.LastError, w.State, w.Attempts, w.LastError)
+		}
+	}
+}

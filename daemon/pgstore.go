@@ -775,15 +775,11 @@ func (s *pgStore) record(id uint64, done bool, st deliveryStatus) error {
 	return s.records.do(s, pgRecord{id: id, done: done, st: st})
 }
 
-// pgRecords writes many outcomes in one UPDATE, without a timer, as
-// groupCommit does for the state file: the first caller to find no write
-// under way writes what is queued then; whoever queues meanwhile is written
-// in the next round. Per send, a statement and a commit of its own cost the
-// database more than the row it changes.
+// pgRecords writes many outcomes in one UPDATE (see batcher), as
+// groupCommit does for the state file. Per send, a statement and a commit
+// of its own cost the database more than the row it changes.
 type pgRecords struct {
-	mu      sync.Mutex
-	queue   []*pgRecord
-	running bool
+	b batcher[*pgRecord]
 }
 
 type pgRecord struct {
@@ -795,30 +791,8 @@ type pgRecord struct {
 
 func (g *pgRecords) do(s *pgStore, r pgRecord) error {
 	r.err = make(chan error, 1)
-	g.mu.Lock()
-	g.queue = append(g.queue, &r)
-	lead := !g.running
-	g.running = true
-	g.mu.Unlock()
-	if lead {
-		g.lead(s)
-	}
+	g.b.add(&r, s.writeRecords)
 	return <-r.err
-}
-
-func (g *pgRecords) lead(s *pgStore) {
-	g.mu.Lock()
-	batch := g.queue
-	g.queue = nil
-	g.mu.Unlock()
-	s.writeRecords(batch)
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.queue) == 0 {
-		g.running = false
-		return
-	}
-	go g.lead(s)
 }
 
 // writeRecords writes a batch of outcomes. A message recorded twice in one
@@ -849,7 +823,7 @@ func (s *pgStore) writeRecords(batch []*pgRecord) {
 		sent = append(sent, at)
 		done = append(done, r.done)
 	}
-	slices.Sort(ids) // only for the lock below; the arrays need not agree
+	order := slices.Sorted(slices.Values(ids)) // for the lock below; ids stays beside the other arrays
 	ctx, cancel := s.ctx()
 	defer cancel()
 	found := map[uint64]bool{}
@@ -858,7 +832,7 @@ func (s *pgStore) writeRecords(batch []*pgRecord) {
 		// The rows are locked in the order of their ids first: the
 		// heartbeat's renewal and the other replica's outcomes lock them
 		// in that order too, so that no two writers wait for each other.
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM outbox WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM outbox WHERE id = ANY($1) ORDER BY id FOR UPDATE`, order); err != nil {
 			return err
 		}
 		return s.updateRecords(ctx, tx, found, ids, states, attempts, errs, updated, sent, done)

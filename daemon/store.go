@@ -892,17 +892,13 @@ func failRun(tx *bolt.Tx, subscriber string, now time.Time, checkErr error) erro
 	return putJSON(b, []byte(subscriber), r)
 }
 
-// groupCommit writes many small updates in few transactions, without a
-// timer: the first caller to find no commit under way commits what is
-// queued then, and whoever queues meanwhile is committed together in the
-// next round. A single send is thus written at once, and a hundred sends that
-// finish together share one write and one fsync. (bbolt's own Batch waits
-// up to 10 ms for company even when none comes, which is what every send of
-// a lone target would pay.) Each caller returns once its update is on disk.
+// groupCommit writes many small updates in few transactions (see batcher):
+// a single send is written at once, and a hundred sends that finish
+// together share one write and one fsync. (bbolt's own Batch waits up to
+// 10 ms for company even when none comes, which is what every send of a
+// lone target would pay.) Each caller returns once its update is on disk.
 type groupCommit struct {
-	mu      sync.Mutex
-	queue   []*groupUpdate
-	running bool
+	b batcher[*groupUpdate]
 }
 
 type groupUpdate struct {
@@ -912,33 +908,46 @@ type groupUpdate struct {
 
 func (g *groupCommit) do(db *bolt.DB, fn func(*bolt.Tx) error) error {
 	u := &groupUpdate{fn: fn, done: make(chan error, 1)}
-	g.mu.Lock()
-	g.queue = append(g.queue, u)
-	lead := !g.running
-	g.running = true
-	g.mu.Unlock()
-	if lead {
-		g.lead(db)
-	}
+	g.b.add(u, func(batch []*groupUpdate) { commit(db, batch) })
 	return <-u.done
 }
 
-// lead commits what is queued. Whoever queued meanwhile is committed by a
-// new leader, so that no caller stays committing for others after its own
-// update is on disk.
-func (g *groupCommit) lead(db *bolt.DB) {
-	g.mu.Lock()
-	batch := g.queue
-	g.queue = nil
-	g.mu.Unlock()
-	commit(db, batch)
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.queue) == 0 {
-		g.running = false
+// batcher hands what its callers add to write in batches, without a timer:
+// the first caller to find no write under way writes what is queued then,
+// and whoever adds meanwhile is written together in the next round, by a
+// new leader, so that no caller stays writing for others after its own is
+// done. The state file's group commit and the database's batched outcomes
+// (pgRecords) both use it.
+type batcher[T any] struct {
+	mu      sync.Mutex
+	queue   []T
+	running bool
+}
+
+func (b *batcher[T]) add(item T, write func([]T)) {
+	b.mu.Lock()
+	b.queue = append(b.queue, item)
+	lead := !b.running
+	b.running = true
+	b.mu.Unlock()
+	if lead {
+		b.lead(write)
+	}
+}
+
+func (b *batcher[T]) lead(write func([]T)) {
+	b.mu.Lock()
+	batch := b.queue
+	b.queue = nil
+	b.mu.Unlock()
+	write(batch)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.queue) == 0 {
+		b.running = false
 		return
 	}
-	go g.lead(db)
+	go b.lead(write)
 }
 
 // commit runs a batch of updates in one transaction. When one of them
