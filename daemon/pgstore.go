@@ -361,7 +361,24 @@ func (v *pgView) announcementsOf(subscriber, target string) map[annKey]*announce
 
 // load reads the runs and announcements of ids.
 func (s *pgStore) load(ctx context.Context, q pgx.Tx, ids []string) (*pgView, error) {
-	v := &pgView{runs: map[string]*run{}, told: map[string]map[annKey]*announcement{}}
+	runs, err := loadRuns(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	v := &pgView{runs: runs, told: map[string]map[annKey]*announcement{}}
+	rows, err := q.Query(ctx, `SELECT subscriber, target, schedule, date::text, kind, offsets, current::text, message FROM announcements WHERE subscriber = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return v, s.scanAnnouncements(rows, v)
+}
+
+// loadRuns reads the last check of each of ids that was ever checked.
+func loadRuns(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, ids []string) (map[string]*run, error) {
+	out := map[string]*run{}
 	rows, err := q.Query(ctx, `SELECT subscriber, at, ran, messages, err FROM runs WHERE subscriber = ANY($1) AND ran IS NOT NULL`, ids)
 	if err != nil {
 		return nil, err
@@ -377,16 +394,13 @@ func (s *pgStore) load(ctx context.Context, q pgx.Tx, ids []string) (*pgView, er
 		if at != nil {
 			r.At = *at
 		}
-		v.runs[id] = &r
+		out[id] = &r
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.Query(ctx, `SELECT subscriber, target, schedule, date::text, kind, offsets, current::text, message FROM announcements WHERE subscriber = ANY($1)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+	return out, rows.Err()
+}
+
+// scanAnnouncements reads rows of announcements into v.
+func (s *pgStore) scanAnnouncements(rows pgx.Rows, v *pgView) error {
 	for rows.Next() {
 		var k annKey
 		var date string
@@ -395,11 +409,11 @@ func (s *pgStore) load(ctx context.Context, q pgx.Tx, ids []string) (*pgView, er
 		var offsets []int32
 		var msg int64
 		if err := rows.Scan(&k.Subscriber, &k.Target, &k.Schedule, &date, &k.Kind, &offsets, &cur, &msg); err != nil {
-			return nil, err
+			return err
 		}
 		d, err := time.Parse(time.DateOnly, date)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		k.Date = schedule.DateOf(d)
 		for _, o := range offsets {
@@ -419,7 +433,7 @@ func (s *pgStore) load(ctx context.Context, q pgx.Tx, ids []string) (*pgView, er
 		}
 		v.told[tk][k] = &a
 	}
-	return v, rows.Err()
+	return rows.Err()
 }
 
 func (s *pgStore) view(subs []*config.Subscriber, f func(stateView)) error {
@@ -908,16 +922,11 @@ func (s *pgStore) prune(before schedule.Date, loc *time.Location) error {
 func (s *pgStore) lastRuns(ids []string) (map[string]*run, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	runs, err := loadRuns(ctx, s.pool, ids)
 	if err != nil {
 		return nil, s.fail("read the last checks", err)
 	}
-	defer tx.Rollback(ctx)
-	v, err := s.load(ctx, tx, ids)
-	if err != nil {
-		return nil, s.fail("read the last checks", err)
-	}
-	return v.runs, nil
+	return runs, nil
 }
 
 func (s *pgStore) deliveries(keep func(*Delivery) bool) ([]Delivery, error) {
@@ -946,11 +955,7 @@ func (s *pgStore) deliveries(keep func(*Delivery) bool) ([]Delivery, error) {
 
 func (s *pgStore) quarantine() ([]badRecord, error) {
 	err := s.moveBad()
-	s.bad.mu.Lock()
-	moved := s.bad.moved
-	s.bad.moved = nil
-	s.bad.mu.Unlock()
-	return moved, err
+	return s.bad.takeMoved(), err
 }
 
 // moveBad moves the rows found unreadable into the quarantine table.
@@ -982,9 +987,7 @@ func (s *pgStore) moveBad() error {
 		if err != nil {
 			return s.fail("move an unreadable record to the quarantine", err)
 		}
-		s.bad.mu.Lock()
-		s.bad.moved = append(s.bad.moved, r)
-		s.bad.mu.Unlock()
+		s.bad.addMoved(r)
 	}
 	return nil
 }

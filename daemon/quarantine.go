@@ -56,6 +56,23 @@ func (b *badRecords) take() ([]badRecord, [][]byte) {
 	return l, d
 }
 
+// addMoved keeps records moved to the quarantine, for takeMoved.
+func (b *badRecords) addMoved(rs ...badRecord) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.moved = append(b.moved, rs...)
+}
+
+// takeMoved returns the records moved to the quarantine since it was last
+// asked, for the caller to report once each.
+func (b *badRecords) takeMoved() []badRecord {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	m := b.moved
+	b.moved = nil
+	return m
+}
+
 // noted counts what was found and not yet moved (a read-only store, as
 // hoursd status beside a stopped daemon has, cannot move anything).
 func (b *badRecords) noted() int {
@@ -71,11 +88,7 @@ func (b *badRecords) noted() int {
 // read-only store moves nothing.
 func (s *Store) quarantine() ([]badRecord, error) {
 	err := s.moveBad()
-	s.bad.mu.Lock()
-	moved := s.bad.moved
-	s.bad.moved = nil
-	s.bad.mu.Unlock()
-	return moved, err
+	return s.bad.takeMoved(), err
 }
 
 // moveBad moves what the reads found unreadable into the quarantine bucket,
@@ -126,9 +139,7 @@ func (s *Store) moveBad() error {
 	if err != nil {
 		return err
 	}
-	s.bad.mu.Lock()
-	s.bad.moved = append(s.bad.moved, moved...)
-	s.bad.mu.Unlock()
+	s.bad.addMoved(moved...)
 	return nil
 }
 
