@@ -46,13 +46,16 @@ type backend interface {
 	pendingTargets() (targets []string, messages int, err error)
 	// nextPending takes the target's oldest pending message after the one
 	// with id after, or nil when there is none or another replica holds it.
-	nextPending(target string, after uint64) (*Delivery, error)
+	// held, when not nil, has the message if the check that queued it still
+	// holds it in memory (see outbox.hold): the state file then reads only
+	// where it stands, not the message again.
+	nextPending(target string, after uint64, held func(id uint64) *Delivery) (*Delivery, error)
 	// get reads one message; nil if there is none with that id.
 	get(id uint64) (*Delivery, error)
 	// record writes where a message stands after an attempt. done says the
 	// sender is finished with it (sent, failed, or left pending for the
 	// next check); otherwise it is still being retried.
-	record(id uint64, done bool, st deliveryStatus) error
+	record(id uint64, target string, done bool, st deliveryStatus) error
 	// prune forgets announcements and finished messages of days before
 	// `before`.
 	prune(before schedule.Date, loc *time.Location) error

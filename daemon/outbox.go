@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -34,12 +35,114 @@ type outbox struct {
 	// inflight are the targets being served, each by one goroutine; true
 	// once another serve found the target taken (it had messages for it).
 	inflight map[string]bool
+
+	// held are messages a check has just queued, by target, kept until the
+	// target's sender takes them (see hold). holdable: the backend reads
+	// them (the state file; a replica's claims read the database).
+	holdable bool
+	held     map[string][]Delivery
+	nheld    int
+	room     chan struct{} // closed when nheld falls below maxHeld
 }
 
+// maxHeld bounds the messages held: a check plans ahead of its sends by
+// this much at most (see waitRoom), which keeps them in memory and saves
+// the sends reading back what was written a moment before.
+const maxHeld = 8 * planChunk
+
 func newOutbox(st backend, inFlight int) *outbox {
-	o := &outbox{store: st, slots: make(chan struct{}, inFlight), inflight: map[string]bool{}}
+	o := &outbox{store: st, slots: make(chan struct{}, inFlight), inflight: map[string]bool{}, held: map[string][]Delivery{}}
+	_, o.holdable = st.(*Store)
 	o.life, o.abandon = context.WithCancel(context.Background())
 	return o
+}
+
+// hold keeps messages just queued in memory for their targets' senders,
+// which would otherwise read each back from the state file. It is only a
+// shortcut: the store's pending index still says which message of a target
+// comes next, and a message not held is read from the store. Whatever a
+// target's sender did not take is dropped when it lets the target go, and
+// when the serve that was given the target ends (see serve).
+func (o *outbox) hold(msgs []Delivery) {
+	if !o.holdable {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, m := range msgs {
+		o.held[m.Target] = append(o.held[m.Target], m)
+		o.nheld++
+	}
+}
+
+// heldFor is the target's lookup of held messages for nextPending: it
+// takes the message with that id, if held.
+func (o *outbox) heldFor(target string) func(uint64) *Delivery {
+	if !o.holdable {
+		return nil
+	}
+	return func(id uint64) *Delivery {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		for i, m := range o.held[target] {
+			if m.ID == id {
+				o.dropLocked(target, i, i+1)
+				return &m
+			}
+		}
+		return nil
+	}
+}
+
+// drop forgets what is held for targets.
+func (o *outbox) drop(targets ...string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, t := range targets {
+		o.dropLocked(t, 0, len(o.held[t]))
+	}
+}
+
+func (o *outbox) dropLocked(target string, i, j int) {
+	l := o.held[target]
+	if j <= i {
+		return
+	}
+	if l = slices.Delete(l, i, j); len(l) == 0 {
+		delete(o.held, target)
+	} else {
+		o.held[target] = l
+	}
+	o.nheld -= j - i
+	if o.nheld < maxHeld && o.room != nil {
+		close(o.room)
+		o.room = nil
+	}
+}
+
+// waitRoom waits until fewer than maxHeld messages are held (or ctx ends):
+// a check plans its next chunk then, so that planning stays a little ahead
+// of the sends rather than holding a hundred thousand messages. Each held
+// message's target is being served, or waits for a slot in a serve under
+// way, and is dropped when that ends; the sends, not this, decide the pace.
+func (o *outbox) waitRoom(ctx context.Context) {
+	for {
+		o.mu.Lock()
+		if o.nheld < maxHeld {
+			o.mu.Unlock()
+			return
+		}
+		if o.room == nil {
+			o.room = make(chan struct{})
+		}
+		room := o.room
+		o.mu.Unlock()
+		select {
+		case <-room:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // sendFunc sends one message with its retries and records the outcome; ok
@@ -61,6 +164,7 @@ type sendFunc func(ctx context.Context, dl Delivery) (out Delivery, ok bool)
 // others for a day.
 func (o *outbox) serve(ctx context.Context, targets []string, send sendFunc, done func(Delivery)) {
 	var wg sync.WaitGroup
+	defer o.drop(targets...) // held for a target this serve left to another, or did not reach
 	for _, target := range targets {
 		if ctx.Err() != nil {
 			break // what is left stays pending for the next start or check
@@ -90,7 +194,7 @@ func (o *outbox) serve(ctx context.Context, targets []string, send sendFunc, don
 				if stuck || !asked || ctx.Err() != nil {
 					return
 				}
-				if next, err := o.store.nextPending(target, last); err != nil || next == nil || !o.claim(target) {
+				if next, err := o.store.nextPending(target, last, nil); err != nil || next == nil || !o.claim(target) {
 					return
 				}
 			}
@@ -105,7 +209,7 @@ func (o *outbox) serve(ctx context.Context, targets []string, send sendFunc, don
 // drain, even if recording its outcome failed.
 func (o *outbox) drain(ctx context.Context, target string, last uint64, send sendFunc, done func(Delivery)) (uint64, bool) {
 	for {
-		dl, err := o.store.nextPending(target, last)
+		dl, err := o.store.nextPending(target, last, o.heldFor(target))
 		if err != nil {
 			return last, true
 		}
@@ -156,6 +260,7 @@ func (o *outbox) release(target string) (asked bool) {
 	defer o.mu.Unlock()
 	asked = o.inflight[target]
 	delete(o.inflight, target)
+	o.dropLocked(target, 0, len(o.held[target]))
 	return asked
 }
 

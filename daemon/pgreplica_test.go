@@ -389,12 +389,12 @@ func TestClaimNeverSkipsTheOldest(t *testing.T) {
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM outbox WHERE id = 1 FOR UPDATE`); err != nil {
 		t.Fatal(err)
 	}
-	got, err := d.store.nextPending("anna/mail", 0)
+	got, err := d.store.nextPending("anna/mail", 0, nil)
 	if err != nil || got != nil {
 		t.Errorf("claim while the oldest is locked elsewhere = %+v (%v), want none", got, err)
 	}
 	tx.Rollback(ctx)
-	got, err = d.store.nextPending("anna/mail", 0)
+	got, err = d.store.nextPending("anna/mail", 0, nil)
 	if err != nil || got == nil || got.ID != 1 {
 		t.Errorf("claim once the lock is gone = %+v (%v), want message 1", got, err)
 	}
@@ -430,7 +430,7 @@ func TestRecordsWrittenTogether(t *testing.T) {
 		}
 		want[m.ID] = st
 		wg.Go(func() {
-			if err := d.store.record(m.ID, true, st); err != nil {
+			if err := d.store.record(m.ID, m.Target, true, st); err != nil {
 				t.Error(err)
 			}
 		})

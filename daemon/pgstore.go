@@ -699,7 +699,7 @@ func (s *pgStore) pendingTargets() (targets []string, messages int, err error) {
 	return targets, messages, nil
 }
 
-func (s *pgStore) nextPending(target string, after uint64) (*Delivery, error) {
+func (s *pgStore) nextPending(target string, after uint64, _ func(uint64) *Delivery) (*Delivery, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	now := s.now()
@@ -785,7 +785,7 @@ func (s *pgStore) get(id uint64) (*Delivery, error) {
 // file); one still being retried keeps its claim, renewed. The outcomes of
 // sends that finish together are written in one statement (see
 // pgRecords), and record returns once its own is committed.
-func (s *pgStore) record(id uint64, done bool, st deliveryStatus) error {
+func (s *pgStore) record(id uint64, _ string, done bool, st deliveryStatus) error {
 	return s.records.do(s, pgRecord{id: id, done: done, st: st})
 }
 

@@ -92,7 +92,7 @@ func (d *Daemon) sendOne(ctx context.Context, cfg *config.Config, dl Delivery, r
 func (d *Daemon) retrying(log *slog.Logger, dl Delivery, before int) func(int, error, time.Duration) {
 	return func(n int, err error, wait time.Duration) {
 		now, msg := d.opts.Now(), redact(err)
-		if rerr := d.store.record(dl.ID, false, deliveryStatus{
+		if rerr := d.store.record(dl.ID, dl.Target, false, deliveryStatus{
 			State: StatePending, Attempts: dl.Attempts + before + n, LastError: msg, Updated: now,
 		}); rerr != nil {
 			log.Warn("recording an attempt failed", "err", rerr)
@@ -156,7 +156,7 @@ func (d *Daemon) senderFor(cfg *config.Config, dl Delivery) (notifier.Sender, ti
 	if !ok {
 		return nil, 0, fmt.Errorf("target %s is no longer in the configuration", dl.Target)
 	}
-	s, err := d.opts.SenderFor(cfg, t)
+	s, err := d.opts.SenderFor(cfg, *t)
 	if err != nil {
 		return nil, 0, fmt.Errorf("prepare channel %s: %w", t.Channel, err)
 	}
@@ -173,17 +173,18 @@ func (d *Daemon) senderFor(cfg *config.Config, dl Delivery) (notifier.Sender, ti
 type targetIndex struct {
 	mu  sync.Mutex
 	cfg *config.Config
-	by  map[string]config.Target
+	by  map[string]*config.Target // into cfg.Subscribers
 }
 
-func (x *targetIndex) of(cfg *config.Config) map[string]config.Target {
+func (x *targetIndex) of(cfg *config.Config) map[string]*config.Target {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.cfg != cfg {
-		x.cfg, x.by = cfg, map[string]config.Target{}
-		for _, sub := range cfg.Subscribers {
-			for _, t := range sub.Targets {
-				x.by[t.ID(sub.ID)] = t
+		x.cfg, x.by = cfg, map[string]*config.Target{}
+		for i := range cfg.Subscribers {
+			sub := &cfg.Subscribers[i]
+			for j := range sub.Targets {
+				x.by[sub.Targets[j].ID(sub.ID)] = &sub.Targets[j]
 			}
 		}
 	}
@@ -200,7 +201,7 @@ func (d *Daemon) finish(log *slog.Logger, dl *Delivery, st State, err error, att
 	if st == StateSent {
 		dl.SentAt = now
 	}
-	if rerr := d.store.record(dl.ID, true, deliveryStatus{
+	if rerr := d.store.record(dl.ID, dl.Target, true, deliveryStatus{
 		State: dl.State, Updated: dl.Updated, Attempts: dl.Attempts, LastError: dl.LastError, SentAt: dl.SentAt,
 	}); rerr != nil {
 		d.noteError(rerr)

@@ -3,7 +3,6 @@ package daemon
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,10 +28,11 @@ const (
 	pidFile = "hoursd.pid"
 
 	// schemaVersion is written into a new state file. A file of version 1
-	// is migrated (its indexes are built); a file of a version this hoursd
-	// does not know, written by a newer one, is refused rather than
-	// misread or taken for damage.
-	schemaVersion = "2"
+	// is migrated (its indexes are built), then one of version 2 (its
+	// records are rewritten in the compact form of records.go); a file of a
+	// version this hoursd does not know, written by a newer one, is refused
+	// rather than misread or taken for damage.
+	schemaVersion = "3"
 )
 
 var (
@@ -186,7 +186,10 @@ type Store struct {
 	bad   badRecords  // records found unreadable, to be quarantined
 	// readOnly stores (status, dry runs) write nothing, quarantine included.
 	readOnly bool
-	pid      string // our pid file, removed on Close; "" when read-only
+	// legacy: a read-only look at a state of schema 1 or 2, whose records
+	// are read as those schemas wrote them (see records.go).
+	legacy bool
+	pid    string // our pid file, removed on Close; "" when read-only
 
 	// MovedAside is where a damaged state file was moved when Open started a
 	// fresh one ("" when it did not), so the caller can say so.
@@ -294,11 +297,17 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, &damageError{err})
 	}
-	if v, err := s.schemaOf(); err == nil && v != "" && v != "1" && v != schemaVersion {
+	v, err := s.schemaOf()
+	if err == nil && v != "" && v != "1" && v != "2" && v != schemaVersion {
 		db.Close()
 		return nil, &SchemaError{Path: path, Version: v}
 	}
 	if o.ReadOnly {
+		if s.migrating() {
+			db.Close()
+			return nil, fmt.Errorf("state %s: its migration to schema %s was cut short; the next hoursd run or hoursd check finishes it", path, schemaVersion)
+		}
+		s.legacy = v == "1" || v == "2"
 		return s, nil
 	}
 	// The file holds who is subscribed and what they are told: a state
@@ -375,7 +384,10 @@ func (s *Store) schemaOf() (string, error) {
 	return v, err
 }
 
+// init makes the buckets of a new state, and brings an older one to this
+// schema (migrate.go).
 func (s *Store) init() error {
+	var from string
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketAnnouncements, bucketOutbox, bucketRuns, bucketPending, bucketDue, bucketStatus, bucketQuarantine} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -383,20 +395,46 @@ func (s *Store) init() error {
 			}
 		}
 		m := tx.Bucket(bucketMeta)
-		switch string(m.Get(keySchema)) {
-		case schemaVersion:
-			return nil
+		switch from = string(m.Get(keySchema)); from {
+		case "": // a new state
+			return m.Put(keySchema, []byte(schemaVersion))
 		case "1":
 			if err := buildIndexes(tx); err != nil {
-				return fmt.Errorf("migrate to schema %s: %w", schemaVersion, err)
+				return fmt.Errorf("migrate to schema 2: %w", err)
 			}
+			from = "2"
+			return m.Put(keySchema, []byte(from))
 		}
-		return m.Put(keySchema, []byte(schemaVersion))
+		return nil
 	})
+	if err == nil && from == "2" {
+		err = s.migrateRecords()
+	}
 	if err != nil {
 		return fmt.Errorf("prepare state %s: %w", s.path, err)
 	}
 	return nil
+}
+
+// migrating reports a migration to schema 3 begun and not finished: the
+// state then holds records of both schemas.
+func (s *Store) migrating() bool {
+	var m bool
+	s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketMeta); b != nil {
+			m = b.Get(keyMigrate) != nil
+		}
+		return nil
+	})
+	return m
+}
+
+// codec reads the records of the state's schema.
+func (s *Store) codec() recordCodec {
+	if s.legacy {
+		return codecV2
+	}
+	return codecV3
 }
 
 // Path is the state file.
@@ -468,46 +506,27 @@ func index(tx *bolt.Tx, d *Delivery) error {
 	return p.Delete(pendingKey(d.Target, d.ID))
 }
 
-// buildIndexes indexes every message of the outbox: the migration from a
-// state file of schema 1, which had no indexes. A message that cannot be
-// read is left out of them.
-func buildIndexes(tx *bolt.Tx) error {
-	return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
-		var d Delivery
-		if json.Unmarshal(v, &d) != nil {
-			return nil
-		}
-		return index(tx, &d)
-	})
-}
-
-func getJSON[T any](b *bolt.Bucket, key []byte) (*T, error) {
-	v := b.Get(key)
-	if v == nil {
-		return nil, nil
-	}
-	var x T
-	if err := json.Unmarshal(v, &x); err != nil {
-		return nil, fmt.Errorf("read %s %q: %w", bucketName(b), key, err)
-	}
-	return &x, nil
-}
-
-func putJSON(b *bolt.Bucket, key []byte, x any) error {
-	v, err := json.Marshal(x)
+// putRecord writes x under key, encoded by enc (records.go).
+func putRecord[T any](b *bolt.Bucket, key []byte, x T, enc func(T) ([]byte, error)) error {
+	v, err := enc(x)
 	if err != nil {
-		return err
+		return fmt.Errorf("write %q: %w", key, err)
 	}
 	return b.Put(key, v)
 }
 
-func bucketName(b *bolt.Bucket) string {
-	for _, n := range [][]byte{bucketAnnouncements, bucketOutbox, bucketRuns} {
-		if b.Tx().Bucket(n) == b {
-			return string(n)
-		}
+// runIn is a subscriber's run record in b, or nil when there is none or it
+// cannot be read.
+func runIn(b *bolt.Bucket, subscriber string) *run {
+	v := b.Get([]byte(subscriber))
+	if v == nil {
+		return nil
 	}
-	return "state"
+	r, err := decodeRun(v)
+	if err != nil {
+		return nil
+	}
+	return r
 }
 
 // announcementsOf lists what one target of a subscriber has been told. A
@@ -528,12 +547,12 @@ func (s *Store) announcementsOf(tx *bolt.Tx, subscriber, target string) map[annK
 			s.bad.note(bucketAnnouncements, k, v, err)
 			continue
 		}
-		var a announcement
-		if err := json.Unmarshal(v, &a); err != nil {
+		a, err := s.codec().announcement(v)
+		if err != nil {
 			s.bad.note(bucketAnnouncements, k, v, err)
 			continue
 		}
-		out[key] = &a
+		out[key] = a
 	}
 	return out
 }
@@ -550,12 +569,12 @@ func (s *Store) lastRun(tx *bolt.Tx, subscriber string) *run {
 	if v == nil {
 		return nil
 	}
-	var r run
-	if err := json.Unmarshal(v, &r); err != nil {
+	r, err := s.codec().run(v)
+	if err != nil {
 		s.bad.note(bucketRuns, k, v, err)
 		return nil
 	}
-	return &r
+	return r
 }
 
 // deliveryStatus is where a message stands, kept in bucketStatus.
@@ -578,24 +597,34 @@ func (s *Store) readDelivery(tx *bolt.Tx, key []byte) *Delivery {
 	if v == nil {
 		return nil
 	}
-	var d Delivery
-	if err := json.Unmarshal(v, &d); err != nil {
+	d, err := s.codec().message(binary.BigEndian.Uint64(key), v)
+	if err != nil {
 		s.bad.note(bucketOutbox, key, v, err)
 		return nil
 	}
-	if sb := tx.Bucket(bucketStatus); sb != nil { // a read-only state of schema 1 has none
-		sv := sb.Get(key)
-		if sv == nil {
-			return &d
-		}
-		var st deliveryStatus
-		if err := json.Unmarshal(sv, &st); err != nil {
-			s.bad.note(bucketStatus, key, sv, err)
-		} else {
-			d.State, d.Attempts, d.LastError, d.Updated, d.SentAt = st.State, st.Attempts, st.LastError, st.Updated, st.SentAt
-		}
-	}
+	s.withStatus(tx, key, &d)
 	return &d
+}
+
+// withStatus sets where d stands from its status record, if it has one. An
+// unreadable status record is noted for the quarantine, and d stands as
+// its outbox record says (false).
+func (s *Store) withStatus(tx *bolt.Tx, key []byte, d *Delivery) bool {
+	sb := tx.Bucket(bucketStatus)
+	if sb == nil {
+		return true
+	}
+	sv := sb.Get(key)
+	if sv == nil {
+		return true
+	}
+	st, err := s.codec().status(sv)
+	if err != nil {
+		s.bad.note(bucketStatus, key, sv, err)
+		return false
+	}
+	d.State, d.Attempts, d.LastError, d.Updated, d.SentAt = st.State, st.Attempts, st.LastError, st.Updated, st.SentAt
+	return true
 }
 
 // boltView is a read transaction of the state file, as a check reads it.
@@ -696,7 +725,7 @@ func (s *Store) pendingTargets() (targets []string, messages int, err error) {
 // nextPending is the target's oldest pending message after the one with id
 // after (0: from the first), or nil. An index entry whose message is gone or
 // cannot be read is passed over (and cleared with the quarantine).
-func (s *Store) nextPending(target string, after uint64) (*Delivery, error) {
+func (s *Store) nextPending(target string, after uint64, held func(uint64) *Delivery) (*Delivery, error) {
 	var out *Delivery
 	err := s.db.View(func(tx *bolt.Tx) error {
 		prefix := []byte(target + keySep)
@@ -706,7 +735,14 @@ func (s *Store) nextPending(target string, after uint64) (*Delivery, error) {
 		}
 		c := p.Cursor()
 		for k, _ := c.Seek(pendingKey(target, after+1)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = c.Next() {
-			if d := s.readDelivery(tx, k[len(prefix):]); d != nil && d.State == StatePending {
+			id := k[len(prefix):]
+			if held != nil {
+				if d := held(binary.BigEndian.Uint64(id)); d != nil && s.withStatus(tx, id, d) && d.State == StatePending {
+					out = d
+					return nil
+				}
+			}
+			if d := s.readDelivery(tx, id); d != nil && d.State == StatePending {
 				out = d
 				return nil
 			}
@@ -731,19 +767,25 @@ func (s *Store) get(id uint64) (*Delivery, error) {
 // its status is written; the outcomes of the sends in flight at once are
 // committed together (see groupCommit), and record returns once its own is
 // on disk. Sent messages are kept for status; see prune.
-func (s *Store) record(id uint64, _ bool, st deliveryStatus) error {
+func (s *Store) record(id uint64, target string, _ bool, st deliveryStatus) error {
 	return s.group.do(s.db, func(tx *bolt.Tx) error {
-		d := s.readDelivery(tx, idKey(id))
-		if d == nil {
+		// A message being sent is in the pending index; only one that is
+		// not (recorded as finished before) is looked for in the outbox,
+		// whose pages a check of many targets need not read at all.
+		key, p := idKey(id), tx.Bucket(bucketPending)
+		pk := pendingKey(target, id)
+		if p.Get(pk) == nil && tx.Bucket(bucketOutbox).Get(key) == nil {
 			return fmt.Errorf("outbox message %d is gone", id)
 		}
-		d.State, d.Attempts, d.LastError, d.Updated, d.SentAt = st.State, st.Attempts, st.LastError, st.Updated, st.SentAt
 		sb := tx.Bucket(bucketStatus)
 		sb.FillPercent = appendFill // first written as the sends finish, mostly in id order
-		if err := putJSON(sb, idKey(id), st); err != nil {
+		if err := putRecord(sb, key, st, encodeStatus); err != nil {
 			return err
 		}
-		return index(tx, d)
+		if st.State == StatePending {
+			return p.Put(pk, nil)
+		}
+		return p.Delete(pk)
 	})
 }
 
@@ -797,6 +839,10 @@ type planned struct {
 	subscriber string
 	out        []outgoing
 	err        error
+	// last is the subscriber's last check as the plan read it (read), so
+	// that the write need not read it again: the step is exclusive.
+	last *run
+	read bool
 }
 
 // enqueue writes the planned checks of several subscribers in one
@@ -817,9 +863,17 @@ func (s *Store) enqueue(at, now time.Time, checks []planned) ([]Delivery, error)
 		// may be filled (bbolt's default half-fills them, for inserts in
 		// the middle), which halves the outbox on disk.
 		ob.FillPercent = appendFill
+		// Announcements and runs are keyed by subscriber, whose order has
+		// nothing to do with the order they are written in; their pages are
+		// filled as far as the outbox's all the same (a page that must take
+		// one more record is split then): with bbolt's half-full pages, a
+		// first check leaves them at about half, and every later check reads
+		// twice the pages it needs to.
+		ab.FillPercent = appendFill
+		tx.Bucket(bucketRuns).FillPercent = appendFill
 		for _, c := range checks {
 			if c.err != nil {
-				if err := failRun(tx, c.subscriber, now, c.err); err != nil {
+				if err := failRun(tx, c, now); err != nil {
 					return err
 				}
 				continue
@@ -831,21 +885,27 @@ func (s *Store) enqueue(at, now time.Time, checks []planned) ([]Delivery, error)
 				}
 				dl := o.Delivery
 				dl.ID, dl.Created, dl.Updated = id, now, now
-				if err := putJSON(ob, idKey(id), dl); err != nil {
+				if err := putRecord(ob, idKey(id), &dl, encodeMessage); err != nil {
 					return err
+				}
+				if dl.State != StatePending || dl.Attempts > 0 { // a message is queued pending, never tried
+					st := deliveryStatus{State: dl.State, Attempts: dl.Attempts, LastError: dl.LastError, Updated: dl.Updated, SentAt: dl.SentAt}
+					if err := putRecord(tx.Bucket(bucketStatus), idKey(id), st, encodeStatus); err != nil {
+						return err
+					}
 				}
 				if err := index(tx, &dl); err != nil {
 					return err
 				}
 				for k, a := range o.updates {
 					a.Message = id
-					if err := putJSON(ab, k.bytes(), a); err != nil {
+					if err := putRecord(ab, k.bytes(), a, encodeAnnouncement); err != nil {
 						return err
 					}
 				}
 				queued = append(queued, dl)
 			}
-			if err := putRun(tx, c.subscriber, at, now, len(c.out), nil); err != nil {
+			if err := putRun(tx, c, at, now); err != nil {
 				return err
 			}
 		}
@@ -861,35 +921,34 @@ func (s *Store) enqueue(at, now time.Time, checks []planned) ([]Delivery, error)
 // instant (hoursd check --at in the past) does not move the record back,
 // unless the record lies after now: it was made by a clock that ran ahead,
 // and kept, it would hide every missed check until that date.
-func putRun(tx *bolt.Tx, subscriber string, at, now time.Time, messages int, checkErr error) error {
+func putRun(tx *bolt.Tx, c planned, at, now time.Time) error {
 	b := tx.Bucket(bucketRuns)
-	prev, err := getJSON[run](b, []byte(subscriber))
-	if err != nil {
-		prev = nil // unreadable: replaced by this run (and kept in quarantine by the read that found it)
-	}
-	r := run{At: at, Ran: now, Messages: messages}
-	if checkErr != nil {
-		r.Err = checkErr.Error()
-	}
+	prev := c.lastIn(b) // unreadable: replaced by this run (and kept in quarantine by the read that found it)
+	r := run{At: at, Ran: now, Messages: len(c.out)}
 	if prev != nil && prev.At.After(at) && !prev.At.After(now) {
 		r.At = prev.At
 	}
-	return putJSON(b, []byte(subscriber), r)
+	return putRecord(b, []byte(c.subscriber), r, encodeRun)
+}
+
+// lastIn is the subscriber's last check: as the plan read it, or from b.
+func (c planned) lastIn(b *bolt.Bucket) *run {
+	if c.read {
+		return c.last
+	}
+	return runIn(b, c.subscriber)
 }
 
 // failRun records a check that could not be planned, for status and
 // /healthz.
-func failRun(tx *bolt.Tx, subscriber string, now time.Time, checkErr error) error {
+func failRun(tx *bolt.Tx, c planned, now time.Time) error {
 	b := tx.Bucket(bucketRuns)
-	prev, err := getJSON[run](b, []byte(subscriber))
-	if err != nil {
-		prev = nil
-	}
-	r := run{Ran: now, Err: checkErr.Error()}
+	prev := c.lastIn(b)
+	r := run{Ran: now, Err: c.err.Error()}
 	if prev != nil {
 		r.At = prev.At // the check did not happen: catch-up may still redo it
 	}
-	return putJSON(b, []byte(subscriber), r)
+	return putRecord(b, []byte(c.subscriber), r, encodeRun)
 }
 
 // groupCommit writes many small updates in few transactions (see batcher):

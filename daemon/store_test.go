@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -159,9 +160,10 @@ func TestSchemaVersionRefused(t *testing.T) {
 	}
 }
 
-// A state file of schema 1 (no indexes) is migrated at open: its pending
-// messages are found through the new index, and its old finished ones are
-// pruned through the due index.
+// A state file of schema 1 (no indexes, where each message stands kept in
+// its outbox record) is migrated at open, through schema 2 to 3: its
+// pending messages are found through the new index, each message stands as
+// it did, and its old finished ones are pruned through the due index.
 func TestSchemaMigration(t *testing.T) {
 	dir := t.TempDir()
 	s, err := OpenStore(dir, StoreOptions{NoSync: true})
@@ -178,10 +180,10 @@ func TestSchemaMigration(t *testing.T) {
 		ob := tx.Bucket(bucketOutbox)
 		for _, d := range []Delivery{
 			{ID: 1, Target: "anna/mail/anna@example.com", State: StateSent, Due: due.AddDate(0, -3, 0)},
-			{ID: 2, Target: "anna/mail/anna@example.com", State: StatePending, Due: due},
+			{ID: 2, Target: "anna/mail/anna@example.com", State: StatePending, Due: due, Attempts: 2, LastError: "smtp: 421 try again later"},
 			{ID: 3, Target: "bo/mail/bo@example.com", State: StatePending, Due: due},
 		} {
-			if err := putJSON(ob, idKey(d.ID), d); err != nil {
+			if err := putV2(ob, idKey(d.ID), d); err != nil {
 				return err
 			}
 		}
@@ -198,8 +200,11 @@ func TestSchemaMigration(t *testing.T) {
 	if v, _ := s.schemaOf(); v != schemaVersion {
 		t.Errorf("schema after migration = %q, want %q", v, schemaVersion)
 	}
-	if next, err := s.nextPending("anna/mail/anna@example.com", 0); err != nil || next == nil || next.ID != 2 {
-		t.Errorf("nextPending(anna) = %+v, %v; want message 2", next, err)
+	if next, err := s.nextPending("anna/mail/anna@example.com", 0, nil); err != nil || next == nil || next.ID != 2 || next.Attempts != 2 || next.LastError == "" {
+		t.Errorf("nextPending(anna) = %+v, %v; want message 2, tried twice, with its error", next, err)
+	}
+	if d, err := s.get(1); err != nil || d == nil || d.State != StateSent {
+		t.Errorf("message 1 = %+v, %v; want it sent, as schema 1 kept it", d, err)
 	}
 	targets, n, err := s.pendingTargets()
 	if err != nil || n != 2 || !slices.Equal(targets, []string{"anna/mail/anna@example.com", "bo/mail/bo@example.com"}) {
@@ -227,8 +232,8 @@ func fill(t *testing.T, dir string) {
 	defer s.Close()
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		for i := range 365 {
-			d := Delivery{ID: uint64(i + 1), Subscriber: "anna", Body: strings.Repeat("Valborgsmässoafton 08:00–11:30. ", 20), State: StateSent}
-			if err := putJSON(tx.Bucket(bucketOutbox), idKey(d.ID), d); err != nil {
+			d := Delivery{ID: uint64(i + 1), Subscriber: "anna", Target: "anna/mail/0", Body: strings.Repeat("Valborgsmässoafton 08:00–11:30. ", 20)}
+			if err := putRecord(tx.Bucket(bucketOutbox), idKey(d.ID), &d, encodeMessage); err != nil {
 				return err
 			}
 		}
@@ -268,4 +273,14 @@ func TestEmptyStateFile(t *testing.T) {
 	if s.Emptied {
 		t.Error("OpenStore of the fresh state again: Emptied = true, want false")
 	}
+}
+
+// putV2 writes x as schemas 1 and 2 wrote their records: the Go type as
+// encoding/json spells it.
+func putV2(b *bolt.Bucket, key []byte, x any) error {
+	v, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, v)
 }
