@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -189,6 +190,78 @@ func TestConcurrentChecksTellOnce(t *testing.T) {
 		s.d.Close()
 		if t.Failed() {
 			return
+		}
+	}
+}
+
+// A check hands the messages it queued to their senders in memory, and
+// plans ahead of its sends by maxHeld messages at most: with three times as
+// many targets, a tenth of them down since the check a week before (whose
+// message stays pending, and the new one waits behind it), every target up
+// hears the change once, the check ends, and nothing is left held.
+func TestCheckHoldsBounded(t *testing.T) {
+	n := 3*maxHeld + 17
+	subs := make([]config.Subscriber, n)
+	for i := range subs {
+		subs[i] = subscriber(fmt.Sprintf("s%d", i), []int{7, 1}, fmt.Sprintf("mail:s%d@example.com", i))
+	}
+	s := newSim(t, testConfig(t.TempDir(), kundcenter2026(t), subs...), at(t, "2026-04-23 17:00"))
+	for i := 0; i < n; i += 10 {
+		s.box.setDown(fmt.Sprintf("s%d@example.com", i), true)
+	}
+	down := (n + 9) / 10
+	if rep := s.d.Check(t.Context(), at(t, "2026-04-23 18:00"), false, -1); rep.Unsent() != down {
+		t.Fatalf("a week before: %d message(s) unsent, want %d", rep.Unsent(), down)
+	}
+	var most atomic.Int64
+	send := s.d.opts.Send
+	s.d.opts.Send = func(ctx context.Context, t notifier.Target, m notifier.Message, p notifier.Policy) notifier.Outcome {
+		s.d.outbox.mu.Lock()
+		if h := int64(s.d.outbox.nheld); h > most.Load() {
+			most.Store(h)
+		}
+		s.d.outbox.mu.Unlock()
+		return send(ctx, t, m, p)
+	}
+	s.box.mu.Lock()
+	before := len(s.box.got)
+	s.box.mu.Unlock()
+	rep := s.d.Check(t.Context(), at(t, "2026-04-29 18:00"), false, -1)
+	if len(rep.Errors) > 0 {
+		t.Fatal(rep.Errors[0])
+	}
+	sent, pending := 0, 0
+	for _, m := range rep.Messages {
+		switch m.State {
+		case StateSent:
+			sent++
+		case StatePending:
+			pending++
+		}
+	}
+	reached := map[string]bool{}
+	s.box.mu.Lock()
+	for _, g := range s.box.got[before:] {
+		reached[g.target] = true
+	}
+	s.box.mu.Unlock()
+	if sent != n-down || pending != down || len(reached) != n-down {
+		t.Errorf("the eve: %d sent, %d pending; %d targets reached; want %d sent and reached, %d pending", sent, pending, len(reached), n-down, down)
+	}
+	if _, msgs, _ := s.d.store.pendingTargets(); msgs != 2*down {
+		t.Errorf("%d message(s) pending in the state, want %d: the week's and the eve's of each target down", msgs, 2*down)
+	}
+	if m := most.Load(); m == 0 || m > maxHeld+planChunk {
+		t.Errorf("at most %d messages held during the check, want some and at most %d", m, maxHeld+planChunk)
+	}
+	if s.d.outbox.nheld != 0 || len(s.d.outbox.held) != 0 {
+		t.Errorf("after the check %d message(s) of %d target(s) are still held", s.d.outbox.nheld, len(s.d.outbox.held))
+	}
+	// What was sent from memory is what the state holds.
+	for _, m := range rep.Messages[:50] {
+		cur, err := s.d.store.get(m.ID)
+		if err != nil || cur == nil || cur.State != m.State || cur.Target != m.Target || cur.Subject != m.Subject {
+			t.Errorf("message %d in the state = %+v, %v; the report says %s to %s", m.ID, cur, err, m.State, m.Target)
 		}
 	}
 }
