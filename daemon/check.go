@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -52,6 +53,11 @@ func (r Report) Unsent() int {
 // thousand subscribers commits a few hundred times, not once per subscriber.
 const planChunk = 256
 
+// quietChunk is how large a chunk grows while the chunks before it queued
+// nothing (see chunksOf): a check with nothing new to say for a hundred
+// thousand subscribers commits a few dozen times, not four hundred.
+const quietChunk = 16 * planChunk
+
 // check runs one check at `at` for each of subs: plan, queue, send. It is the
 // job cron runs, the catch-up at start, and `hoursd check`. Subscribers are
 // planned and queued a chunk at a time, and each chunk's targets are served
@@ -68,7 +74,7 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 	}
 	var (
 		changes changeCache
-		cache   = renderCache{}
+		cache   = &renderCache{}
 		res     = newResults(at.Location())
 		sends   sync.WaitGroup
 		served  = map[string]bool{}
@@ -76,7 +82,8 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 	send := func(ctx context.Context, dl Delivery) (Delivery, bool) {
 		return d.sendRecovering(ctx, dl, opt.retryFor)
 	}
-	for _, chunk := range d.chunksOf(subs) {
+	quiet := false // the chunk before queued nothing, and failed nowhere
+	for chunk := range d.chunksOf(subs, &quiet) {
 		plan := func(v stateView, subs []*config.Subscriber) []planned {
 			return d.planChunk(v, cfg, subs, at, ref, &changes, cache)
 		}
@@ -106,6 +113,7 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 			rep.Errors = append(rep.Errors, err)
 			continue
 		}
+		quiet = len(queued) == 0 && !slices.ContainsFunc(checks, func(c planned) bool { return c.err != nil })
 		d.outbox.hold(queued)
 		var targets []string
 		for _, m := range queued {
@@ -131,20 +139,40 @@ func (d *Daemon) check(ctx context.Context, cfg *config.Config, subs []*config.S
 	return rep
 }
 
-// chunksOf cuts subs into chunks of planChunk. Replicas sharing a database
-// start at different chunks (by their name), so that each plans its own
-// while the other plans another, instead of both waiting for the first
-// chunk's locks and then skipping what the other has done.
-func (d *Daemon) chunksOf(subs []*config.Subscriber) [][]*config.Subscriber {
-	chunks := slices.Collect(slices.Chunk(subs, planChunk))
-	pg, ok := d.store.(*pgStore)
-	if !ok || len(chunks) < 2 {
-		return chunks
+// chunksOf cuts subs into chunks of planChunk. On the state file, a chunk
+// after one that queued nothing (*quiet, which the caller sets after each)
+// is twice as large, up to quietChunk: most checks have nothing new for
+// most subscribers, and each chunk is a commit; a chunk that queues
+// messages brings the size back, so that sends start early and a write
+// never holds up the sends' outcomes for long. Replicas sharing a
+// database keep to planChunk, and start at different chunks (by their
+// name), so that each plans its own while the other plans another,
+// instead of both waiting for the first chunk's locks and then skipping
+// what the other has done.
+func (d *Daemon) chunksOf(subs []*config.Subscriber, quiet *bool) iter.Seq[[]*config.Subscriber] {
+	if pg, ok := d.store.(*pgStore); ok {
+		chunks := slices.Collect(slices.Chunk(subs, planChunk))
+		if len(chunks) >= 2 {
+			h := fnv.New32a()
+			h.Write([]byte(pg.name))
+			off := int(h.Sum32() % uint32(len(chunks)))
+			chunks = append(chunks[off:], chunks[:off]...)
+		}
+		return slices.Values(chunks)
 	}
-	h := fnv.New32a()
-	h.Write([]byte(pg.name))
-	off := int(h.Sum32() % uint32(len(chunks)))
-	return append(chunks[off:], chunks[:off]...)
+	return func(yield func([]*config.Subscriber) bool) {
+		size := planChunk
+		for len(subs) > 0 {
+			n := min(size, len(subs))
+			if !yield(subs[:n]) {
+				return
+			}
+			subs = subs[n:]
+			if size = planChunk; *quiet {
+				size = min(2*n, quietChunk)
+			}
+		}
+	}
 }
 
 // queue plans and writes a chunk's checks, and tells health and metrics
@@ -198,7 +226,7 @@ func (d *Daemon) dryChunk(subs []*config.Subscriber, plan func(stateView, []*con
 
 // planChunk plans the check of each of subs from one consistent read of the
 // state (v).
-func (d *Daemon) planChunk(v stateView, cfg *config.Config, subs []*config.Subscriber, at, ref time.Time, changes *changeCache, cache renderCache) []planned {
+func (d *Daemon) planChunk(v stateView, cfg *config.Config, subs []*config.Subscriber, at, ref time.Time, changes *changeCache, cache *renderCache) []planned {
 	out := make([]planned, len(subs))
 	for i, sub := range subs {
 		out[i] = planned{subscriber: sub.ID, last: v.lastRun(sub.ID), read: true}
@@ -215,7 +243,7 @@ func (d *Daemon) planChunk(v stateView, cfg *config.Config, subs []*config.Subsc
 // template, a bug) fails this subscriber's check like an error: recorded,
 // reported by /healthz, and the next check announces what this one would
 // have.
-func (d *Daemon) planOne(v stateView, cfg *config.Config, sub *config.Subscriber, last *run, at, ref time.Time, changes *changeCache, cache renderCache) (out []outgoing, err error) {
+func (d *Daemon) planOne(v stateView, cfg *config.Config, sub *config.Subscriber, last *run, at, ref time.Time, changes *changeCache, cache *renderCache) (out []outgoing, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("panic: %v", r)
@@ -237,15 +265,35 @@ func (d *Daemon) planOne(v stateView, cfg *config.Config, sub *config.Subscriber
 
 // renderCache keeps the messages rendered during one check, by what they
 // say (language, date, places and items): the subscribers of one place with
-// the built-in texts mostly hear the same news, rendered once.
-type renderCache map[string]notifier.Message
+// the built-in texts mostly hear the same news, rendered once. The parts of
+// a chunk planned side by side share it.
+type renderCache struct {
+	mu sync.Mutex
+	m  map[string]notifier.Message
+}
+
+func (c *renderCache) get(key string) (notifier.Message, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m, ok := c.m[key]
+	return m, ok
+}
+
+func (c *renderCache) put(key string, msg notifier.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]notifier.Message{}
+	}
+	c.m[key] = msg
+}
 
 // render fills in subject and body, rendering once for targets that are told
 // the same (the usual case: every target of a subscriber hears the same
 // news), and once for subscribers with the built-in texts that are told the
 // same. A subscriber's own templates may name the subscriber, so its
 // messages are its own.
-func (d *Daemon) render(cfg *config.Config, sub *config.Subscriber, today schedule.Date, out []outgoing, cache renderCache) error {
+func (d *Daemon) render(cfg *config.Config, sub *config.Subscriber, today schedule.Date, out []outgoing, cache *renderCache) error {
 	if len(out) == 0 {
 		return nil
 	}
@@ -258,7 +306,7 @@ func (d *Daemon) render(cfg *config.Config, sub *config.Subscriber, today schedu
 	}
 	done := cache
 	if sub.Templates != nil {
-		done = renderCache{}
+		done = &renderCache{}
 	}
 	for i := range out {
 		items, err := json.Marshal(out[i].Items)
@@ -266,7 +314,7 @@ func (d *Daemon) render(cfg *config.Config, sub *config.Subscriber, today schedu
 			return fmt.Errorf("render message for %s: %w", out[i].Target, err)
 		}
 		key := lang + keySep + today.String() + keySep + strings.Join(sub.Schedules, ",") + keySep + string(items)
-		msg, ok := done[key]
+		msg, ok := done.get(key)
 		if !ok {
 			msg, err = d.opts.Render(notifier.Request{
 				Language: lang, Today: today, Subscriber: sub.ID, Places: places, Items: out[i].Items,
@@ -274,7 +322,7 @@ func (d *Daemon) render(cfg *config.Config, sub *config.Subscriber, today schedu
 			if err != nil {
 				return fmt.Errorf("render message for %s: %w", sub.ID, err)
 			}
-			done[key] = msg
+			done.put(key, msg)
 		}
 		out[i].Subject, out[i].Body = msg.Subject, msg.Body
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -263,5 +264,31 @@ func TestCheckHoldsBounded(t *testing.T) {
 		if err != nil || cur == nil || cur.State != m.State || cur.Target != m.Target || cur.Subject != m.Subject {
 			t.Errorf("message %d in the state = %+v, %v; the report says %s to %s", m.ID, cur, err, m.State, m.Target)
 		}
+	}
+}
+
+// On the state file, chunks grow while they queue nothing (a check with
+// nothing new commits a few dozen times for a hundred thousand
+// subscribers) and shrink back at the first that queues a message.
+func TestChunksGrowWhenQuiet(t *testing.T) {
+	s := newSim(t, testConfig(t.TempDir(), kundcenter2026(t), subscriber("anna", []int{1}, "mail:anna@example.com")), at(t, "2026-04-29 17:00"))
+	subs := make([]*config.Subscriber, 100_000)
+	loud := map[int]bool{5: true, 6: true} // the chunks that queue messages
+	var sizes []int
+	total, quiet := 0, false
+	for chunk := range s.d.chunksOf(subs, &quiet) {
+		quiet = !loud[len(sizes)]
+		sizes = append(sizes, len(chunk))
+		total += len(chunk)
+	}
+	if total != len(subs) {
+		t.Fatalf("the chunks hold %d subscribers, want %d", total, len(subs))
+	}
+	want := []int{256, 512, 1024, 2048, 4096, 4096, 256, 256, 512, 1024, 2048, 4096, 4096}
+	if len(sizes) < len(want) || !slices.Equal(sizes[:len(want)], want) {
+		t.Errorf("chunk sizes %v, want them to begin %v", sizes, want)
+	}
+	if len(sizes) > 35 {
+		t.Errorf("%d chunks for 100,000 subscribers with two that queue, want a few dozen", len(sizes))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/hoursd/hoursd/config"
@@ -237,7 +238,8 @@ func plan(cfg *config.Config, sub *config.Subscriber, w window, told []map[annKe
 // check of a hundred thousand subscribers of one place works them out once.
 // It is used by one planner at a time.
 type changeCache struct {
-	m map[changeQuery][]schedule.Change
+	mu sync.Mutex // the parts of a chunk planned side by side share it
+	m  map[changeQuery][]schedule.Change
 }
 
 type changeQuery struct {
@@ -251,6 +253,8 @@ func (c *changeCache) of(s *schedule.Schedule, from schedule.Date, days int) []s
 	if c == nil {
 		return s.Changes(from, days)
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	q := changeQuery{s, from, days}
 	ch, ok := c.m[q]
 	if !ok {

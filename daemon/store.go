@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -651,13 +653,44 @@ func (s *Store) view(_ []*config.Subscriber, f func(stateView)) error {
 // moved to the quarantine between the two, before the write could replace
 // them (and lose their bytes).
 func (s *Store) chunk(at, now time.Time, subs []*config.Subscriber, plan func(stateView, []*config.Subscriber) []planned) ([]planned, []Delivery, error) {
-	var checks []planned
-	if err := s.view(subs, func(v stateView) { checks = plan(v, subs) }); err != nil {
+	checks, err := s.planParts(subs, plan)
+	if err != nil {
 		return nil, nil, err
 	}
 	s.moveBad()
 	queued, err := s.enqueue(at, now, checks)
 	return checks, queued, err
+}
+
+// planPart is the fewest subscribers worth planning beside another part.
+const planPart = 128
+
+// planParts plans subs in parts side by side, one per processor, each from
+// a read transaction of its own (a bbolt transaction serves one goroutine):
+// planning is most of what a check with nothing new does. The parts read
+// the same state: they begin while the caller holds planMu, and what else
+// writes meanwhile (the sends' outcomes, pruning of long past days) is
+// nothing a plan reads.
+func (s *Store) planParts(subs []*config.Subscriber, plan func(stateView, []*config.Subscriber) []planned) ([]planned, error) {
+	n := min(runtime.GOMAXPROCS(0), len(subs)/planPart)
+	if n <= 1 {
+		var checks []planned
+		err := s.view(subs, func(v stateView) { checks = plan(v, subs) })
+		return checks, err
+	}
+	size := (len(subs) + n - 1) / n
+	parts := slices.Collect(slices.Chunk(subs, size))
+	out := make([][]planned, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() { errs[i] = s.view(part, func(v stateView) { out[i] = plan(v, part) }) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(out...), nil
 }
 
 // lastRuns reads the last check of each of ids.

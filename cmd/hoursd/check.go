@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -63,7 +64,12 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 			for _, id := range skipped {
 				fmt.Fprintf(a.stderr, "hoursd: %s: no check on %s\n", id, when.date)
 			}
-			var total daemon.Report
+			// What the exit status needs of every check: a check of a
+			// hundred thousand targets is not kept twice for it.
+			var (
+				errs           []error
+				unsent, queued int
+			)
 			checks := []daemon.CheckJSON{}
 			for _, r := range runs {
 				if format == "text" && (len(runs) > 1 || !when.date.IsZero()) {
@@ -78,8 +84,9 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 				} else {
 					printReport(a, rep, dry)
 				}
-				total.Messages = append(total.Messages, rep.Messages...)
-				total.Errors = append(total.Errors, rep.Errors...)
+				errs = append(errs, rep.Errors...)
+				unsent += rep.Unsent()
+				queued += len(rep.Messages)
 			}
 			if format == "json" {
 				// One check (at an instant) is one object, as /dry-run
@@ -92,12 +99,11 @@ prints what it answers, as a dry run beside a stopped daemon would.`,
 					return err
 				}
 			}
-			rep := total
 			switch {
-			case len(rep.Errors) > 0:
-				return &exitError{code: 1, err: fmt.Errorf("check failed for %d subscriber(s): %w", len(rep.Errors), rep.Errors[0])}
-			case !dry && rep.Unsent() > 0:
-				return &exitError{code: 1, err: fmt.Errorf("%d of %d message(s) not sent; see hoursd status", rep.Unsent(), len(rep.Messages))}
+			case len(errs) > 0:
+				return &exitError{code: 1, err: fmt.Errorf("check failed for %d subscriber(s): %w", len(errs), errs[0])}
+			case !dry && unsent > 0:
+				return &exitError{code: 1, err: fmt.Errorf("%d of %d message(s) not sent; see hoursd status", unsent, queued)}
 			}
 			return nil
 		},
@@ -151,9 +157,13 @@ func printReport(a *app, rep daemon.Report, dry bool) {
 		fmt.Fprintf(a.stdout, "nothing to announce at %s\n", rep.At.In(loc).Format(time.RFC3339))
 		return
 	}
+	// A line per message: buffered, so that a hundred thousand lines are
+	// not a hundred thousand writes.
+	out := bufio.NewWriter(a.stdout)
+	defer out.Flush()
 	for _, m := range rep.Messages {
 		if dry {
-			fmt.Fprintf(a.stdout, "── to %s (%d change(s))\nSubject: %s\n\n%s\n", m.Target, len(m.Items), m.Subject, m.Body)
+			fmt.Fprintf(out, "── to %s (%d change(s))\nSubject: %s\n\n%s\n", m.Target, len(m.Items), m.Subject, m.Body)
 			continue
 		}
 		line := fmt.Sprintf("%s: %s", m.Target, m.State)
@@ -163,7 +173,7 @@ func printReport(a *app, rep daemon.Report, dry bool) {
 		if m.LastError != "" && m.State != daemon.StateSent {
 			line += ": " + m.LastError
 		}
-		fmt.Fprintf(a.stdout, "%s — %s\n", line, m.Subject)
+		fmt.Fprintf(out, "%s — %s\n", line, m.Subject)
 	}
 }
 
