@@ -231,6 +231,12 @@ func (d *Daemon) openState(cfg *config.Config) error {
 	if st.Emptied {
 		d.log.Error("the state file was empty; hoursd starts with a fresh one (messages may repeat)", "state", st.Path())
 	}
+	switch {
+	case st.Migrated && st.CompactErr != nil:
+		d.log.Warn("the state file was migrated to schema "+schemaVersion+"; copying it into a compact file failed, so it stays as large as it was", "state", st.Path(), "err", st.CompactErr)
+	case st.Migrated:
+		d.log.Info("the state file was migrated to schema "+schemaVersion, "state", st.Path())
+	}
 	return nil
 }
 

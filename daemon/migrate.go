@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -159,4 +162,46 @@ func (s *Store) migrateRecords() error {
 		}
 		return m.Put(keySchema, []byte(schemaVersion))
 	})
+}
+
+// compactSuffix names the fresh copy of the state that compact writes
+// beside it.
+const compactSuffix = ".compact"
+
+// compactTxSize is how much one transaction of compact copies: the copy of
+// a large state holds this much in memory, not the whole file.
+const compactTxSize = 8 << 20
+
+// compact copies the state into a fresh file with bbolt's Compact, every
+// page filled, and renames the copy over the state file; the caller then
+// closes this one and opens the copy. A crash before the rename leaves the
+// state as it was (the copy is removed at the next start); the rename
+// itself is atomic. The file keeps the lock of the old one until the caller
+// lets it go, so another hoursd waits for the copy rather than use it
+// half-made.
+func (s *Store) compact() error {
+	tmp := s.path + compactSuffix
+	os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: s.db.NoSync})
+	if err != nil {
+		return fmt.Errorf("compact state %s: %w", s.path, err)
+	}
+	if err := bolt.Compact(dst, s.db, compactTxSize); err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("compact state %s: %w", s.path, err)
+	}
+	if err := dst.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("compact state %s: %w", s.path, err)
+	}
+	if err := os.Rename(tmp, s.path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("compact state %s: %w", s.path, err)
+	}
+	if d, err := os.Open(filepath.Dir(s.path)); err == nil {
+		d.Sync() // the rename on disk before the old file is let go
+		d.Close()
+	}
+	return nil
 }

@@ -150,6 +150,18 @@ func TestMigrateSchema2(t *testing.T) {
 	if s.migrating() {
 		t.Error("the migration left its mark in the state")
 	}
+	// The migrated state was copied into a compact file, which took the
+	// old one's place.
+	if !s.Migrated || s.CompactErr != nil {
+		t.Errorf("Migrated, CompactErr = %v, %v; want a migration and its compact copy", s.Migrated, s.CompactErr)
+	}
+	fixture, _ := os.Stat(filepath.Join("testdata", "schema2.db"))
+	if fi, err := os.Stat(filepath.Join(dir, dbFile)); err != nil || fi.Size() >= fixture.Size() {
+		t.Errorf("the migrated state file: %v, %v; want it smaller than the %d bytes of schema 2", fi, err, fixture.Size())
+	}
+	if _, err := os.Stat(filepath.Join(dir, dbFile+compactSuffix)); err == nil {
+		t.Error("the compact copy was left beside the state")
+	}
 	after := snapshotOf(t, s)
 	if got, want := after.canonical(t), before.canonical(t); got != want {
 		t.Errorf("the state after migration differs:\n--- after\n%s\n--- before\n%s", got, want)
@@ -328,5 +340,36 @@ func TestMigrateKeepsUnreadable(t *testing.T) {
 	moved, err := s.quarantine()
 	if err != nil || len(moved) != 1 || moved[0].Bucket != string(bucketAnnouncements) || string(moved[0].raw) != string(garbage) {
 		t.Errorf("quarantine() = %+v, %v; want the unreadable announcement, as it was", moved, err)
+	}
+}
+
+// A compact copy that cannot be made (here its path is taken by a
+// directory) leaves the migrated state as it is: hoursd runs on it, and
+// says why it is larger than it need be.
+func TestMigrateCompactFails(t *testing.T) {
+	dir := schema2(t)
+	ro, err := OpenStore(dir, StoreOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := snapshotOf(t, ro).canonical(t)
+	ro.Close()
+	blocker := filepath.Join(dir, dbFile+compactSuffix)
+	if err := os.MkdirAll(filepath.Join(blocker, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStore(dir, StoreOptions{NoSync: true})
+	if err != nil {
+		t.Fatalf("OpenStore = %v, want the migrated state without its compact copy", err)
+	}
+	defer s.Close()
+	if !s.Migrated || s.CompactErr == nil {
+		t.Errorf("Migrated, CompactErr = %v, %v; want a migration and the copy's failure", s.Migrated, s.CompactErr)
+	}
+	if v, _ := s.schemaOf(); v != schemaVersion {
+		t.Errorf("schema = %q, want %q", v, schemaVersion)
+	}
+	if got := snapshotOf(t, s).canonical(t); got != before {
+		t.Errorf("the state migrated without its copy differs:\n--- after\n%s\n--- before\n%s", got, before)
 	}
 }

@@ -201,6 +201,11 @@ type Store struct {
 	// Emptied reports a state file found empty: bbolt made a fresh store of
 	// it in place, and what hoursd knew is gone just the same.
 	Emptied bool
+	// Migrated reports a state of an older schema brought to this one;
+	// CompactErr, why its copy into a compact file failed (it is used as
+	// migrated, only larger).
+	Migrated   bool
+	CompactErr error
 }
 
 // StoreOptions tune OpenStore.
@@ -327,10 +332,28 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 	if empty && s.Ping() != nil {
 		s.Emptied = true
 	}
-	if err := s.init(); err != nil {
+	migrated, err := s.init()
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	if migrated {
+		// A migration leaves the pages a third full (its records are
+		// smaller than the ones they replace): the state is copied into a
+		// fresh file, its pages full, which takes the old one's place. A
+		// copy that fails (a full disk) leaves the migrated state as it
+		// is, larger than it need be, and says so.
+		if cerr := s.compact(); cerr != nil {
+			s.Migrated, s.CompactErr = true, cerr
+		} else {
+			db.Close()
+			if s, err = openBolt(path, o); s != nil {
+				s.Migrated = true
+			}
+			return s, err
+		}
+	}
+	os.Remove(path + compactSuffix) // a copy that a crash cut short
 	s.pid = filepath.Join(filepath.Dir(path), pidFile)
 	// The pid only serves the "in use" message; failing to write it is harmless.
 	_ = os.WriteFile(s.pid, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
@@ -387,10 +410,10 @@ func (s *Store) schemaOf() (string, error) {
 }
 
 // init makes the buckets of a new state, and brings an older one to this
-// schema (migrate.go).
-func (s *Store) init() error {
+// schema (migrate.go); migrated says it did.
+func (s *Store) init() (migrated bool, err error) {
 	var from string
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketAnnouncements, bucketOutbox, bucketRuns, bucketPending, bucketDue, bucketStatus, bucketQuarantine} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -410,12 +433,12 @@ func (s *Store) init() error {
 		return nil
 	})
 	if err == nil && from == "2" {
-		err = s.migrateRecords()
+		err, migrated = s.migrateRecords(), true
 	}
 	if err != nil {
-		return fmt.Errorf("prepare state %s: %w", s.path, err)
+		return false, fmt.Errorf("prepare state %s: %w", s.path, err)
 	}
-	return nil
+	return migrated, nil
 }
 
 // migrating reports a migration to schema 3 begun and not finished: the
