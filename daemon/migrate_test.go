@@ -85,6 +85,18 @@ func snapshotOf(t *testing.T, s *Store) stateSnapshot {
 	return snap
 }
 
+// readOnlySnapshot is the state in dir as a read-only look (hoursd status)
+// reads it, writing nothing.
+func readOnlySnapshot(t *testing.T, dir string) stateSnapshot {
+	t.Helper()
+	ro, err := OpenStore(dir, StoreOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	return snapshotOf(t, ro)
+}
+
 // canonical is the snapshot as JSON, with every "closed" day spelled one
 // way: schema 2 kept a closed day of a week as [] and a closed change as
 // null, which hoursd reads alike (schedule.Hours.Closed, Equal).
@@ -132,12 +144,7 @@ func (snap stateSnapshot) canonical(t *testing.T) string {
 // migrated it, and again by a read-only look at schema 3.
 func TestMigrateSchema2(t *testing.T) {
 	dir := schema2(t)
-	ro, err := OpenStore(dir, StoreOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := snapshotOf(t, ro)
-	ro.Close()
+	before := readOnlySnapshot(t, dir)
 	checkSchema2Fixture(t, before)
 
 	s, err := OpenStore(dir, StoreOptions{NoSync: true})
@@ -188,12 +195,7 @@ func TestMigrateSchema2(t *testing.T) {
 	}
 	s.Close()
 
-	ro, err = OpenStore(dir, StoreOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
-	if got, want := snapshotOf(t, ro).canonical(t), before.canonical(t); got != want {
+	if got, want := readOnlySnapshot(t, dir).canonical(t), before.canonical(t); got != want {
 		t.Errorf("a read-only look at the migrated state differs:\n--- after\n%s\n--- before\n%s", got, want)
 	}
 }
@@ -258,12 +260,7 @@ func checkSchema2Fixture(t *testing.T, snap stateSnapshot) {
 // read twice, nothing moved aside as damaged.
 func TestMigrateCutShort(t *testing.T) {
 	dir := schema2(t)
-	ro, err := OpenStore(dir, StoreOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := snapshotOf(t, ro).canonical(t)
-	ro.Close()
+	before := readOnlySnapshot(t, dir).canonical(t)
 
 	defer func(n int) { migrateBatch, migrateFault = n, nil }(migrateBatch)
 	migrateBatch = 3
@@ -348,12 +345,7 @@ func TestMigrateKeepsUnreadable(t *testing.T) {
 // says why it is larger than it need be.
 func TestMigrateCompactFails(t *testing.T) {
 	dir := schema2(t)
-	ro, err := OpenStore(dir, StoreOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := snapshotOf(t, ro).canonical(t)
-	ro.Close()
+	before := readOnlySnapshot(t, dir).canonical(t)
 	blocker := filepath.Join(dir, dbFile+compactSuffix)
 	if err := os.MkdirAll(filepath.Join(blocker, "x"), 0o700); err != nil {
 		t.Fatal(err)
