@@ -102,6 +102,21 @@ var migrationTo3 = []migrateStep{
 // schema 3 find it unreadable and move it to the quarantine, as they would
 // have before.
 func (s *Store) migrateRecords() error {
+	// The schema says 3 from the first batch on, so that the hoursd of
+	// schema 2 refuses the state rather than misread the records already
+	// rewritten (and a read-only look sees keyMigrate and says so).
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		if m.Get(keyMigrate) == nil {
+			if err := m.Put(keyMigrate, []byte{0}); err != nil {
+				return err
+			}
+		}
+		return m.Put(keySchema, []byte(schemaVersion))
+	})
+	if err != nil {
+		return fmt.Errorf("migrate to schema %s: %w", schemaVersion, err)
+	}
 	for i, step := range migrationTo3 {
 		for batch, done := 0, false; !done; batch++ {
 			err := s.db.Update(func(tx *bolt.Tx) error {
@@ -125,9 +140,12 @@ func (s *Store) migrateRecords() error {
 					}
 				}
 				var keys, vals [][]byte
-				for ; k != nil && len(keys) < migrateBatch; k, v = c.Next() {
+				var last []byte // the last key passed, records or not
+				for n := 0; k != nil && n < migrateBatch; k, v = c.Next() {
+					n++
+					last = bytes.Clone(k)
 					if v != nil { // nil: a nested bucket, which hoursd never makes
-						keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+						keys, vals = append(keys, last), append(vals, bytes.Clone(v))
 					}
 				}
 				if migrateFault != nil {
@@ -148,7 +166,7 @@ func (s *Store) migrateRecords() error {
 					done = true
 					return m.Put(keyMigrate, []byte{byte(i + 1)})
 				}
-				return m.Put(keyMigrate, append([]byte{byte(i)}, keys[len(keys)-1]...))
+				return m.Put(keyMigrate, append([]byte{byte(i)}, last...))
 			})
 			if err != nil {
 				return fmt.Errorf("migrate to schema %s: %w", schemaVersion, err)
@@ -176,9 +194,11 @@ const compactTxSize = 8 << 20
 // page filled, and renames the copy over the state file; the caller then
 // closes this one and opens the copy. A crash before the rename leaves the
 // state as it was (the copy is removed at the next start); the rename
-// itself is atomic. The file keeps the lock of the old one until the caller
-// lets it go, so another hoursd waits for the copy rather than use it
-// half-made.
+// itself is atomic. Another hoursd that waits for the lock meanwhile gets
+// the old file's when it is let go, finds that the path names another file
+// now, and opens that (see openLocked); one that comes between the rename
+// and the caller's opening of the copy holds the copy first, and this
+// hoursd stops as one that found its state in use.
 func (s *Store) compact() error {
 	tmp := s.path + compactSuffix
 	os.Remove(tmp)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -83,6 +84,23 @@ func snapshotOf(t *testing.T, s *Store) stateSnapshot {
 	}
 	snap.Quarantined = s.quarantined()
 	return snap
+}
+
+// schemaIn reads the schema version of the state file in dir with bbolt
+// alone.
+func schemaIn(t *testing.T, dir string) string {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v string
+	db.View(func(tx *bolt.Tx) error {
+		v = string(tx.Bucket(bucketMeta).Get(keySchema))
+		return nil
+	})
+	return v
 }
 
 // readOnlySnapshot is the state in dir as a read-only look (hoursd status)
@@ -280,6 +298,11 @@ func TestMigrateCutShort(t *testing.T) {
 		if !errors.Is(err, crash) {
 			t.Fatalf("OpenStore = %v, want the fault", err)
 		}
+		// The hoursd of schema 2 refuses a schema it does not know: the
+		// records already rewritten are never read as JSON.
+		if v := schemaIn(t, dir); v != schemaVersion {
+			t.Errorf("schema of a state migrated in part = %q, want %q, which schema 2 refuses", v, schemaVersion)
+		}
 		if _, err := OpenStore(dir, StoreOptions{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "migration to schema 3 was cut short") {
 			t.Errorf("a read-only look at a state migrated in part = %v, want it refused as such", err)
 		}
@@ -363,5 +386,56 @@ func TestMigrateCompactFails(t *testing.T) {
 	}
 	if got := snapshotOf(t, s).canonical(t); got != before {
 		t.Errorf("the state migrated without its copy differs:\n--- after\n%s\n--- before\n%s", got, before)
+	}
+}
+
+// A hoursd that opened the state file just before another renamed a
+// compact copy over it (and so gets the lock of the file replaced) lets it
+// go and opens the copy: two hoursd never write to two files each thinks
+// is the state.
+func TestOpenFollowsRename(t *testing.T) {
+	dir := t.TempDir()
+	path, copyPath := filepath.Join(dir, dbFile), filepath.Join(dir, dbFile+compactSuffix)
+	for _, f := range []struct{ path, which string }{{path, "replaced"}, {copyPath, "copy"}} {
+		db, err := bolt.Open(f.path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists(bucketMeta)
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("which"), []byte(f.which))
+		})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer func() { openStateFile = os.OpenFile }()
+	renamed := false
+	openStateFile = func(name string, flag int, mode os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, mode)
+		if !renamed { // the other hoursd's compact copy takes the path now
+			renamed = true
+			if err := os.Rename(copyPath, path); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return f, err
+	}
+	db, err := openLocked(path, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var which string
+	db.View(func(tx *bolt.Tx) error {
+		which = string(tx.Bucket(bucketMeta).Get([]byte("which")))
+		return nil
+	})
+	if !renamed || which != "copy" {
+		t.Errorf("opened the %q file (renamed: %v), want the copy that took the path", which, renamed)
 	}
 }

@@ -47,7 +47,9 @@ type outbox struct {
 
 // maxHeld bounds the messages held: a check plans ahead of its sends by
 // this much at most (see waitRoom), which keeps them in memory and saves
-// the sends reading back what was written a moment before.
+// the sends reading back what was written a moment before. (A chunk is
+// held whole: one that follows quiet chunks, and so is larger, may pass
+// the bound until its targets are served.)
 const maxHeld = 8 * planChunk
 
 func newOutbox(st backend, inFlight int) *outbox {
@@ -60,9 +62,11 @@ func newOutbox(st backend, inFlight int) *outbox {
 // hold keeps messages just queued in memory for their targets' senders,
 // which would otherwise read each back from the state file. It is only a
 // shortcut: the store's pending index still says which message of a target
-// comes next, and a message not held is read from the store. Whatever a
-// target's sender did not take is dropped when it lets the target go, and
-// when the serve that was given the target ends (see serve).
+// comes next, and a message not held is read from the store. What is held
+// for a target is dropped as soon as its sender takes a message (a later
+// one waits behind it, perhaps for hours of retries), when another sender
+// has the target, when its sender lets it go, and when the serve that was
+// given the target ends: only targets on their way to a slot hold room.
 func (o *outbox) hold(msgs []Delivery) {
 	if !o.holdable {
 		return
@@ -170,6 +174,7 @@ func (o *outbox) serve(ctx context.Context, targets []string, send sendFunc, don
 			break // what is left stays pending for the next start or check
 		}
 		if !o.claim(target) {
+			o.drop(target) // its sender reads it from the store
 			continue
 		}
 		select {
@@ -210,6 +215,10 @@ func (o *outbox) serve(ctx context.Context, targets []string, send sendFunc, don
 func (o *outbox) drain(ctx context.Context, target string, last uint64, send sendFunc, done func(Delivery)) (uint64, bool) {
 	for {
 		dl, err := o.store.nextPending(target, last, o.heldFor(target))
+		// What else is held for the target waits behind dl, which may be
+		// retried for hours: it is read from the store when its turn
+		// comes, and meanwhile makes no check wait for room (waitRoom).
+		o.drop(target)
 		if err != nil {
 			return last, true
 		}

@@ -292,3 +292,73 @@ func TestChunksGrowWhenQuiet(t *testing.T) {
 		t.Errorf("%d chunks for 100,000 subscribers with two that queue, want a few dozen", len(sizes))
 	}
 }
+
+// Messages held for targets whose channel is down behind an older pending
+// message never make a check wait: with more such targets than maxHeld,
+// retried for two hours, the targets that are up (last in the list) hear
+// the change at once.
+func TestHeldNeverStallsPlanning(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		down, up := maxHeld+100, 300
+		var subs []config.Subscriber
+		for i := range down + up {
+			subs = append(subs, subscriber(fmt.Sprintf("s%d", i), []int{7, 1}, fmt.Sprintf("mail:s%d@example.com", i)))
+		}
+		cfg := testConfig(t.TempDir(), kundcenter2026(t), subs...)
+		s := &sim{t: t, clock: &fakeClock{}}
+		s.box = &postbox{clock: s.clock, down: map[string]bool{}}
+		for i := range down {
+			s.box.setDown(fmt.Sprintf("s%d@example.com", i), true)
+		}
+		opts := s.options()
+		opts.Now = time.Now // the bubble's clock, in 2000: the days of 2026 lie ahead
+		opts.Sleep = func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-time.After(d):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		var mu sync.Mutex
+		arrived := map[string]time.Time{}
+		opts.SenderFor = func(_ *config.Config, tg config.Target) (notifier.Sender, error) {
+			return senderFunc(func(ctx context.Context, subject, body string) error {
+				if err := (boxSender{s.box, tg.Address}).Send(ctx, subject, body); err != nil {
+					return err
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				arrived[tg.Address] = time.Now()
+				return nil
+			}), nil
+		}
+		d, err := New(cfg, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		if rep := d.Check(t.Context(), at(t, "2026-04-23 18:00"), false, -1); rep.Unsent() != down {
+			t.Fatalf("a week before: %d unsent, want %d", rep.Unsent(), down)
+		}
+		clear(arrived)
+		start := time.Now()
+		rep := d.Check(t.Context(), at(t, "2026-04-29 18:00"), false, 2*time.Hour)
+		if len(rep.Errors) > 0 {
+			t.Fatal(rep.Errors[0])
+		}
+		for i := down; i < down+up; i++ {
+			a := fmt.Sprintf("s%d@example.com", i)
+			if w, ok := arrived[a]; !ok || w.Sub(start) > time.Minute {
+				t.Fatalf("%s heard the eve's change %v after the check began (arrived: %v), want at once: the check waited for targets that were down", a, w.Sub(start), ok)
+			}
+		}
+	})
+}
+
+// senderFunc is a notifier.Sender of a function.
+type senderFunc func(ctx context.Context, subject, body string) error
+
+func (f senderFunc) Send(ctx context.Context, subject, body string) error {
+	return f(ctx, subject, body)
+}

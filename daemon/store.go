@@ -289,7 +289,7 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 	case o.ReadOnly && empty:
 		return nil, fmt.Errorf("open state %s: %w", path, &damageError{errors.New("the file is empty")})
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly, NoSync: o.NoSync})
+	db, err := openLocked(path, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly, NoSync: o.NoSync})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &InUseError{Path: path, PID: readPID(filepath.Join(filepath.Dir(path), pidFile))}
@@ -332,8 +332,10 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 	if empty && s.Ping() != nil {
 		s.Emptied = true
 	}
-	migrated, err := s.init()
-	if err != nil {
+	// A panic from here on is no damage (the file was read whole by
+	// verify): a migration that fails keeps the state where it is.
+	var migrated bool
+	if err := notDamage(func() (err error) { migrated, err = s.init(); return err }); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -343,7 +345,7 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 		// fresh file, its pages full, which takes the old one's place. A
 		// copy that fails (a full disk) leaves the migrated state as it
 		// is, larger than it need be, and says so.
-		if cerr := s.compact(); cerr != nil {
+		if cerr := notDamage(s.compact); cerr != nil {
 			s.Migrated, s.CompactErr = true, cerr
 		} else {
 			db.Close()
@@ -358,6 +360,48 @@ func openBolt(path string, o StoreOptions) (s *Store, err error) {
 	// The pid only serves the "in use" message; failing to write it is harmless.
 	_ = os.WriteFile(s.pid, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
 	return s, nil
+}
+
+// openLocked opens the state file with bbolt, which locks it (flock). A
+// lock belongs to a file, not to its path: a hoursd that waited for the
+// lock while its holder renamed a compact copy over the path (see compact)
+// would get the lock of the file that was replaced, and write where nobody
+// reads. It checks that the path still names the file it holds, and if not
+// lets go and opens the path again.
+func openLocked(path string, bo *bolt.Options) (*bolt.DB, error) {
+	for range 3 {
+		var f *os.File
+		bo.OpenFile = func(name string, flag int, mode os.FileMode) (*os.File, error) {
+			var err error
+			f, err = openStateFile(name, flag, mode)
+			return f, err
+		}
+		db, err := bolt.Open(path, 0o600, bo)
+		if err != nil {
+			return nil, err
+		}
+		held, err1 := f.Stat()
+		named, err2 := os.Stat(path)
+		if err1 != nil || err2 != nil || os.SameFile(held, named) {
+			return db, nil
+		}
+		db.Close()
+	}
+	return nil, fmt.Errorf("open state %s: it was replaced three times while hoursd opened it", path)
+}
+
+// openStateFile opens the state file for bbolt (a variable for the tests).
+var openStateFile = os.OpenFile
+
+// notDamage runs f, turning a panic into an error that is not damage: the
+// state stays where it is, and the start fails with the reason.
+func notDamage(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("prepare state: %v", r)
+		}
+	}()
+	return f()
 }
 
 func readPID(path string) int {
@@ -420,15 +464,17 @@ func (s *Store) init() (migrated bool, err error) {
 			}
 		}
 		m := tx.Bucket(bucketMeta)
-		switch from = string(m.Get(keySchema)); from {
-		case "": // a new state
+		switch from = string(m.Get(keySchema)); {
+		case from == "": // a new state
 			return m.Put(keySchema, []byte(schemaVersion))
-		case "1":
+		case from == "1":
 			if err := buildIndexes(tx); err != nil {
 				return fmt.Errorf("migrate to schema 2: %w", err)
 			}
 			from = "2"
 			return m.Put(keySchema, []byte(from))
+		case from == schemaVersion && m.Get(keyMigrate) != nil:
+			from = "2" // a migration from 2 cut short
 		}
 		return nil
 	})
