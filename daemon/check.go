@@ -229,7 +229,7 @@ func (d *Daemon) dryChunk(subs []*config.Subscriber, plan func(stateView, []*con
 func (d *Daemon) planChunk(v stateView, cfg *config.Config, subs []*config.Subscriber, at, ref time.Time, changes *changeCache, cache *renderCache) []planned {
 	out := make([]planned, len(subs))
 	for i, sub := range subs {
-		out[i] = planned{subscriber: sub.ID, last: v.lastRun(sub.ID), read: true}
+		out[i] = planned{subscriber: sub.ID, last: v.lastRun(sub.ID)}
 		out[i].out, out[i].err = d.planOne(v, cfg, sub, out[i].last, at, ref, changes, cache)
 		if out[i].err != nil {
 			out[i].err = fmt.Errorf("check %s: %w", sub.ID, out[i].err)
@@ -371,7 +371,7 @@ func (r *results) instant(n int64) time.Time {
 func outcomeOf(dl Delivery) outcome {
 	o := outcome{
 		id: dl.ID, subscriber: dl.Subscriber, target: dl.Target, channel: dl.Channel, subject: dl.Subject,
-		today:     int32(dl.Today.Year*10000 + int(dl.Today.Month)*100 + dl.Today.Day),
+		today:     packDate(dl.Today),
 		checkedAt: nanos(dl.CheckedAt), due: nanos(dl.Due), created: nanos(dl.Created),
 	}
 	o.setStatus(dl)
@@ -384,9 +384,10 @@ func (o *outcome) setStatus(dl Delivery) {
 }
 
 func (r *results) delivery(o outcome) Delivery {
+	today, _ := unpackDate(o.today) // packed from a date
 	return Delivery{
 		ID: o.id, Subscriber: o.subscriber, Target: o.target, Channel: o.channel, Subject: o.subject,
-		Today:     schedule.Date{Year: int(o.today / 10000), Month: time.Month(o.today / 100 % 100), Day: int(o.today % 100)},
+		Today:     today,
 		CheckedAt: r.instant(o.checkedAt), Due: r.instant(o.due), Created: r.instant(o.created),
 		State: o.state, Attempts: int(o.attempts), LastError: o.lastErr, Updated: r.instant(o.updated), SentAt: r.instant(o.sentAt),
 	}

@@ -127,7 +127,7 @@ func (s *Store) migrateRecords() error {
 					case int(at[0]) > i:
 						done = true
 						return nil
-					case int(at[0]) == i:
+					case int(at[0]) == i && len(at) > 1:
 						after = bytes.Clone(at[1:])
 					}
 				}

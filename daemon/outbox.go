@@ -65,8 +65,9 @@ func newOutbox(st backend, inFlight int) *outbox {
 // comes next, and a message not held is read from the store. What is held
 // for a target is dropped as soon as its sender takes a message (a later
 // one waits behind it, perhaps for hours of retries), when another sender
-// has the target, when its sender lets it go, and when the serve that was
-// given the target ends: only targets on their way to a slot hold room.
+// has the target, and when the serve that was given the target ends (each
+// hold is followed by a serve of its targets): only targets on their way
+// to a slot hold room.
 func (o *outbox) hold(msgs []Delivery) {
 	if !o.holdable {
 		return
@@ -269,7 +270,6 @@ func (o *outbox) release(target string) (asked bool) {
 	defer o.mu.Unlock()
 	asked = o.inflight[target]
 	delete(o.inflight, target)
-	o.dropLocked(target, 0, len(o.held[target]))
 	return asked
 }
 

@@ -171,12 +171,14 @@ func parseAnnKey(b []byte) (annKey, error) {
 	return annKey{f[0], f[1], f[2], schedule.DateOf(d), schedule.Kind(f[4])}, nil
 }
 
-// run is the record of a subscriber's last check.
+// run is the record of a subscriber's last check. Its cbor keys are the
+// state file's (schema 3, records.go); its json names are schema 2's, read
+// by the migration.
 type run struct {
-	At       time.Time `json:"at"`       // the scheduled instant the check stood for
-	Ran      time.Time `json:"ran"`      // when it actually ran
-	Messages int       `json:"messages"` // queued by it
-	Err      string    `json:"err,omitempty"`
+	At       time.Time `cbor:"1,keyasint,omitzero" json:"at"`       // the scheduled instant the check stood for
+	Ran      time.Time `cbor:"2,keyasint,omitzero" json:"ran"`      // when it actually ran
+	Messages int       `cbor:"3,keyasint,omitzero" json:"messages"` // queued by it
+	Err      string    `cbor:"4,keyasint,omitempty" json:"err,omitempty"`
 }
 
 // Store is hoursd's state: announcements, the outbox and check runs, in one
@@ -586,20 +588,6 @@ func putRecord[T any](b *bolt.Bucket, key []byte, x T, enc func(T) ([]byte, erro
 	return b.Put(key, v)
 }
 
-// runIn is a subscriber's run record in b, or nil when there is none or it
-// cannot be read.
-func runIn(b *bolt.Bucket, subscriber string) *run {
-	v := b.Get([]byte(subscriber))
-	if v == nil {
-		return nil
-	}
-	r, err := decodeRun(v)
-	if err != nil {
-		return nil
-	}
-	return r
-}
-
 // announcementsOf lists what one target of a subscriber has been told. A
 // record that cannot be read is left out (and quarantined, see badRecords):
 // the change it stood for may be told again, which beats a subscriber who is
@@ -648,13 +636,15 @@ func (s *Store) lastRun(tx *bolt.Tx, subscriber string) *run {
 	return r
 }
 
-// deliveryStatus is where a message stands, kept in bucketStatus.
+// deliveryStatus is where a message stands, kept in bucketStatus. Its cbor
+// keys are the state file's (schema 3, records.go); its json names are
+// schema 2's, read by the migration.
 type deliveryStatus struct {
-	State     State     `json:"state"`
-	Attempts  int       `json:"attempts"`
-	LastError string    `json:"last_error,omitempty"`
-	Updated   time.Time `json:"updated"`
-	SentAt    time.Time `json:"sent_at,omitzero"`
+	State     State     `cbor:"1,keyasint" json:"state"`
+	Attempts  int       `cbor:"2,keyasint,omitzero" json:"attempts"`
+	LastError string    `cbor:"3,keyasint,omitempty" json:"last_error,omitempty"`
+	Updated   time.Time `cbor:"4,keyasint,omitzero" json:"updated"`
+	SentAt    time.Time `cbor:"5,keyasint,omitzero" json:"sent_at,omitzero"`
 }
 
 // readDelivery reads one outbox message with where it stands; nil when
@@ -941,10 +931,10 @@ type planned struct {
 	subscriber string
 	out        []outgoing
 	err        error
-	// last is the subscriber's last check as the plan read it (read), so
-	// that the write need not read it again: the step is exclusive.
+	// last is the subscriber's last check as the plan read it (nil: none,
+	// or unreadable), so that the write need not read it again: the step
+	// is exclusive.
 	last *run
-	read bool
 }
 
 // enqueue writes the planned checks of several subscribers in one
@@ -1025,7 +1015,7 @@ func (s *Store) enqueue(at, now time.Time, checks []planned) ([]Delivery, error)
 // and kept, it would hide every missed check until that date.
 func putRun(tx *bolt.Tx, c planned, at, now time.Time) error {
 	b := tx.Bucket(bucketRuns)
-	prev := c.lastIn(b) // unreadable: replaced by this run (and kept in quarantine by the read that found it)
+	prev := c.last // unreadable: replaced by this run (and kept in quarantine by the read that found it)
 	r := run{At: at, Ran: now, Messages: len(c.out)}
 	if prev != nil && prev.At.After(at) && !prev.At.After(now) {
 		r.At = prev.At
@@ -1033,22 +1023,13 @@ func putRun(tx *bolt.Tx, c planned, at, now time.Time) error {
 	return putRecord(b, []byte(c.subscriber), r, encodeRun)
 }
 
-// lastIn is the subscriber's last check: as the plan read it, or from b.
-func (c planned) lastIn(b *bolt.Bucket) *run {
-	if c.read {
-		return c.last
-	}
-	return runIn(b, c.subscriber)
-}
-
 // failRun records a check that could not be planned, for status and
 // /healthz.
 func failRun(tx *bolt.Tx, c planned, now time.Time) error {
 	b := tx.Bucket(bucketRuns)
-	prev := c.lastIn(b)
 	r := run{Ran: now, Err: c.err.Error()}
-	if prev != nil {
-		r.At = prev.At // the check did not happen: catch-up may still redo it
+	if c.last != nil {
+		r.At = c.last.At // the check did not happen: catch-up may still redo it
 	}
 	return putRecord(b, []byte(c.subscriber), r, encodeRun)
 }
